@@ -1,0 +1,37 @@
+package dev.tokenstore;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A registered OAuth client. Immutable; {@code clientId} and {@code createdAt} are required,
+ * {@code clientSecret} is null for public clients. Stores keep the secret encrypted;
+ * {@link #toString()} never shows it.
+ */
+public record ClientRecord(
+        String clientId,
+        String clientSecret,
+        String tokenEndpointAuthMethod,
+        List<String> redirectUris,
+        List<String> grantTypes,
+        List<String> responseTypes,
+        String scope,
+        String clientName,
+        Instant createdAt) {
+
+    public ClientRecord {
+        Checks.requireText(clientId, "clientId");
+        redirectUris = Checks.stringList(redirectUris, "redirectUris");
+        grantTypes = Checks.stringList(grantTypes, "grantTypes");
+        responseTypes = Checks.stringList(responseTypes, "responseTypes");
+        createdAt = Checks.requireInstant(createdAt, "createdAt");
+    }
+
+    @Override
+    public String toString() {
+        return "ClientRecord[clientId=" + clientId + ", clientSecret=" + (clientSecret == null ? "null" : "***")
+                + ", tokenEndpointAuthMethod=" + tokenEndpointAuthMethod + ", redirectUris=" + redirectUris
+                + ", grantTypes=" + grantTypes + ", responseTypes=" + responseTypes + ", scope=" + scope
+                + ", clientName=" + clientName + ", createdAt=" + createdAt + "]";
+    }
+}

@@ -1,0 +1,85 @@
+package dev.tokenstore;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Storage for auth-server state: one-time states and authorization codes, sessions and clients.
+ *
+ * <p>Every implementation keeps these guarantees (the TCK in {@code tokenstore-tck} checks each):
+ * <ul>
+ *   <li><b>One-time.</b> {@link #consumeState} and {@link #consumeAuthCode} return a record at most
+ *   once, ever, even when threads or several store instances over the same data race for it.
+ *   Consuming an expired record returns empty and removes it.</li>
+ *   <li><b>Expiry</b> as seen by the store's {@link java.time.Clock}: a record is returned only
+ *   while its expiry is strictly in the future. A session is found by access token or id while
+ *   {@code accessExpiresAt} is in the future, by refresh token while {@code refreshExpiresAt} is.</li>
+ *   <li><b>Replace.</b> Storing a state, code, session or client whose key already exists replaces
+ *   it; a replaced session's old tokens no longer find it.</li>
+ *   <li><b>Tokens</b> are looked up by {@link TokenHash#sha256Hex(String)}; persistent stores keep
+ *   token values, provider tokens and client secrets only encrypted.</li>
+ *   <li><b>Bad input</b> (null or blank keys, an access or refresh token that another session
+ *   already uses) fails with {@link IllegalArgumentException} naming the field, and nothing is
+ *   written. Storage failures surface as {@link TokenStoreException} with the cause kept.</li>
+ *   <li>Stores are thread-safe. After {@link #close()} every call throws
+ *   {@link IllegalStateException}; closing twice is harmless.</li>
+ * </ul>
+ */
+public interface TokenStore extends AutoCloseable {
+
+    /** Stores (or replaces) a one-time state. */
+    void storeState(StateRecord state);
+
+    /** Returns and removes the state if it exists and has not expired; removes it if expired. */
+    Optional<StateRecord> consumeState(String state);
+
+    /** Stores (or replaces) a one-time authorization code. */
+    void storeAuthCode(AuthCodeRecord code);
+
+    /** Returns and removes the code if it exists and has not expired; removes it if expired. */
+    Optional<AuthCodeRecord> consumeAuthCode(String code);
+
+    /**
+     * Stores the session, replacing any session with the same id.
+     *
+     * @throws IllegalArgumentException if another session already holds this access or refresh token
+     */
+    void storeSession(StoredSession session);
+
+    /** The session holding this access token, while its access token is live. */
+    Optional<StoredSession> loadSessionByAccessToken(String accessToken);
+
+    /** The session with this id, while its access token is live. */
+    Optional<StoredSession> loadSessionById(String sessionId);
+
+    /** The session holding this refresh token, while its refresh token is live. */
+    Optional<StoredSession> loadSessionByRefreshToken(String refreshToken);
+
+    /** Deletes the session holding this access token (live or not); true if one was deleted. */
+    boolean deleteSessionByAccessToken(String accessToken);
+
+    /** Deletes the session with this id (live or not); true if one was deleted. */
+    boolean deleteSessionById(String sessionId);
+
+    /** Deletes every session of the user (revocation); returns how many were deleted. */
+    int deleteSessionsByUser(String userId);
+
+    /** Stores (or replaces) a client registration. */
+    void storeClient(ClientRecord client);
+
+    /** The client with this id. */
+    Optional<ClientRecord> loadClient(String clientId);
+
+    /** All clients, ordered by {@code clientId}. */
+    List<ClientRecord> listClients();
+
+    /** Deletes the client; true if it existed. */
+    boolean deleteClient(String clientId);
+
+    /** Removes every state, code and session that can never be returned again, and counts them. */
+    CleanupResult cleanupExpired();
+
+    /** Releases connections and files. Does not throw checked exceptions. */
+    @Override
+    void close();
+}

@@ -1,0 +1,250 @@
+package dev.tokenstore;
+
+import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Everything a {@link TokenStoreProvider} needs to open a store: URL, encryption keys, clock,
+ * credentials or a {@link DataSource}, pool size and backend-specific properties. Immutable;
+ * built with {@link #builder()}. {@link #toString()} hides the password and the keys.
+ *
+ * <p>When no key is given to the builder, {@link Builder#build()} reads
+ * {@code TOKENSTORE_ENCRYPTION_KEY} from the environment: base64 of 32 bytes (key id
+ * {@code "default"}), or comma-separated {@code kid:base64key} pairs, the first one primary.
+ */
+public final class TokenStoreOptions {
+    /** Key id used by {@link Builder#encryptionKey(byte[])} and a bare {@code TOKENSTORE_ENCRYPTION_KEY}. */
+    public static final String DEFAULT_KEY_ID = "default";
+    /** Environment variable read for keys when the builder was given none. */
+    public static final String ENCRYPTION_KEY_ENV = "TOKENSTORE_ENCRYPTION_KEY";
+    /** Pool size used when none is set. */
+    public static final int DEFAULT_POOL_SIZE = 8;
+
+    private final String url;
+    private final Map<String, byte[]> encryptionKeys;
+    private final String primaryKeyId;
+    private final boolean allowPlaintext;
+    private final Clock clock;
+    private final String user;
+    private final String password;
+    private final DataSource dataSource;
+    private final int poolSize;
+    private final Map<String, String> properties;
+
+    private TokenStoreOptions(Builder b) {
+        this.url = b.url;
+        this.encryptionKeys = EncryptionKeys.copy(b.encryptionKeys);
+        this.primaryKeyId = b.primaryKeyId;
+        this.allowPlaintext = b.allowPlaintext;
+        this.clock = b.clock;
+        this.user = b.user;
+        this.password = b.password;
+        this.dataSource = b.dataSource;
+        this.poolSize = b.poolSize;
+        this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(b.properties));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these options, to change a few. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.url = url;
+        b.encryptionKeys = EncryptionKeys.copy(encryptionKeys);
+        b.primaryKeyId = primaryKeyId;
+        b.keysFromBuilder = true;
+        b.allowPlaintext = allowPlaintext;
+        b.clock = clock;
+        b.user = user;
+        b.password = password;
+        b.dataSource = dataSource;
+        b.poolSize = poolSize;
+        b.properties.putAll(properties);
+        return b;
+    }
+
+    /** The store URL, or null when discovery should decide. */
+    public String url() {
+        return url;
+    }
+
+    /** Encryption keys by key id (copies); empty when none were configured. */
+    public Map<String, byte[]> encryptionKeys() {
+        return EncryptionKeys.copy(encryptionKeys);
+    }
+
+    /** Id of the key new values are encrypted with; null when there are no keys. */
+    public String primaryKeyId() {
+        return primaryKeyId;
+    }
+
+    /** Whether a store may keep tokens unencrypted when no key is configured (development only). */
+    public boolean allowPlaintext() {
+        return allowPlaintext;
+    }
+
+    /** The clock expiry is judged by. */
+    public Clock clock() {
+        return clock;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    /** A caller-supplied data source, used as given; null if the store should make its own. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public int poolSize() {
+        return poolSize;
+    }
+
+    /** Backend-specific settings, e.g. {@code sqlite.synchronous=FULL}. */
+    public Map<String, String> properties() {
+        return properties;
+    }
+
+    public Optional<String> property(String name) {
+        return Optional.ofNullable(properties.get(name));
+    }
+
+    /**
+     * A property parsed as an int, or {@code defaultValue} if unset.
+     *
+     * @throws IllegalArgumentException naming the property if it is not an integer
+     */
+    public int intProperty(String name, int defaultValue) {
+        String value = properties.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("property " + name + " must be an integer, was '" + value + "'", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TokenStoreOptions[url=" + (url == null ? null : Urls.redact(url))
+                + ", keys=" + encryptionKeys.keySet() + ", primaryKeyId=" + primaryKeyId
+                + ", allowPlaintext=" + allowPlaintext + ", clock=" + clock + ", user=" + user
+                + ", password=" + (password == null ? "null" : "****") + ", dataSource="
+                + (dataSource == null ? "null" : dataSource.getClass().getName())
+                + ", poolSize=" + poolSize + ", properties=" + properties.keySet() + "]";
+    }
+
+    /** Builds {@link TokenStoreOptions}; every setter validates its argument and names it on failure. */
+    public static final class Builder {
+        private String url;
+        private Map<String, byte[]> encryptionKeys = Map.of();
+        private String primaryKeyId;
+        private boolean keysFromBuilder;
+        private boolean allowPlaintext;
+        private Clock clock = Clock.systemUTC();
+        private String user;
+        private String password;
+        private DataSource dataSource;
+        private int poolSize = DEFAULT_POOL_SIZE;
+        private final Map<String, String> properties = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** The store URL, e.g. {@code jdbc:sqlite:/var/lib/app/tokens.db} or {@code memory:}. */
+        public Builder url(String url) {
+            this.url = url == null ? null : Checks.requireText(url, "url");
+            return this;
+        }
+
+        /** One AES-256 key (32 bytes), with key id {@value #DEFAULT_KEY_ID}. */
+        public Builder encryptionKey(byte[] key32) {
+            return encryptionKeys(Map.of(DEFAULT_KEY_ID, Checks.requireNonNull(key32, "encryptionKey")), DEFAULT_KEY_ID);
+        }
+
+        /**
+         * A key ring for rotation: new values are encrypted with {@code primaryId}'s key, values
+         * written under any listed key still decrypt.
+         *
+         * @throws IllegalArgumentException if a key is not 32 bytes or {@code primaryId} is not in the map
+         */
+        public Builder encryptionKeys(Map<String, byte[]> keysById, String primaryId) {
+            EncryptionKeys.validate(keysById, primaryId);
+            this.encryptionKeys = EncryptionKeys.copy(keysById);
+            this.primaryKeyId = primaryId;
+            this.keysFromBuilder = true;
+            return this;
+        }
+
+        /** Allows storing tokens unencrypted when no key is set; for local development only. */
+        public Builder allowPlaintext(boolean allow) {
+            this.allowPlaintext = allow;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Checks.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        /** Use this data source as given instead of building a pool. */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = dataSource;
+            return this;
+        }
+
+        public Builder poolSize(int poolSize) {
+            if (poolSize < 1) {
+                throw new IllegalArgumentException("poolSize must be at least 1, was " + poolSize);
+            }
+            this.poolSize = poolSize;
+            return this;
+        }
+
+        /** A backend-specific setting; a null value removes it. */
+        public Builder property(String name, String value) {
+            Checks.requireText(name, "property name");
+            if (value == null) {
+                properties.remove(name);
+            } else {
+                properties.put(name, value);
+            }
+            return this;
+        }
+
+        public TokenStoreOptions build() {
+            if (!keysFromBuilder) {
+                String fromEnv = System.getenv(ENCRYPTION_KEY_ENV);
+                if (fromEnv != null && !fromEnv.isBlank()) {
+                    EncryptionKeys.Parsed parsed = EncryptionKeys.parse(fromEnv, ENCRYPTION_KEY_ENV);
+                    encryptionKeys = parsed.keys();
+                    primaryKeyId = parsed.primaryId();
+                }
+            }
+            return new TokenStoreOptions(this);
+        }
+    }
+}
