@@ -1,0 +1,46 @@
+package dev.tokenstore.tck;
+
+import dev.tokenstore.TokenStore;
+import dev.tokenstore.TokenStoreOptions;
+import java.util.Optional;
+
+/**
+ * Fresh, empty storage for one test, given by a backend to the kits. {@link #open} may be called
+ * more than once: where {@link #sharesData()} is true, each call returns another store instance
+ * over the same data (as a second application process would see it).
+ */
+public interface TestStorage extends AutoCloseable {
+
+    /**
+     * Opens a store on this storage. The kit's options carry the clock, keys and plaintext flag;
+     * the storage adds its URL or data source (keep the kit's values when you rebuild them).
+     */
+    TokenStore open(TokenStoreOptions options);
+
+    /** True if a second {@link #open} sees the data of the first (false for the in-memory store). */
+    default boolean sharesData() {
+        return true;
+    }
+
+    /**
+     * Everything the backend has persisted, as raw bytes (database files, or a dump of every
+     * table), so the kit can check that no secret is stored in the clear; empty if the backend
+     * cannot show it (the check is then skipped).
+     */
+    default Optional<byte[]> rawBytes() {
+        return Optional.empty();
+    }
+
+    /**
+     * Changes one character inside every stored encrypted value (those that begin with
+     * {@code ts1:}) in place, as an attacker with write access to the database would; returns how
+     * many values changed, or empty if the backend cannot (the check is then skipped).
+     */
+    default Optional<Integer> corruptEncryptedValues() {
+        return Optional.empty();
+    }
+
+    /** Drops the storage (deletes files, schemas); stores opened on it are closed by the kit first. */
+    @Override
+    void close();
+}
