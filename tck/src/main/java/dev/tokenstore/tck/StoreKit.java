@@ -53,7 +53,26 @@ public abstract class StoreKit {
 
     /** Opens an undecorated store on this test's storage (closed after the test). */
     protected TokenStore openRaw(UnaryOperator<TokenStoreOptions.Builder> adjust) {
-        return track(storage.open(adjust.apply(options()).build()));
+        return openRaw(storage, adjust);
+    }
+
+    /** Opens an undecorated store on other storage, e.g. a second {@link #newStorage()} (closed after the test). */
+    protected TokenStore openRaw(TestStorage on, UnaryOperator<TokenStoreOptions.Builder> adjust) {
+        return track(on.open(adjust.apply(options()).build()));
+    }
+
+    /** Opens a decorated store on other storage, e.g. a second {@link #newStorage()}. */
+    protected TokenStore openStore(TestStorage on) {
+        return track(decorate(openRaw(on, b -> b)));
+    }
+
+    /** A second, independent storage of the same backend, dropped after the test. */
+    protected TestStorage extraStorage() {
+        TestStorage extra = newStorage();
+        synchronized (opened) {
+            opened.add(0, extra);
+        }
+        return extra;
     }
 
     /** Closes {@code resource} after the test, before the storage is dropped. */

@@ -1,0 +1,931 @@
+package dev.tokenstore.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tokenstore.AuthCodeRecord;
+import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.CleanupResult;
+import dev.tokenstore.ClientRecord;
+import dev.tokenstore.StateRecord;
+import dev.tokenstore.StoredSession;
+import dev.tokenstore.TokenHash;
+import dev.tokenstore.TokenStore;
+import dev.tokenstore.TokenStoreException;
+import dev.tokenstore.TokenStoreOptions;
+import dev.tokenstore.TransactionalTokenStore;
+import dev.tokenstore.UserInfo;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * The {@link TokenStore} contract as tests. A backend runs it by subclassing and implementing
+ * {@link #newStorage()}:
+ *
+ * <pre>{@code
+ * class MyBackendTckTest extends TokenStoreCompatibilityKit {
+ *     @TempDir Path dir;
+ *     protected TestStorage newStorage() { return new MyBackendStorage(dir); }
+ * }
+ * }</pre>
+ *
+ * Optional capabilities ({@link BulkSessionStore}, {@link TransactionalTokenStore}, a second
+ * instance over the same data, raw storage bytes) are checked where the backend has them and
+ * reported as skipped (JUnit assumptions) where it does not — never as passed.
+ */
+public abstract class TokenStoreCompatibilityKit extends StoreKit {
+    private static final Map<Class<?>, AtomicInteger> TESTS_RUN = new ConcurrentHashMap<>();
+
+    /** The store under test, opened (and decorated) before each test on fresh storage. */
+    protected TokenStore store;
+
+    @BeforeEach
+    void openStoreUnderTest() {
+        store = openStore();
+        TESTS_RUN.computeIfAbsent(getClass(), k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    @AfterAll
+    static void kitIsWired(TestInfo info) {
+        Class<?> kit = info.getTestClass().orElseThrow();
+        AtomicInteger ran = TESTS_RUN.get(kit);
+        assertTrue(ran != null && ran.get() > 0, () -> "no test of the TokenStore kit ran for " + kit.getName()
+                + ": check that the subclass implements newStorage() and its @Nested groups are discovered");
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // One-time values
+    // ----------------------------------------------------------------------------------------
+
+    /** The one-time value contract, shared by states and authorization codes. */
+    abstract class OneTimeValueContract<R> {
+        abstract R record(String value, Duration ttl);
+
+        abstract void put(TokenStore target, R record);
+
+        abstract Optional<R> take(TokenStore target, String value);
+
+        @Test
+        @DisplayName("a stored value is returned by consume exactly as stored")
+        void roundTrip() {
+            R record = record(TestData.token(), Duration.ofMinutes(5));
+            put(store, record);
+            assertEquals(Optional.of(record), take(store, valueOf(record)));
+        }
+
+        @Test
+        @DisplayName("a value is consumed at most once")
+        void oneTime() {
+            R record = record(TestData.token(), Duration.ofMinutes(5));
+            put(store, record);
+            assertTrue(take(store, valueOf(record)).isPresent());
+            assertEquals(Optional.empty(), take(store, valueOf(record)));
+            assertEquals(Optional.empty(), take(store, valueOf(record)));
+        }
+
+        @Test
+        @DisplayName("an expired value is not returned, and consuming it removes it")
+        void expiredIsEmptyAndRemoved() {
+            R record = record(TestData.token(), Duration.ofMinutes(1));
+            put(store, record);
+            clock.advance(Duration.ofMinutes(1));
+            assertEquals(Optional.empty(), take(store, valueOf(record)), "expired exactly at expiresAt");
+            clock.advance(Duration.ofMinutes(-2));
+            assertEquals(Optional.empty(), take(store, valueOf(record)), "gone even when the clock goes back");
+        }
+
+        @Test
+        @DisplayName("a value is still returned one millisecond before it expires")
+        void liveUntilExpiry() {
+            R record = record(TestData.token(), Duration.ofMinutes(1));
+            put(store, record);
+            clock.advance(Duration.ofMinutes(1).minusMillis(1));
+            assertTrue(take(store, valueOf(record)).isPresent());
+        }
+
+        @Test
+        @DisplayName("an unknown value is empty")
+        void unknown() {
+            assertEquals(Optional.empty(), take(store, TestData.token()));
+        }
+
+        @Test
+        @DisplayName("storing the same value twice keeps the later record, still consumable once")
+        void storedTwice() {
+            String value = TestData.token();
+            R first = record(value, Duration.ofMinutes(5));
+            clock.advance(Duration.ofSeconds(1));
+            R second = record(value, Duration.ofMinutes(10));
+            put(store, first);
+            put(store, second);
+            assertEquals(Optional.of(second), take(store, value));
+            assertEquals(Optional.empty(), take(store, value));
+        }
+
+        @Test
+        @DisplayName("values are independent of each other")
+        void independent() {
+            List<R> records = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                records.add(record(TestData.token(), Duration.ofMinutes(5)));
+                put(store, records.get(i));
+            }
+            Collections.reverse(records);
+            for (R r : records) {
+                assertEquals(Optional.of(r), take(store, valueOf(r)));
+            }
+        }
+
+        @Test
+        @DisplayName("null or blank values are rejected with IllegalArgumentException")
+        void badInput() {
+            assertThrows(IllegalArgumentException.class, () -> take(store, null));
+            assertThrows(IllegalArgumentException.class, () -> take(store, "  "));
+            assertThrows(IllegalArgumentException.class, () -> put(store, null));
+        }
+
+        abstract String valueOf(R record);
+    }
+
+    @Nested
+    @DisplayName("states")
+    class States extends OneTimeValueContract<StateRecord> {
+        @Override
+        StateRecord record(String value, Duration ttl) {
+            return data.state(value, ttl);
+        }
+
+        @Override
+        void put(TokenStore target, StateRecord record) {
+            target.storeState(record);
+        }
+
+        @Override
+        Optional<StateRecord> take(TokenStore target, String value) {
+            return target.consumeState(value);
+        }
+
+        @Override
+        String valueOf(StateRecord record) {
+            return record.state();
+        }
+
+        @Test
+        @DisplayName("optional fields may be null and come back null")
+        void optionalFields() {
+            StateRecord bare = new StateRecord(TestData.token(), "c", "https://x/cb", null, null, null, null, null,
+                    data.now().plusSeconds(60), data.now());
+            store.storeState(bare);
+            assertEquals(Optional.of(bare), store.consumeState(bare.state()));
+        }
+    }
+
+    @Nested
+    @DisplayName("authorization codes")
+    class AuthCodes extends OneTimeValueContract<AuthCodeRecord> {
+        @Override
+        AuthCodeRecord record(String value, Duration ttl) {
+            return data.authCode(value, ttl);
+        }
+
+        @Override
+        void put(TokenStore target, AuthCodeRecord record) {
+            target.storeAuthCode(record);
+        }
+
+        @Override
+        Optional<AuthCodeRecord> take(TokenStore target, String value) {
+            return target.consumeAuthCode(value);
+        }
+
+        @Override
+        String valueOf(AuthCodeRecord record) {
+            return record.code();
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Sessions
+    // ----------------------------------------------------------------------------------------
+
+    @Nested
+    @DisplayName("sessions")
+    class Sessions {
+        @Test
+        @DisplayName("a stored session is found by access token, id and refresh token, exactly as stored")
+        void roundTrip() {
+            StoredSession s = data.session();
+            store.storeSession(s);
+            assertEquals(Optional.of(s), store.loadSessionByAccessToken(s.accessToken()));
+            assertEquals(Optional.of(s), store.loadSessionById(s.sessionId()));
+            assertEquals(Optional.of(s), store.loadSessionByRefreshToken(s.refreshToken()));
+        }
+
+        @Test
+        @DisplayName("a session without refresh or provider tokens round-trips with nulls")
+        void minimalSession() {
+            StoredSession s = new StoredSession("sid-" + TestData.token(), "local", UserInfo.of("local", "u-min"),
+                    "at-" + TestData.token(), null, null, null, null, data.now().plusSeconds(600), null, null,
+                    data.now());
+            store.storeSession(s);
+            assertEquals(Optional.of(s), store.loadSessionByAccessToken(s.accessToken()));
+            assertEquals(Optional.of(s), store.loadSessionById(s.sessionId()));
+        }
+
+        @Test
+        @DisplayName("storing a session with the same id replaces it; the old tokens no longer find it")
+        void replace() {
+            StoredSession s = data.session();
+            store.storeSession(s);
+            StoredSession rotated = data.rotated(s);
+            store.storeSession(rotated);
+            assertEquals(Optional.empty(), store.loadSessionByAccessToken(s.accessToken()));
+            assertEquals(Optional.empty(), store.loadSessionByRefreshToken(s.refreshToken()));
+            assertEquals(Optional.of(rotated), store.loadSessionByAccessToken(rotated.accessToken()));
+            assertEquals(Optional.of(rotated), store.loadSessionByRefreshToken(rotated.refreshToken()));
+            assertEquals(Optional.of(rotated), store.loadSessionById(s.sessionId()));
+        }
+
+        @Test
+        @DisplayName("a dead access token but live refresh token: found by refresh token only")
+        void accessExpiredRefreshLive() {
+            StoredSession s = data.session();
+            store.storeSession(s);
+            clock.set(s.accessExpiresAt());
+            assertEquals(Optional.empty(), store.loadSessionByAccessToken(s.accessToken()));
+            assertEquals(Optional.empty(), store.loadSessionById(s.sessionId()));
+            assertEquals(Optional.of(s), store.loadSessionByRefreshToken(s.refreshToken()));
+        }
+
+        @Test
+        @DisplayName("found by access token until one millisecond before accessExpiresAt")
+        void accessLiveUntilExpiry() {
+            StoredSession s = data.session();
+            store.storeSession(s);
+            clock.set(s.accessExpiresAt().minusMillis(1));
+            assertEquals(Optional.of(s), store.loadSessionByAccessToken(s.accessToken()));
+            assertEquals(Optional.of(s), store.loadSessionById(s.sessionId()));
+        }
+
+        @Test
+        @DisplayName("once the refresh token has expired, nothing finds the session")
+        void refreshExpired() {
+            StoredSession s = data.session();
+            store.storeSession(s);
+            clock.set(s.refreshExpiresAt());
+            assertEquals(Optional.empty(), store.loadSessionByRefreshToken(s.refreshToken()));
+            assertEquals(Optional.empty(), store.loadSessionByAccessToken(s.accessToken()));
+            assertEquals(Optional.empty(), store.loadSessionById(s.sessionId()));
+        }
+
+        @Test
+        @DisplayName("delete by access token removes every way to find the session")
+        void deleteByAccessToken() {
+            StoredSession s = data.session();
+            store.storeSession(s);
+            assertTrue(store.deleteSessionByAccessToken(s.accessToken()));
+            assertGone(s);
+            assertFalse(store.deleteSessionByAccessToken(s.accessToken()));
+        }
+
+        @Test
+        @DisplayName("delete by id removes every way to find the session")
+        void deleteById() {
+            StoredSession s = data.session();
+            store.storeSession(s);
+            assertTrue(store.deleteSessionById(s.sessionId()));
+            assertGone(s);
+            assertFalse(store.deleteSessionById(s.sessionId()));
+            assertFalse(store.deleteSessionById("sid-unknown"));
+        }
+
+        @Test
+        @DisplayName("delete works on a session whose access token has expired")
+        void deleteExpired() {
+            StoredSession s = data.session();
+            store.storeSession(s);
+            clock.set(s.accessExpiresAt().plusSeconds(1));
+            assertTrue(store.deleteSessionByAccessToken(s.accessToken()));
+            assertEquals(Optional.empty(), store.loadSessionByRefreshToken(s.refreshToken()));
+        }
+
+        @Test
+        @DisplayName("deleteSessionsByUser revokes every session of that user and no other")
+        void deleteByUser() {
+            List<StoredSession> mine = List.of(data.session("alice"), data.session("alice"), data.session("alice"));
+            StoredSession other = data.session("bob");
+            mine.forEach(store::storeSession);
+            store.storeSession(other);
+            assertEquals(3, store.deleteSessionsByUser("alice"));
+            mine.forEach(this::assertGone);
+            assertEquals(Optional.of(other), store.loadSessionByAccessToken(other.accessToken()));
+            assertEquals(0, store.deleteSessionsByUser("alice"));
+            assertEquals(0, store.deleteSessionsByUser("nobody"));
+        }
+
+        @Test
+        @DisplayName("many sessions stay isolated: each token finds its own session")
+        void isolation() {
+            List<StoredSession> sessions = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                sessions.add(data.session("user-" + (i % 7)));
+                store.storeSession(sessions.get(i));
+            }
+            for (StoredSession s : sessions) {
+                assertEquals(Optional.of(s), store.loadSessionByAccessToken(s.accessToken()));
+                assertEquals(Optional.of(s), store.loadSessionByRefreshToken(s.refreshToken()));
+                assertEquals(Optional.of(s), store.loadSessionById(s.sessionId()));
+            }
+        }
+
+        @Test
+        @DisplayName("another session's access token is refused, and nothing is written")
+        void duplicateAccessToken() {
+            StoredSession s = data.session();
+            store.storeSession(s);
+            StoredSession thief = withTokens(data.session(), s.accessToken(), "rt-" + TestData.token());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.storeSession(thief));
+            assertTrue(e.getMessage().contains("accessToken"), e.getMessage());
+            assertEquals(Optional.empty(), store.loadSessionById(thief.sessionId()));
+            assertEquals(Optional.empty(), store.loadSessionByRefreshToken(thief.refreshToken()));
+            assertEquals(Optional.of(s), store.loadSessionByAccessToken(s.accessToken()));
+        }
+
+        @Test
+        @DisplayName("another session's refresh token is refused, and nothing is written")
+        void duplicateRefreshToken() {
+            StoredSession s = data.session();
+            store.storeSession(s);
+            StoredSession thief = withTokens(data.session(), "at-" + TestData.token(), s.refreshToken());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.storeSession(thief));
+            assertTrue(e.getMessage().contains("refreshToken"), e.getMessage());
+            assertEquals(Optional.empty(), store.loadSessionById(thief.sessionId()));
+            assertEquals(Optional.of(s), store.loadSessionByRefreshToken(s.refreshToken()));
+        }
+
+        @Test
+        @DisplayName("a token given up by a replaced session may be used by another session")
+        void tokenReuseAfterReplace() {
+            StoredSession s = data.session();
+            store.storeSession(s);
+            store.storeSession(data.rotated(s));
+            StoredSession next = withTokens(data.session(), s.accessToken(), s.refreshToken());
+            store.storeSession(next);
+            assertEquals(Optional.of(next), store.loadSessionByAccessToken(s.accessToken()));
+        }
+
+        @Test
+        @DisplayName("null or blank arguments are rejected with IllegalArgumentException")
+        void badInput() {
+            assertThrows(IllegalArgumentException.class, () -> store.storeSession(null));
+            for (String bad : Arrays.asList(null, "", "  ")) {
+                assertThrows(IllegalArgumentException.class, () -> store.loadSessionByAccessToken(bad));
+                assertThrows(IllegalArgumentException.class, () -> store.loadSessionById(bad));
+                assertThrows(IllegalArgumentException.class, () -> store.loadSessionByRefreshToken(bad));
+                assertThrows(IllegalArgumentException.class, () -> store.deleteSessionByAccessToken(bad));
+                assertThrows(IllegalArgumentException.class, () -> store.deleteSessionById(bad));
+                assertThrows(IllegalArgumentException.class, () -> store.deleteSessionsByUser(bad));
+            }
+        }
+
+        void assertGone(StoredSession s) {
+            assertEquals(Optional.empty(), store.loadSessionByAccessToken(s.accessToken()));
+            assertEquals(Optional.empty(), store.loadSessionById(s.sessionId()));
+            if (s.refreshToken() != null) {
+                assertEquals(Optional.empty(), store.loadSessionByRefreshToken(s.refreshToken()));
+            }
+        }
+    }
+
+    /** {@code s} with other tokens. */
+    protected static StoredSession withTokens(StoredSession s, String accessToken, String refreshToken) {
+        return new StoredSession(s.sessionId(), s.provider(), s.userInfo(), accessToken, refreshToken,
+                s.providerAccessToken(), s.providerRefreshToken(), s.providerExpiresAt(), s.accessExpiresAt(),
+                s.refreshExpiresAt(), s.issuedAt(), s.createdAt());
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Clients
+    // ----------------------------------------------------------------------------------------
+
+    @Nested
+    @DisplayName("clients")
+    class Clients {
+        @Test
+        @DisplayName("a stored client is loaded exactly as stored, secret included")
+        void roundTrip() {
+            ClientRecord c = data.client("app-1");
+            store.storeClient(c);
+            assertEquals(Optional.of(c), store.loadClient("app-1"));
+        }
+
+        @Test
+        @DisplayName("a public client (no secret, nothing optional) round-trips")
+        void publicClient() {
+            ClientRecord c = new ClientRecord("spa", null, null, null, null, null, null, null, data.now());
+            store.storeClient(c);
+            assertEquals(Optional.of(c), store.loadClient("spa"));
+        }
+
+        @Test
+        @DisplayName("storing a client with the same id replaces it")
+        void replace() {
+            store.storeClient(data.client("app-1"));
+            ClientRecord newer = data.client("app-1");
+            store.storeClient(newer);
+            assertEquals(Optional.of(newer), store.loadClient("app-1"));
+            assertEquals(List.of(newer), store.listClients());
+        }
+
+        @Test
+        @DisplayName("listClients returns every client, ordered by clientId")
+        void list() {
+            ClientRecord b = data.client("b-app");
+            ClientRecord a = data.client("a-app");
+            ClientRecord c = data.client("c-app");
+            store.storeClient(b);
+            store.storeClient(c);
+            store.storeClient(a);
+            assertEquals(List.of(a, b, c), store.listClients());
+        }
+
+        @Test
+        @DisplayName("delete removes the client; deleting again or an unknown id returns false")
+        void delete() {
+            store.storeClient(data.client("app-1"));
+            assertTrue(store.deleteClient("app-1"));
+            assertEquals(Optional.empty(), store.loadClient("app-1"));
+            assertFalse(store.deleteClient("app-1"));
+            assertEquals(List.of(), store.listClients());
+        }
+
+        @Test
+        @DisplayName("null or blank ids are rejected with IllegalArgumentException")
+        void badInput() {
+            assertThrows(IllegalArgumentException.class, () -> store.storeClient(null));
+            assertThrows(IllegalArgumentException.class, () -> store.loadClient(null));
+            assertThrows(IllegalArgumentException.class, () -> store.loadClient(" "));
+            assertThrows(IllegalArgumentException.class, () -> store.deleteClient(""));
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Cleanup
+    // ----------------------------------------------------------------------------------------
+
+    @Nested
+    @DisplayName("cleanup")
+    class Cleanup {
+        @Test
+        @DisplayName("removes exactly what can never be returned again, counts it per kind, keeps the rest")
+        void exactCounts() {
+            StateRecord liveState = data.state(TestData.token(), Duration.ofHours(3));
+            store.storeState(data.state(TestData.token(), Duration.ofMinutes(1)));
+            store.storeState(data.state(TestData.token(), Duration.ofMinutes(2)));
+            store.storeState(liveState);
+            AuthCodeRecord liveCode = data.authCode(TestData.token(), Duration.ofHours(3));
+            for (int i = 0; i < 3; i++) {
+                store.storeAuthCode(data.authCode(TestData.token(), Duration.ofMinutes(1)));
+            }
+            store.storeAuthCode(liveCode);
+            StoredSession noRefresh = data.session("sid-" + TestData.token(), "u", Duration.ofMinutes(30), null);
+            StoredSession refreshLive = data.session("sid-" + TestData.token(), "u", Duration.ofMinutes(30),
+                    Duration.ofDays(1));
+            StoredSession bothDead = data.session("sid-" + TestData.token(), "u", Duration.ofMinutes(30),
+                    Duration.ofMinutes(40));
+            StoredSession live = data.session("sid-" + TestData.token(), "u", Duration.ofHours(3), null);
+            List.of(noRefresh, refreshLive, bothDead, live).forEach(store::storeSession);
+            store.storeClient(data.client("kept"));
+
+            clock.advance(Duration.ofHours(1));
+            assertEquals(new CleanupResult(2, 3, 2), store.cleanupExpired());
+
+            assertEquals(Optional.of(refreshLive), store.loadSessionByRefreshToken(refreshLive.refreshToken()));
+            assertEquals(Optional.of(live), store.loadSessionById(live.sessionId()));
+            assertTrue(store.loadClient("kept").isPresent());
+            assertEquals(Optional.of(liveState), store.consumeState(liveState.state()));
+            assertEquals(Optional.of(liveCode), store.consumeAuthCode(liveCode.code()));
+        }
+
+        @Test
+        @DisplayName("is idempotent, and a no-op on an empty store")
+        void idempotent() {
+            assertEquals(CleanupResult.NONE, store.cleanupExpired());
+            store.storeState(data.state(TestData.token(), Duration.ofMinutes(1)));
+            clock.advance(Duration.ofMinutes(5));
+            assertEquals(new CleanupResult(1, 0, 0), store.cleanupExpired());
+            assertEquals(CleanupResult.NONE, store.cleanupExpired());
+        }
+
+        @Test
+        @DisplayName("counts stay exact when more rows expire than fit in one cleanup chunk")
+        void manyRows() {
+            TokenStore small = openStore(b -> b.property("jdbc.cleanupChunkSize", "50"));
+            for (int i = 0; i < 260; i++) {
+                small.storeSession(data.session("sid-" + i, "u-" + (i % 5), Duration.ofMinutes(1), null));
+            }
+            StoredSession live = data.session("sid-live", "u-live", Duration.ofHours(2), null);
+            small.storeSession(live);
+            for (int i = 0; i < 120; i++) {
+                small.storeState(data.state(TestData.token(), Duration.ofMinutes(1)));
+            }
+            clock.advance(Duration.ofMinutes(10));
+            assertEquals(new CleanupResult(120, 0, 260), small.cleanupExpired());
+            assertEquals(Optional.of(live), small.loadSessionById("sid-live"));
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Security
+    // ----------------------------------------------------------------------------------------
+
+    @Nested
+    @DisplayName("security")
+    class Security {
+        private static final String ENCRYPTED_AT_REST = "the backend persists nothing (in-memory), so there is "
+                + "no stored form to inspect and encryption at rest does not apply";
+
+        @Test
+        @DisplayName("no token, refresh token, provider token, code, state or client secret is stored in the clear")
+        void nothingSecretInStoredBytes() {
+            assumeTrue(storage.rawBytes().isPresent(), ENCRYPTED_AT_REST);
+            StoredSession s = data.session("marker-user-" + TestData.token().substring(0, 8));
+            ClientRecord client = data.client("marker-client");
+            StateRecord state = data.state();
+            AuthCodeRecord code = data.authCode();
+            store.storeSession(s);
+            store.storeClient(client);
+            store.storeState(state);
+            store.storeAuthCode(code);
+            store.close();
+
+            String raw = new String(storage.rawBytes().orElseThrow(), StandardCharsets.ISO_8859_1);
+            assertTrue(raw.contains("marker-client"), "the raw dump must show the stored data at all");
+            Map<String, String> secrets = new LinkedHashMap<>();
+            secrets.put("accessToken", s.accessToken());
+            secrets.put("refreshToken", s.refreshToken());
+            secrets.put("providerAccessToken", s.providerAccessToken());
+            secrets.put("providerRefreshToken", s.providerRefreshToken());
+            secrets.put("clientSecret", client.clientSecret());
+            secrets.put("state", state.state());
+            secrets.put("providerCodeVerifier", state.providerCodeVerifier());
+            secrets.put("code", code.code());
+            secrets.forEach((field, value) -> {
+                // Every test value ends in a random 43-character token; that part must not appear.
+                String random = value.substring(value.length() - 43);
+                assertFalse(raw.contains(random), field + " is stored in the clear");
+            });
+        }
+
+        @Test
+        @DisplayName("a store opened with the wrong key fails with TokenStoreException, never returns garbage")
+        void wrongKey() {
+            assumeTrue(storage.rawBytes().isPresent(), ENCRYPTED_AT_REST);
+            assumeTrue(storage.sharesData(), "the backend cannot open a second store over the same data");
+            StoredSession s = data.session();
+            store.storeSession(s);
+            store.storeClient(data.client("app"));
+            store.close();
+            byte[] otherKey = "another-key-of-exactly-32-bytes!".getBytes(StandardCharsets.US_ASCII);
+            TokenStore wrong = openStore(b -> b.encryptionKey(otherKey));
+            assertThrows(TokenStoreException.class, () -> wrong.loadSessionByAccessToken(s.accessToken()));
+            assertThrows(TokenStoreException.class, () -> wrong.loadClient("app"));
+        }
+
+        @Test
+        @DisplayName("keys rotate: old rows still decrypt, new rows use the new primary key")
+        void keyRotation() {
+            assumeTrue(storage.rawBytes().isPresent(), ENCRYPTED_AT_REST);
+            assumeTrue(storage.sharesData(), "the backend cannot open a second store over the same data");
+            StoredSession old = data.session();
+            store.storeSession(old);
+            store.close();
+            byte[] newKey = "the-new-primary-key-32-bytes-ok!".getBytes(StandardCharsets.US_ASCII);
+            Map<String, byte[]> ring = new LinkedHashMap<>();
+            ring.put(TokenStoreOptions.DEFAULT_KEY_ID, TEST_KEY);
+            ring.put("k2", newKey);
+            TokenStore rotated = openStore(b -> b.encryptionKeys(ring, "k2"));
+            assertEquals(Optional.of(old), rotated.loadSessionByAccessToken(old.accessToken()));
+            StoredSession fresh = data.session();
+            rotated.storeSession(fresh);
+            rotated.close();
+            TokenStore oldKeyOnly = openStore(b -> b);
+            assertThrows(TokenStoreException.class, () -> oldKeyOnly.loadSessionByAccessToken(fresh.accessToken()));
+            TokenStore newKeyRing = openStore(b -> b.encryptionKeys(ring, "k2"));
+            assertEquals(Optional.of(fresh), newKeyRing.loadSessionByAccessToken(fresh.accessToken()));
+        }
+
+        @Test
+        @DisplayName("tampered encrypted values fail with TokenStoreException")
+        void tampered() {
+            assumeTrue(storage.rawBytes().isPresent(), ENCRYPTED_AT_REST);
+            StoredSession s = data.session();
+            store.storeSession(s);
+            store.storeClient(data.client("app"));
+            store.close();
+            Optional<Integer> changed = storage.corruptEncryptedValues();
+            assumeTrue(changed.isPresent(), "the backend's storage cannot be tampered with from the test");
+            assertTrue(changed.get() > 0, "nothing encrypted was found to tamper with");
+            TokenStore reopened = openStore();
+            assertThrows(TokenStoreException.class, () -> reopened.loadSessionByAccessToken(s.accessToken()));
+            assertThrows(TokenStoreException.class, () -> reopened.loadClient("app"));
+        }
+
+        @Test
+        @DisplayName("without a key the store refuses to open unless plaintext is allowed")
+        void plaintextOnlyWhenAllowed() {
+            assumeTrue(storage.rawBytes().isPresent(), ENCRYPTED_AT_REST);
+            assumeTrue(System.getenv(TokenStoreOptions.ENCRYPTION_KEY_ENV) == null,
+                    TokenStoreOptions.ENCRYPTION_KEY_ENV + " is set in this environment");
+            TestStorage fresh = extraStorage();
+            TokenStoreOptions noKey = TokenStoreOptions.builder().clock(clock).build();
+            TokenStoreException e = assertThrows(TokenStoreException.class, () -> track(fresh.open(noKey)));
+            assertTrue(e.getMessage().contains("encryption key"), e.getMessage());
+            TokenStore plain = track(decorate(track(fresh.open(noKey.toBuilder().allowPlaintext(true).build()))));
+            StoredSession s = data.session();
+            plain.storeSession(s);
+            assertEquals(Optional.of(s), plain.loadSessionByAccessToken(s.accessToken()));
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Bad and odd input
+    // ----------------------------------------------------------------------------------------
+
+    @Nested
+    @DisplayName("odd input")
+    class OddInput {
+        private static final String INJECTION = "'; DROP TABLE sessions; --";
+        private static final String UNICODE = "ユーザー-🚀-עברית-Ωμέγα-\u00e9\u0301";
+
+        @Test
+        @DisplayName("SQL-looking and Unicode values are stored and read back verbatim")
+        void verbatim() {
+            UserInfo user = new UserInfo("github", INJECTION, UNICODE, "o'brien@example.com", INJECTION,
+                    "https://x/" + UNICODE, Map.of("quote", "\"'\\", "emoji", UNICODE), List.of(INJECTION),
+                    List.of(UNICODE));
+            StoredSession s = new StoredSession(INJECTION + TestData.token(), UNICODE, user,
+                    INJECTION + TestData.token(), UNICODE + TestData.token(), INJECTION, UNICODE, null,
+                    data.now().plusSeconds(600), data.now().plusSeconds(6000), data.now(), data.now());
+            store.storeSession(s);
+            assertEquals(Optional.of(s), store.loadSessionByAccessToken(s.accessToken()));
+            assertEquals(Optional.of(s), store.loadSessionByRefreshToken(s.refreshToken()));
+            assertEquals(Optional.of(s), store.loadSessionById(s.sessionId()));
+
+            ClientRecord client = new ClientRecord(INJECTION, UNICODE, INJECTION, List.of(INJECTION),
+                    List.of(UNICODE), List.of(), INJECTION, UNICODE, data.now());
+            store.storeClient(client);
+            assertEquals(Optional.of(client), store.loadClient(INJECTION));
+            StateRecord state = new StateRecord(INJECTION + UNICODE, INJECTION, UNICODE, INJECTION, UNICODE,
+                    INJECTION, UNICODE, List.of(INJECTION), data.now().plusSeconds(60), data.now());
+            store.storeState(state);
+            assertEquals(Optional.of(state), store.consumeState(state.state()));
+            assertEquals(1, store.deleteSessionsByUser(INJECTION));
+            StoredSession after = data.session();
+            store.storeSession(after);
+            assertEquals(Optional.of(after), store.loadSessionById(after.sessionId()), "tables still intact");
+        }
+
+        @Test
+        @DisplayName("a 64 KB profile and 8 KB tokens are stored and read back verbatim")
+        void large() {
+            Map<String, Object> profile = new LinkedHashMap<>();
+            profile.put("bio", "x".repeat(64 * 1024));
+            profile.put("nested", Map.of("list", List.of(1, 2, 3), "flag", true));
+            UserInfo user = new UserInfo("github", "big-user", null, null, null, null, profile, List.of(), List.of());
+            StoredSession s = new StoredSession("sid-big", "github", user, "a".repeat(8192) + TestData.token(),
+                    "r".repeat(8192) + TestData.token(), "p".repeat(8192), null, null, data.now().plusSeconds(60),
+                    data.now().plusSeconds(120), data.now(), data.now());
+            store.storeSession(s);
+            assertEquals(Optional.of(s), store.loadSessionByAccessToken(s.accessToken()));
+            assertEquals(Optional.of(s), store.loadSessionByRefreshToken(s.refreshToken()));
+        }
+
+        @Test
+        @DisplayName("records missing a required field cannot be built, so cannot be stored half-filled")
+        void requiredFields() {
+            assertThrows(IllegalArgumentException.class, () -> new StoredSession("sid", "github",
+                    UserInfo.of("github", "u"), "at", null, null, null, null, null, null, null, data.now()));
+            assertThrows(IllegalArgumentException.class, () -> new AuthCodeRecord("c", null, "client", "r", null,
+                    null, null, data.now(), data.now()));
+            assertThrows(IllegalArgumentException.class, () -> new StateRecord("s", "client", "r", null, null,
+                    null, null, null, null, data.now()));
+            assertThrows(IllegalArgumentException.class, () -> new ClientRecord(" ", null, null, null, null, null,
+                    null, null, data.now()));
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Concurrency
+    // ----------------------------------------------------------------------------------------
+
+    @Nested
+    @DisplayName("concurrency")
+    class Concurrency {
+        private static final int THREADS = 16;
+        private static final int VALUES = 200;
+
+        @Test
+        @DisplayName("16 threads racing for the same 200 codes and 200 states: exactly one winner each")
+        void oneTimeRace() throws Exception {
+            raceOneTimeValues(List.of(store));
+        }
+
+        @Test
+        @DisplayName("the same race across two store instances over the same data: exactly one winner each")
+        void oneTimeRaceAcrossInstances() throws Exception {
+            assumeTrue(storage.sharesData(), "the backend cannot open a second store over the same data");
+            raceOneTimeValues(List.of(store, openStore()));
+        }
+
+        private void raceOneTimeValues(List<TokenStore> instances) throws Exception {
+            List<String> codes = new ArrayList<>();
+            List<String> states = new ArrayList<>();
+            for (int i = 0; i < VALUES; i++) {
+                AuthCodeRecord code = data.authCode();
+                StateRecord state = data.state();
+                instances.get(0).storeAuthCode(code);
+                instances.get(0).storeState(state);
+                codes.add(code.code());
+                states.add(state.state());
+            }
+            Map<String, AtomicInteger> wins = new ConcurrentHashMap<>();
+            Concurrent.run(THREADS, thread -> {
+                TokenStore mine = instances.get(thread % instances.size());
+                List<Integer> order = new ArrayList<>();
+                for (int i = 0; i < VALUES; i++) {
+                    order.add(i);
+                }
+                Collections.shuffle(order, new java.util.Random(thread));
+                for (int i : order) {
+                    mine.consumeAuthCode(codes.get(i)).ifPresent(c -> count(wins, "code:" + c.code()));
+                    mine.consumeState(states.get(i)).ifPresent(s -> count(wins, "state:" + s.state()));
+                }
+            });
+            assertEquals(2 * VALUES, wins.size(), "every value is consumed by someone");
+            wins.forEach((value, n) -> assertEquals(1, n.get(), "winners for one value"));
+        }
+
+        @Test
+        @DisplayName("8 writers and readers at once: no error, no lost write")
+        void writersAndReaders() throws Exception {
+            int perThread = 60;
+            Concurrent.run(8, thread -> {
+                for (int i = 0; i < perThread; i++) {
+                    StoredSession s = data.session("writer-" + thread);
+                    store.storeSession(s);
+                    assertEquals(Optional.of(s), store.loadSessionByAccessToken(s.accessToken()));
+                    store.listClients();
+                }
+            });
+            for (int thread = 0; thread < 8; thread++) {
+                assertEquals(perThread, store.deleteSessionsByUser("writer-" + thread));
+            }
+        }
+
+        private void count(Map<String, AtomicInteger> wins, String key) {
+            wins.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Bulk and transactions
+    // ----------------------------------------------------------------------------------------
+
+    @Nested
+    @DisplayName("bulk and transactions")
+    class Bulk {
+        @Test
+        @DisplayName("bulkStoreSessions leaves exactly what looping storeSession leaves, duplicates included")
+        void bulkStoreParity() {
+            assumeTrue(store instanceof BulkSessionStore, "the backend has no BulkSessionStore");
+            TokenStore looped = openStore(extraStorage());
+            List<StoredSession> batch = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                batch.add(data.session("bulk-user-" + (i % 4)));
+            }
+            batch.add(data.rotated(batch.get(3)));
+            batch.add(data.rotated(batch.get(7)));
+            batch.add(batch.get(10));
+            ((BulkSessionStore) store).bulkStoreSessions(batch);
+            batch.forEach(looped::storeSession);
+            assertSameSessions(batch, store, looped);
+        }
+
+        @Test
+        @DisplayName("bulkDeleteSessionsByHash deletes what looping deleteSessionByAccessToken deletes, unknown hashes ignored")
+        void bulkDeleteParity() {
+            assumeTrue(store instanceof BulkSessionStore, "the backend has no BulkSessionStore");
+            TokenStore looped = openStore(extraStorage());
+            List<StoredSession> sessions = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                sessions.add(data.session());
+                store.storeSession(sessions.get(i));
+                looped.storeSession(sessions.get(i));
+            }
+            List<String> hashes = new ArrayList<>();
+            List<String> tokens = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                hashes.add(sessions.get(i * 2).accessTokenHash());
+                tokens.add(sessions.get(i * 2).accessToken());
+            }
+            hashes.add(sessions.get(0).accessTokenHash());
+            for (int i = 0; i < 5; i++) {
+                String unknown = TestData.token();
+                hashes.add(TokenHash.sha256Hex(unknown));
+                tokens.add(unknown);
+            }
+            int bulk = ((BulkSessionStore) store).bulkDeleteSessionsByHash(hashes);
+            int loop = 0;
+            for (String token : tokens) {
+                loop += looped.deleteSessionByAccessToken(token) ? 1 : 0;
+            }
+            assertEquals(10, loop);
+            assertEquals(loop, bulk);
+            assertSameSessions(sessions, store, looped);
+            assertEquals(0, ((BulkSessionStore) store).bulkDeleteSessionsByHash(List.of()));
+        }
+
+        @Test
+        @DisplayName("a bulk store with a token held by another session writes nothing of the batch")
+        void bulkAllOrNothing() {
+            assumeTrue(store instanceof BulkSessionStore, "the backend has no BulkSessionStore");
+            StoredSession holder = data.session();
+            store.storeSession(holder);
+            StoredSession good = data.session();
+            StoredSession bad = withTokens(data.session(), holder.accessToken(), null);
+            assertThrows(IllegalArgumentException.class,
+                    () -> ((BulkSessionStore) store).bulkStoreSessions(List.of(good, bad)));
+            assertEquals(Optional.empty(), store.loadSessionById(good.sessionId()));
+            assertEquals(Optional.empty(), store.loadSessionById(bad.sessionId()));
+            assertEquals(Optional.of(holder), store.loadSessionById(holder.sessionId()));
+            assertThrows(IllegalArgumentException.class, () -> ((BulkSessionStore) store).bulkStoreSessions(null));
+        }
+
+        @Test
+        @DisplayName("inTransaction commits all the work together")
+        void transactionCommits() {
+            assumeTrue(store instanceof TransactionalTokenStore, "the backend has no TransactionalTokenStore");
+            StoredSession s = data.session();
+            StateRecord state = data.state();
+            String result = ((TransactionalTokenStore) store).inTransaction(tx -> {
+                tx.storeSession(s);
+                tx.storeState(state);
+                return "done";
+            });
+            assertEquals("done", result);
+            assertEquals(Optional.of(s), store.loadSessionById(s.sessionId()));
+            assertEquals(Optional.of(state), store.consumeState(state.state()));
+        }
+
+        @Test
+        @DisplayName("inTransaction rolls everything back when the work throws, and rethrows")
+        void transactionRollsBack() {
+            assumeTrue(store instanceof TransactionalTokenStore, "the backend has no TransactionalTokenStore");
+            StoredSession kept = data.session();
+            store.storeSession(kept);
+            StoredSession s = data.session();
+            StateRecord state = data.state();
+            IllegalStateException boom = new IllegalStateException("boom");
+            IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                    () -> ((TransactionalTokenStore) store).inTransaction(tx -> {
+                        tx.storeSession(s);
+                        tx.storeState(state);
+                        tx.deleteSessionById(kept.sessionId());
+                        throw boom;
+                    }));
+            assertEquals(boom, thrown);
+            assertEquals(Optional.empty(), store.loadSessionById(s.sessionId()));
+            assertEquals(Optional.empty(), store.consumeState(state.state()));
+            assertEquals(Optional.of(kept), store.loadSessionById(kept.sessionId()));
+        }
+
+        private void assertSameSessions(List<StoredSession> everStored, TokenStore a, TokenStore b) {
+            for (StoredSession s : everStored) {
+                assertEquals(b.loadSessionById(s.sessionId()), a.loadSessionById(s.sessionId()), "by id");
+                assertEquals(b.loadSessionByAccessToken(s.accessToken()), a.loadSessionByAccessToken(s.accessToken()),
+                        "by access token");
+                assertEquals(b.loadSessionByRefreshToken(s.refreshToken()),
+                        a.loadSessionByRefreshToken(s.refreshToken()), "by refresh token");
+            }
+        }
+    }
+}
