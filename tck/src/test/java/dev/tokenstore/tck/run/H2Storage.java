@@ -1,0 +1,44 @@
+package dev.tokenstore.tck.run;
+
+import dev.tokenstore.TokenStore;
+import dev.tokenstore.TokenStoreOptions;
+import dev.tokenstore.TokenStores;
+import dev.tokenstore.tck.TestStorage;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/** A fresh H2 file database in its own temporary directory; raw bytes are a dump of every table. */
+final class H2Storage implements TestStorage {
+    private final TempDirectory dir = new TempDirectory("tck-h2");
+    private final String url = "jdbc:h2:file:" + dir.resolve("tokens");
+
+    @Override
+    public TokenStore open(TokenStoreOptions options) {
+        return TokenStores.open(options.toBuilder().url(url).build());
+    }
+
+    @Override
+    public Optional<byte[]> rawBytes() {
+        try (Connection c = DriverManager.getConnection(url)) {
+            return Optional.of(JdbcRawAccess.dump(c, "PUBLIC"));
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read " + url, e);
+        }
+    }
+
+    @Override
+    public Optional<Integer> corruptEncryptedValues() {
+        try (Connection c = DriverManager.getConnection(url)) {
+            return Optional.of(JdbcRawAccess.corruptEncrypted(c, "PUBLIC"));
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not tamper with " + url, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        dir.close();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.tokenstore.tck.run;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads and tampers with a SQL backend's tables the way someone holding the database would: every
+ * table of a schema dumped as text, and every encrypted value ({@code ts1:…}) altered in place.
+ * Table and column names come from the database's own metadata.
+ */
+final class JdbcRawAccess {
+    private static final String ENCRYPTED_PREFIX = "ts1:";
+
+    private JdbcRawAccess() {
+    }
+
+    /** Every value of every table in {@code schema} (null: the default), as UTF-8 text. */
+    static byte[] dump(Connection c, String schema) throws SQLException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (String table : tables(c, schema)) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    for (int i = 1; i <= columns; i++) {
+                        out.writeBytes(String.valueOf(rs.getObject(i)).getBytes(StandardCharsets.UTF_8));
+                        out.write('|');
+                    }
+                    out.write('\n');
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** Changes one base64 character inside every encrypted value; returns how many values changed. */
+    static int corruptEncrypted(Connection c, String schema) throws SQLException {
+        int changed = 0;
+        for (String table : tables(c, schema)) {
+            for (String column : textColumns(c, schema, table)) {
+                List<String> values = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT " + column + " FROM " + table + " WHERE " + column + " LIKE ?")) {
+                    ps.setString(1, ENCRYPTED_PREFIX + "%");
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            values.add(rs.getString(1));
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE " + table + " SET " + column + " = ? WHERE " + column + " = ?")) {
+                    for (String value : values) {
+                        ps.setString(1, flipInside(value));
+                        ps.setString(2, value);
+                        changed += ps.executeUpdate();
+                    }
+                }
+            }
+        }
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+        return changed;
+    }
+
+    /** Replaces a character well inside the base64 body (every bit of it is significant). */
+    private static String flipInside(String value) {
+        int at = value.lastIndexOf(':') + 8;
+        char replacement = value.charAt(at) == 'A' ? 'B' : 'A';
+        return value.substring(0, at) + replacement + value.substring(at + 1);
+    }
+
+    private static List<String> tables(Connection c, String schema) throws SQLException {
+        DatabaseMetaData meta = c.getMetaData();
+        List<String> tables = new ArrayList<>();
+        try (ResultSet rs = meta.getTables(null, schema, "%", new String[] {"TABLE"})) {
+            while (rs.next()) {
+                String qualified = rs.getString("TABLE_SCHEM") == null ? quote(meta, rs.getString("TABLE_NAME"))
+                        : quote(meta, rs.getString("TABLE_SCHEM")) + "." + quote(meta, rs.getString("TABLE_NAME"));
+                tables.add(qualified);
+            }
+        }
+        if (tables.isEmpty()) {
+            throw new IllegalStateException("no tables found in schema " + schema);
+        }
+        return tables;
+    }
+
+    private static List<String> textColumns(Connection c, String schema, String qualifiedTable) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT * FROM " + qualifiedTable + " WHERE 1 = 0")) {
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                int type = rs.getMetaData().getColumnType(i);
+                if (type == Types.VARCHAR || type == Types.LONGVARCHAR || type == Types.CLOB || type == Types.NVARCHAR
+                        || type == Types.CHAR || type == Types.OTHER) {
+                    columns.add(quote(c.getMetaData(), rs.getMetaData().getColumnName(i)));
+                }
+            }
+        }
+        return columns;
+    }
+
+    private static String quote(DatabaseMetaData meta, String identifier) throws SQLException {
+        String q = meta.getIdentifierQuoteString().trim();
+        return q + identifier.replace(q, q + q) + q;
+    }
+}
