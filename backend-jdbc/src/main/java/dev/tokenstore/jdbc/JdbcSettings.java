@@ -1,0 +1,46 @@
+package dev.tokenstore.jdbc;
+
+import dev.tokenstore.TokenStoreOptions;
+import java.util.regex.Pattern;
+
+/** The engine's own options, read from {@link TokenStoreOptions#properties()} and validated. */
+final class JdbcSettings {
+    static final String TABLE_PREFIX = "jdbc.tablePrefix";
+    static final String CLEANUP_CHUNK_SIZE = "jdbc.cleanupChunkSize";
+    static final String MAX_RETRIES = "jdbc.maxRetries";
+    static final String DEFAULT_TABLE_PREFIX = "tokenstore_";
+    static final int DEFAULT_CLEANUP_CHUNK_SIZE = 5_000;
+    static final int DEFAULT_MAX_RETRIES = 3;
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9_]{0,40}");
+
+    final String tablePrefix;
+    final int cleanupChunkSize;
+    final int maxRetries;
+
+    private JdbcSettings(String tablePrefix, int cleanupChunkSize, int maxRetries) {
+        this.tablePrefix = tablePrefix;
+        this.cleanupChunkSize = cleanupChunkSize;
+        this.maxRetries = maxRetries;
+    }
+
+    static JdbcSettings from(TokenStoreOptions options) {
+        String prefix = options.property(TABLE_PREFIX).orElse(DEFAULT_TABLE_PREFIX);
+        if (!IDENTIFIER.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("property " + TABLE_PREFIX
+                    + " may hold only letters, digits and '_' (at most 40), was '" + prefix + "'");
+        }
+        if (!prefix.isEmpty() && Character.isDigit(prefix.charAt(0))) {
+            throw new IllegalArgumentException("property " + TABLE_PREFIX + " must not start with a digit, was '"
+                    + prefix + "'");
+        }
+        int chunk = options.intProperty(CLEANUP_CHUNK_SIZE, DEFAULT_CLEANUP_CHUNK_SIZE);
+        if (chunk < 1) {
+            throw new IllegalArgumentException("property " + CLEANUP_CHUNK_SIZE + " must be at least 1, was " + chunk);
+        }
+        int retries = options.intProperty(MAX_RETRIES, DEFAULT_MAX_RETRIES);
+        if (retries < 0) {
+            throw new IllegalArgumentException("property " + MAX_RETRIES + " must not be negative, was " + retries);
+        }
+        return new JdbcSettings(prefix.toLowerCase(java.util.Locale.ROOT), chunk, retries);
+    }
+}

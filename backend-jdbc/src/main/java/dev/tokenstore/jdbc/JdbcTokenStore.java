@@ -1,0 +1,305 @@
+package dev.tokenstore.jdbc;
+
+import dev.tokenstore.AuthCodeRecord;
+import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.CleanupResult;
+import dev.tokenstore.ClientRecord;
+import dev.tokenstore.StateRecord;
+import dev.tokenstore.StoredSession;
+import dev.tokenstore.TokenCipher;
+import dev.tokenstore.TokenStore;
+import dev.tokenstore.TokenStoreException;
+import dev.tokenstore.TokenStoreOptions;
+import dev.tokenstore.TransactionalTokenStore;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link TokenStore} on any SQL database, given a {@link SqlDialect} and a
+ * {@link ConnectionSource}; the SQLite, H2 and PostgreSQL backends are thin layers over it.
+ *
+ * <p>Guarantees, on top of the {@link TokenStore} contract:
+ * <ul>
+ *   <li>tables {@code <prefix>states}, {@code auth_codes}, {@code sessions}, {@code clients}
+ *   (prefix from property {@code jdbc.tablePrefix}, default {@code tokenstore_}) are created or
+ *   migrated on open, recorded in {@code <prefix>schema_version}; a database written by a newer
+ *   version is refused;</li>
+ *   <li>every operation is one transaction and every statement is parameterized; a one-time
+ *   consume is a single {@code DELETE … RETURNING} or a select and delete whose row count
+ *   decides the one winner;</li>
+ *   <li>token values, provider tokens, client secrets, PKCE values and verifiers are stored only
+ *   encrypted ({@link TokenCipher}); states and codes only as SHA-256; sessions are found by
+ *   {@link dev.tokenstore.TokenHash} of their tokens;</li>
+ *   <li>{@link #cleanupExpired()} deletes at most {@code jdbc.cleanupChunkSize} (default 5000)
+ *   rows per transaction, through the expiry indexes;</li>
+ *   <li>transient lock conflicts are retried a few times ({@code jdbc.maxRetries}, default 3);
+ *   other database failures surface as {@link TokenStoreException} naming the store.</li>
+ * </ul>
+ */
+public final class JdbcTokenStore implements TokenStore, BulkSessionStore, TransactionalTokenStore {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcTokenStore.class);
+
+    private final String name;
+    private final ConnectionSource source;
+    private final Lifecycle lifecycle;
+    private final PooledRunner runner;
+    private final StoreCore core;
+    private final Failures failures;
+    private final String tablePrefix;
+    private final ThreadLocal<Boolean> inTransaction = new ThreadLocal<>();
+
+    private JdbcTokenStore(Builder b, JdbcSettings settings, TokenCipher cipher) {
+        this.name = b.name != null ? b.name : "tokenstore " + b.dialect.name() + " " + b.source.description();
+        this.source = b.source;
+        this.tablePrefix = settings.tablePrefix;
+        this.lifecycle = new Lifecycle(name);
+        this.failures = new Failures(name);
+        this.runner = new PooledRunner(source, b.dialect, failures, settings.maxRetries, lifecycle);
+        Statements statements = new Statements(new Schema(settings.tablePrefix), b.dialect);
+        this.core = new StoreCore(new GuardedRunner(), statements, b.dialect, new Rows(cipher),
+                b.options.clock(), settings.cleanupChunkSize);
+    }
+
+    /**
+     * Starts building a store.
+     *
+     * @param options the store options (clock, keys, {@code jdbc.*} properties)
+     * @param dialect what differs about the database
+     * @param source  where connections come from; the store owns it from {@link Builder#build()} on
+     *                and closes it on {@link #close()} (or when opening fails)
+     */
+    public static Builder builder(TokenStoreOptions options, SqlDialect dialect, ConnectionSource source) {
+        return new Builder(options, dialect, source);
+    }
+
+    /** Name of this store in messages and logs: dialect and where the data lives (no password). */
+    public String name() {
+        return name;
+    }
+
+    /** The table prefix in use. */
+    public String tablePrefix() {
+        return tablePrefix;
+    }
+
+    @Override
+    public void storeState(StateRecord state) {
+        core.storeState(state);
+    }
+
+    @Override
+    public Optional<StateRecord> consumeState(String state) {
+        return core.consumeState(state);
+    }
+
+    @Override
+    public void storeAuthCode(AuthCodeRecord code) {
+        core.storeAuthCode(code);
+    }
+
+    @Override
+    public Optional<AuthCodeRecord> consumeAuthCode(String code) {
+        return core.consumeAuthCode(code);
+    }
+
+    @Override
+    public void storeSession(StoredSession session) {
+        core.storeSession(session);
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
+        return core.loadSessionByAccessToken(accessToken);
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionById(String sessionId) {
+        return core.loadSessionById(sessionId);
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
+        return core.loadSessionByRefreshToken(refreshToken);
+    }
+
+    @Override
+    public boolean deleteSessionByAccessToken(String accessToken) {
+        return core.deleteSessionByAccessToken(accessToken);
+    }
+
+    @Override
+    public boolean deleteSessionById(String sessionId) {
+        return core.deleteSessionById(sessionId);
+    }
+
+    @Override
+    public int deleteSessionsByUser(String userId) {
+        return core.deleteSessionsByUser(userId);
+    }
+
+    @Override
+    public void storeClient(ClientRecord client) {
+        core.storeClient(client);
+    }
+
+    @Override
+    public Optional<ClientRecord> loadClient(String clientId) {
+        return core.loadClient(clientId);
+    }
+
+    @Override
+    public List<ClientRecord> listClients() {
+        return core.listClients();
+    }
+
+    @Override
+    public boolean deleteClient(String clientId) {
+        return core.deleteClient(clientId);
+    }
+
+    @Override
+    public CleanupResult cleanupExpired() {
+        return core.cleanupExpired();
+    }
+
+    @Override
+    public void bulkStoreSessions(List<StoredSession> sessions) {
+        core.bulkStoreSessions(sessions);
+    }
+
+    @Override
+    public int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
+        return core.bulkDeleteSessionsByHash(accessTokenHashes);
+    }
+
+    /**
+     * Runs {@code work} in one write transaction. The store passed to {@code work} (which is also
+     * a {@link BulkSessionStore}) runs every call on that transaction's connection and may be used
+     * only by the calling thread, only inside the call. Commits when {@code work} returns; rolls
+     * back and rethrows when it throws. While it runs, writes through this store on the same
+     * thread fail with {@link IllegalStateException} (they would deadlock or escape the transaction).
+     *
+     * @throws IllegalStateException if called from inside another {@code inTransaction} of this store
+     */
+    @Override
+    public <T> T inTransaction(Function<TokenStore, T> work) {
+        Objects.requireNonNull(work, "work");
+        if (Boolean.TRUE.equals(inTransaction.get())) {
+            throw new IllegalStateException("inTransaction calls may not nest");
+        }
+        return runner.write("inTransaction", c -> {
+            BoundRunner bound = new BoundRunner(c, failures);
+            inTransaction.set(Boolean.TRUE);
+            try {
+                return work.apply(core.withRunner(bound));
+            } finally {
+                inTransaction.remove();
+                bound.end();
+            }
+        }, false);
+    }
+
+    /** Closes the connection source; later calls throw {@link IllegalStateException}. Idempotent. */
+    @Override
+    public void close() {
+        if (lifecycle.close()) {
+            source.close();
+            LOG.debug("{} closed", name);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcTokenStore[" + name + ", prefix=" + tablePrefix + "]";
+    }
+
+    /** The pooled runner, refusing writes from inside this thread's inTransaction work. */
+    private final class GuardedRunner implements Runner {
+        @Override
+        public <T> T read(String operation, SqlWork<T> work) {
+            return runner.read(operation, work);
+        }
+
+        @Override
+        public <T> T write(String operation, SqlWork<T> work) {
+            if (Boolean.TRUE.equals(inTransaction.get())) {
+                throw new IllegalStateException(operation + " was called on the outer store inside inTransaction; "
+                        + "use the TokenStore passed to the work function");
+            }
+            return runner.write(operation, work);
+        }
+    }
+
+    /** Builds and opens a {@link JdbcTokenStore}. */
+    public static final class Builder {
+        private final TokenStoreOptions options;
+        private final SqlDialect dialect;
+        private final ConnectionSource source;
+        private String name;
+
+        private Builder(TokenStoreOptions options, SqlDialect dialect, ConnectionSource source) {
+            this.options = Objects.requireNonNull(options, "options");
+            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            this.source = Objects.requireNonNull(source, "source");
+        }
+
+        /**
+         * The store's name in messages (default {@code "tokenstore <dialect> <source description>"});
+         * must not contain a password.
+         */
+        public Builder name(String storeName) {
+            if (storeName == null || storeName.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank");
+            }
+            this.name = storeName;
+            return this;
+        }
+
+        /**
+         * Opens the store: reads the {@code jdbc.*} properties, builds the cipher from the
+         * options' keys, runs {@link SqlDialect#prepareDatabase} and migrates the schema. On any
+         * failure the connection source is closed.
+         *
+         * @throws IllegalArgumentException if a {@code jdbc.*} property is invalid
+         * @throws TokenStoreException      if there is no key (and plaintext is not allowed), or
+         *                                  the database cannot be opened or migrated
+         */
+        public JdbcTokenStore build() {
+            JdbcTokenStore store = null;
+            try {
+                JdbcSettings settings = JdbcSettings.from(options);
+                TokenCipher cipher = TokenCipher.fromOptions(options);
+                store = new JdbcTokenStore(this, settings, cipher);
+                store.open(dialect, options);
+                return store;
+            } catch (RuntimeException | Error e) {
+                if (store != null) {
+                    store.close();
+                } else {
+                    source.close();
+                }
+                throw e;
+            }
+        }
+    }
+
+    private void open(SqlDialect dialect, TokenStoreOptions options) {
+        try (ConnectionSource.Lease lease = source.write()) {
+            dialect.prepareDatabase(lease.connection());
+        } catch (SQLException e) {
+            throw failures.wrap("open", e);
+        }
+        Migrator migrator = new Migrator(new Schema(tablePrefix), dialect, options.clock(), name);
+        int found = runner.read("open", migrator::peekVersion);
+        migrator.refuseNewer(found);
+        if (found < Schema.CURRENT_VERSION) {
+            runner.write("migrate schema", migrator::migrate);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.tokenstore.jdbc;
+
+import dev.tokenstore.TokenStoreException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runner of an open store: each call borrows a connection from the {@link ConnectionSource};
+ * writes run in one transaction ({@link SqlDialect#beginWrite} … {@link SqlDialect#commit}),
+ * rolled back on any failure. Transient lock conflicts ({@link SqlDialect#isRetryable}) are
+ * retried a bounded number of times with a short random back-off; a lost connection is
+ * discarded and a read retried once.
+ */
+final class PooledRunner implements Runner {
+    private static final Logger LOG = LoggerFactory.getLogger(PooledRunner.class);
+
+    private final ConnectionSource source;
+    private final SqlDialect dialect;
+    private final Failures failures;
+    private final int maxRetries;
+    private final Lifecycle lifecycle;
+
+    PooledRunner(ConnectionSource source, SqlDialect dialect, Failures failures, int maxRetries, Lifecycle lifecycle) {
+        this.source = source;
+        this.dialect = dialect;
+        this.failures = failures;
+        this.maxRetries = maxRetries;
+        this.lifecycle = lifecycle;
+    }
+
+    @Override
+    public <T> T read(String operation, SqlWork<T> work) {
+        lifecycle.ensureOpen();
+        for (int attempt = 0; ; attempt++) {
+            try (ConnectionSource.Lease lease = source.read()) {
+                try {
+                    return work.run(lease.connection());
+                } catch (SQLException e) {
+                    if (dialect.isConnectionLost(e)) {
+                        lease.markBroken();
+                    }
+                    throw e;
+                }
+            } catch (SQLException e) {
+                lifecycle.ensureOpen();
+                boolean again = attempt == 0 && dialect.isConnectionLost(e)
+                        || attempt < maxRetries && dialect.isRetryable(e);
+                if (!again) {
+                    throw failures.wrap(operation, e);
+                }
+                LOG.debug("{}: {} attempt {} failed, retrying: {}", failures.storeName(), operation, attempt + 1,
+                        e.getMessage());
+                backOff(attempt);
+            } catch (TokenStoreException e) {
+                throw failures.wrap(operation, e);
+            }
+        }
+    }
+
+    @Override
+    public <T> T write(String operation, SqlWork<T> work) {
+        return write(operation, work, true);
+    }
+
+    /**
+     * Runs {@code work} in a write transaction. With {@code retryWork} false only a failure to
+     * start the transaction is retried: the work itself runs at most once (it may have effects
+     * outside the database).
+     */
+    <T> T write(String operation, SqlWork<T> work, boolean retryWork) {
+        lifecycle.ensureOpen();
+        for (int attempt = 0; ; attempt++) {
+            boolean workStarted = false;
+            try (ConnectionSource.Lease lease = source.write()) {
+                Connection c = lease.connection();
+                try {
+                    dialect.beginWrite(c);
+                } catch (SQLException e) {
+                    markIfLost(lease, e);
+                    throw e;
+                }
+                try {
+                    workStarted = true;
+                    T result = work.run(c);
+                    dialect.commit(c);
+                    return result;
+                } catch (SQLException | RuntimeException | Error e) {
+                    rollback(lease, operation);
+                    if (e instanceof SQLException) {
+                        markIfLost(lease, (SQLException) e);
+                    }
+                    throw e;
+                }
+            } catch (SQLException e) {
+                lifecycle.ensureOpen();
+                boolean again = (retryWork || !workStarted) && attempt < maxRetries && dialect.isRetryable(e);
+                if (!again) {
+                    throw failures.wrap(operation, e);
+                }
+                LOG.debug("{}: {} attempt {} hit a lock conflict, retrying: {}", failures.storeName(), operation,
+                        attempt + 1, e.getMessage());
+                backOff(attempt);
+            } catch (TokenStoreException e) {
+                throw failures.wrap(operation, e);
+            }
+        }
+    }
+
+    private void markIfLost(ConnectionSource.Lease lease, SQLException e) {
+        if (dialect.isConnectionLost(e)) {
+            lease.markBroken();
+        }
+    }
+
+    private void rollback(ConnectionSource.Lease lease, String operation) {
+        try {
+            dialect.rollback(lease.connection());
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("{}: rolling back {} failed; discarding the connection", failures.storeName(), operation, e);
+            lease.markBroken();
+        }
+    }
+
+    private static void backOff(int attempt) {
+        long maxMicros = Math.min(50_000L, 2_000L << Math.min(attempt, 5));
+        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(maxMicros / 2, maxMicros) * 1_000L);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.tokenstore.jdbc;
+
+import dev.tokenstore.AuthCodeRecord;
+import dev.tokenstore.ClientRecord;
+import dev.tokenstore.StateRecord;
+import dev.tokenstore.StoredSession;
+import dev.tokenstore.TokenCipher;
+import dev.tokenstore.TokenHash;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * Records to rows and back. A row is an {@code Object[]} in the column order of {@link Schema};
+ * result sets are read by column name. Secrets go through the {@link TokenCipher}; one-time
+ * values (states, codes) are not stored at all, only their SHA-256, because the caller brings
+ * the value when consuming.
+ */
+final class Rows {
+    private final TokenCipher cipher;
+
+    Rows(TokenCipher cipher) {
+        this.cipher = cipher;
+    }
+
+    Object[] state(StateRecord s) {
+        return new Object[] {TokenHash.sha256Hex(s.state()), s.clientId(), s.redirectUri(),
+                cipher.encrypt(s.codeChallenge()), s.codeChallengeMethod(), cipher.encrypt(s.providerCodeVerifier()),
+                cipher.encrypt(s.clientState()), Json.list(s.scopes()), millis(s.expiresAt()), millis(s.createdAt())};
+    }
+
+    StateRecord state(String value, ResultSet rs) throws SQLException {
+        return new StateRecord(value, rs.getString("client_id"), rs.getString("redirect_uri"),
+                cipher.decrypt(rs.getString("code_challenge_enc")), rs.getString("code_challenge_method"),
+                cipher.decrypt(rs.getString("provider_code_verifier_enc")),
+                cipher.decrypt(rs.getString("client_state_enc")), Json.readList(rs.getString("scopes_json")),
+                instant(rs, "expires_at"), instant(rs, "created_at"));
+    }
+
+    Object[] authCode(AuthCodeRecord c) {
+        return new Object[] {TokenHash.sha256Hex(c.code()), c.sessionId(), c.clientId(), c.redirectUri(),
+                cipher.encrypt(c.codeChallenge()), c.codeChallengeMethod(), Json.list(c.scopes()),
+                millis(c.expiresAt()), millis(c.createdAt())};
+    }
+
+    AuthCodeRecord authCode(String value, ResultSet rs) throws SQLException {
+        return new AuthCodeRecord(value, rs.getString("session_id"), rs.getString("client_id"),
+                rs.getString("redirect_uri"), cipher.decrypt(rs.getString("code_challenge_enc")),
+                rs.getString("code_challenge_method"), Json.readList(rs.getString("scopes_json")),
+                instant(rs, "expires_at"), instant(rs, "created_at"));
+    }
+
+    Object[] session(StoredSession s) {
+        Instant purgeAfter = s.accessExpiresAt();
+        if (s.refreshToken() != null && s.refreshExpiresAt() != null && s.refreshExpiresAt().isAfter(purgeAfter)) {
+            purgeAfter = s.refreshExpiresAt();
+        }
+        return new Object[] {s.sessionId(), s.provider(), s.userId(), Json.userInfo(s.userInfo()),
+                s.accessTokenHash(), cipher.encrypt(s.accessToken()), s.refreshTokenHash(),
+                cipher.encrypt(s.refreshToken()), cipher.encrypt(s.providerAccessToken()),
+                cipher.encrypt(s.providerRefreshToken()), millis(s.providerExpiresAt()), millis(s.accessExpiresAt()),
+                millis(s.refreshExpiresAt()), millis(purgeAfter), millis(s.issuedAt()), millis(s.createdAt())};
+    }
+
+    StoredSession session(ResultSet rs) throws SQLException {
+        return new StoredSession(rs.getString("session_id"), rs.getString("provider"),
+                Json.readUserInfo(rs.getString("user_info_json")), cipher.decrypt(rs.getString("access_token_enc")),
+                cipher.decrypt(rs.getString("refresh_token_enc")),
+                cipher.decrypt(rs.getString("provider_access_token_enc")),
+                cipher.decrypt(rs.getString("provider_refresh_token_enc")), instant(rs, "provider_expires_at"),
+                instant(rs, "access_expires_at"), instant(rs, "refresh_expires_at"), instant(rs, "issued_at"),
+                instant(rs, "created_at"));
+    }
+
+    Object[] client(ClientRecord c) {
+        return new Object[] {c.clientId(), cipher.encrypt(c.clientSecret()), c.tokenEndpointAuthMethod(),
+                Json.list(c.redirectUris()), Json.list(c.grantTypes()), Json.list(c.responseTypes()), c.scope(),
+                c.clientName(), millis(c.createdAt())};
+    }
+
+    ClientRecord client(ResultSet rs) throws SQLException {
+        return new ClientRecord(rs.getString("client_id"), cipher.decrypt(rs.getString("client_secret_enc")),
+                rs.getString("token_endpoint_auth_method"), Json.readList(rs.getString("redirect_uris_json")),
+                Json.readList(rs.getString("grant_types_json")), Json.readList(rs.getString("response_types_json")),
+                rs.getString("scope"), rs.getString("client_name"), instant(rs, "created_at"));
+    }
+
+    static Long millis(Instant instant) {
+        return instant == null ? null : instant.toEpochMilli();
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(value);
+    }
+}

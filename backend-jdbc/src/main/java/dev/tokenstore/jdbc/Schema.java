@@ -1,0 +1,149 @@
+package dev.tokenstore.jdbc;
+
+import java.sql.Types;
+import java.util.List;
+
+/**
+ * Table and column names of one table prefix, and the DDL of every schema version. Column lists
+ * here fix the order of values in the rows {@link Rows} builds.
+ */
+final class Schema {
+    /** The schema version this code writes; a database at a higher version is refused. */
+    static final int CURRENT_VERSION = 1;
+
+    static final int S = Types.VARCHAR;
+    static final int L = Types.BIGINT;
+
+    static final List<Column> STATE_COLUMNS = List.of(
+            new Column("state_hash", S), new Column("client_id", S), new Column("redirect_uri", S),
+            new Column("code_challenge_enc", S), new Column("code_challenge_method", S),
+            new Column("provider_code_verifier_enc", S), new Column("client_state_enc", S),
+            new Column("scopes_json", S), new Column("expires_at", L), new Column("created_at", L));
+
+    static final List<Column> AUTH_CODE_COLUMNS = List.of(
+            new Column("code_hash", S), new Column("session_id", S), new Column("client_id", S),
+            new Column("redirect_uri", S), new Column("code_challenge_enc", S), new Column("code_challenge_method", S),
+            new Column("scopes_json", S), new Column("expires_at", L), new Column("created_at", L));
+
+    static final List<Column> SESSION_COLUMNS = List.of(
+            new Column("session_id", S), new Column("provider", S), new Column("user_id", S),
+            new Column("user_info_json", S), new Column("access_token_hash", S), new Column("access_token_enc", S),
+            new Column("refresh_token_hash", S), new Column("refresh_token_enc", S),
+            new Column("provider_access_token_enc", S), new Column("provider_refresh_token_enc", S),
+            new Column("provider_expires_at", L), new Column("access_expires_at", L),
+            new Column("refresh_expires_at", L), new Column("purge_after", L), new Column("issued_at", L),
+            new Column("created_at", L));
+
+    static final List<Column> CLIENT_COLUMNS = List.of(
+            new Column("client_id", S), new Column("client_secret_enc", S), new Column("token_endpoint_auth_method", S),
+            new Column("redirect_uris_json", S), new Column("grant_types_json", S),
+            new Column("response_types_json", S), new Column("scope", S), new Column("client_name", S),
+            new Column("created_at", L));
+
+    final String prefix;
+    final String states;
+    final String authCodes;
+    final String sessions;
+    final String clients;
+    final String version;
+
+    Schema(String prefix) {
+        this.prefix = prefix;
+        this.states = prefix + "states";
+        this.authCodes = prefix + "auth_codes";
+        this.sessions = prefix + "sessions";
+        this.clients = prefix + "clients";
+        this.version = prefix + "schema_version";
+    }
+
+    String createVersionTable(SqlDialect d) {
+        return "CREATE TABLE IF NOT EXISTS " + version + " (version " + d.intType() + " NOT NULL PRIMARY KEY, "
+                + "applied_at " + d.bigintType() + " NOT NULL)";
+    }
+
+    /** The statements that take the schema from {@code toVersion - 1} to {@code toVersion}. */
+    List<String> migrationTo(int toVersion, SqlDialect d) {
+        if (toVersion == 1) {
+            return version1(d);
+        }
+        throw new IllegalArgumentException("no migration to schema version " + toVersion);
+    }
+
+    private List<String> version1(SqlDialect d) {
+        String k = d.keyType();
+        String t = d.textType();
+        String b = d.bigintType();
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS " + states + " ("
+                        + "state_hash " + k + " NOT NULL PRIMARY KEY, "
+                        + "client_id " + t + " NOT NULL, "
+                        + "redirect_uri " + t + " NOT NULL, "
+                        + "code_challenge_enc " + t + ", "
+                        + "code_challenge_method " + t + ", "
+                        + "provider_code_verifier_enc " + t + ", "
+                        + "client_state_enc " + t + ", "
+                        + "scopes_json " + t + " NOT NULL, "
+                        + "expires_at " + b + " NOT NULL, "
+                        + "created_at " + b + " NOT NULL)",
+                "CREATE INDEX IF NOT EXISTS " + states + "_expires_at_idx ON " + states + " (expires_at)",
+                "CREATE TABLE IF NOT EXISTS " + authCodes + " ("
+                        + "code_hash " + k + " NOT NULL PRIMARY KEY, "
+                        + "session_id " + k + " NOT NULL, "
+                        + "client_id " + t + " NOT NULL, "
+                        + "redirect_uri " + t + " NOT NULL, "
+                        + "code_challenge_enc " + t + ", "
+                        + "code_challenge_method " + t + ", "
+                        + "scopes_json " + t + " NOT NULL, "
+                        + "expires_at " + b + " NOT NULL, "
+                        + "created_at " + b + " NOT NULL)",
+                "CREATE INDEX IF NOT EXISTS " + authCodes + "_expires_at_idx ON " + authCodes + " (expires_at)",
+                "CREATE TABLE IF NOT EXISTS " + sessions + " ("
+                        + "session_id " + k + " NOT NULL PRIMARY KEY, "
+                        + "provider " + t + " NOT NULL, "
+                        + "user_id " + k + " NOT NULL, "
+                        + "user_info_json " + t + " NOT NULL, "
+                        + "access_token_hash " + k + " NOT NULL, "
+                        + "access_token_enc " + t + " NOT NULL, "
+                        + "refresh_token_hash " + k + ", "
+                        + "refresh_token_enc " + t + ", "
+                        + "provider_access_token_enc " + t + ", "
+                        + "provider_refresh_token_enc " + t + ", "
+                        + "provider_expires_at " + b + ", "
+                        + "access_expires_at " + b + " NOT NULL, "
+                        + "refresh_expires_at " + b + ", "
+                        + "purge_after " + b + " NOT NULL, "
+                        + "issued_at " + b + " NOT NULL, "
+                        + "created_at " + b + " NOT NULL)",
+                "CREATE UNIQUE INDEX IF NOT EXISTS " + sessions + "_access_token_hash_uq ON " + sessions
+                        + " (access_token_hash)",
+                "CREATE UNIQUE INDEX IF NOT EXISTS " + sessions + "_refresh_token_hash_uq ON " + sessions
+                        + " (refresh_token_hash)",
+                "CREATE INDEX IF NOT EXISTS " + sessions + "_user_id_idx ON " + sessions + " (user_id)",
+                "CREATE INDEX IF NOT EXISTS " + sessions + "_purge_after_idx ON " + sessions + " (purge_after)",
+                "CREATE TABLE IF NOT EXISTS " + clients + " ("
+                        + "client_id " + k + " NOT NULL PRIMARY KEY, "
+                        + "client_secret_enc " + t + ", "
+                        + "token_endpoint_auth_method " + t + ", "
+                        + "redirect_uris_json " + t + " NOT NULL, "
+                        + "grant_types_json " + t + " NOT NULL, "
+                        + "response_types_json " + t + " NOT NULL, "
+                        + "scope " + t + ", "
+                        + "client_name " + t + ", "
+                        + "created_at " + b + " NOT NULL)");
+    }
+
+    static String names(List<Column> columns) {
+        StringBuilder sb = new StringBuilder();
+        for (Column c : columns) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(c.name());
+        }
+        return sb.toString();
+    }
+
+    static List<String> nameList(List<Column> columns) {
+        return columns.stream().map(Column::name).toList();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.tokenstore.jdbc;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Helpers for looking into {@link SQLException}s, which nest through causes and next-exceptions. */
+public final class SqlErrors {
+    private SqlErrors() {
+    }
+
+    /**
+     * The exception, its {@code getNextException()} chain and every {@link SQLException} among
+     * their causes (batch failures often wrap the real error), each once.
+     */
+    public static List<SQLException> chain(SQLException e) {
+        List<SQLException> out = new ArrayList<>();
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        List<Throwable> todo = new ArrayList<>();
+        todo.add(e);
+        while (!todo.isEmpty() && out.size() < 32) {
+            Throwable t = todo.remove(0);
+            if (t == null || seen.put(t, Boolean.TRUE) != null) {
+                continue;
+            }
+            if (t instanceof SQLException) {
+                SQLException s = (SQLException) t;
+                out.add(s);
+                todo.add(s.getNextException());
+            }
+            todo.add(t.getCause());
+        }
+        return out;
+    }
+
+    /** True if the exception's message contains {@code text}, ignoring case. */
+    public static boolean mentions(Throwable e, String text) {
+        String message = e.getMessage();
+        return message != null && message.toLowerCase(Locale.ROOT).contains(text.toLowerCase(Locale.ROOT));
+    }
+}

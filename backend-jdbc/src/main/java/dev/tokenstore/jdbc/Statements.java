@@ -1,0 +1,78 @@
+package dev.tokenstore.jdbc;
+
+/** Every SQL statement of the engine for one schema and dialect, built once at open. */
+final class Statements {
+    final Schema schema;
+    final boolean deleteReturning;
+
+    final String upsertState;
+    final String consumeStateReturning;
+    final String selectState;
+    final String deleteState;
+
+    final String upsertAuthCode;
+    final String consumeAuthCodeReturning;
+    final String selectAuthCode;
+    final String deleteAuthCode;
+
+    final String upsertSession;
+    final String sessionByAccessHash;
+    final String sessionById;
+    final String sessionByRefreshHash;
+    final String holderOfAccessHash;
+    final String holderOfRefreshHash;
+    final String deleteSessionByAccessHash;
+    final String deleteSessionById;
+    final String deleteSessionsByUser;
+
+    final String upsertClient;
+    final String selectClient;
+    final String selectClients;
+    final String deleteClient;
+
+    final String cleanupStates;
+    final String cleanupAuthCodes;
+    final String cleanupSessions;
+
+    Statements(Schema s, SqlDialect d) {
+        this.schema = s;
+        this.deleteReturning = d.supportsDeleteReturning();
+        String stateCols = Schema.names(Schema.STATE_COLUMNS);
+        upsertState = d.upsertSql(s.states, Schema.nameList(Schema.STATE_COLUMNS), java.util.List.of("state_hash"));
+        consumeStateReturning = "DELETE FROM " + s.states + " WHERE state_hash = ? RETURNING " + stateCols;
+        selectState = "SELECT " + stateCols + " FROM " + s.states + " WHERE state_hash = ?";
+        deleteState = "DELETE FROM " + s.states + " WHERE state_hash = ?";
+
+        String codeCols = Schema.names(Schema.AUTH_CODE_COLUMNS);
+        upsertAuthCode = d.upsertSql(s.authCodes, Schema.nameList(Schema.AUTH_CODE_COLUMNS),
+                java.util.List.of("code_hash"));
+        consumeAuthCodeReturning = "DELETE FROM " + s.authCodes + " WHERE code_hash = ? RETURNING " + codeCols;
+        selectAuthCode = "SELECT " + codeCols + " FROM " + s.authCodes + " WHERE code_hash = ?";
+        deleteAuthCode = "DELETE FROM " + s.authCodes + " WHERE code_hash = ?";
+
+        String sessionCols = Schema.names(Schema.SESSION_COLUMNS);
+        upsertSession = d.upsertSql(s.sessions, Schema.nameList(Schema.SESSION_COLUMNS),
+                java.util.List.of("session_id"));
+        sessionByAccessHash = "SELECT " + sessionCols + " FROM " + s.sessions
+                + " WHERE access_token_hash = ? AND access_expires_at > ?";
+        sessionById = "SELECT " + sessionCols + " FROM " + s.sessions
+                + " WHERE session_id = ? AND access_expires_at > ?";
+        sessionByRefreshHash = "SELECT " + sessionCols + " FROM " + s.sessions
+                + " WHERE refresh_token_hash = ? AND refresh_expires_at > ?";
+        holderOfAccessHash = "SELECT session_id FROM " + s.sessions + " WHERE access_token_hash = ?";
+        holderOfRefreshHash = "SELECT session_id FROM " + s.sessions + " WHERE refresh_token_hash = ?";
+        deleteSessionByAccessHash = "DELETE FROM " + s.sessions + " WHERE access_token_hash = ?";
+        deleteSessionById = "DELETE FROM " + s.sessions + " WHERE session_id = ?";
+        deleteSessionsByUser = "DELETE FROM " + s.sessions + " WHERE user_id = ?";
+
+        String clientCols = Schema.names(Schema.CLIENT_COLUMNS);
+        upsertClient = d.upsertSql(s.clients, Schema.nameList(Schema.CLIENT_COLUMNS), java.util.List.of("client_id"));
+        selectClient = "SELECT " + clientCols + " FROM " + s.clients + " WHERE client_id = ?";
+        selectClients = "SELECT " + clientCols + " FROM " + s.clients;
+        deleteClient = "DELETE FROM " + s.clients + " WHERE client_id = ?";
+
+        cleanupStates = d.deleteChunkSql(s.states, "state_hash", "expires_at <= ?");
+        cleanupAuthCodes = d.deleteChunkSql(s.authCodes, "code_hash", "expires_at <= ?");
+        cleanupSessions = d.deleteChunkSql(s.sessions, "session_id", "purge_after <= ?");
+    }
+}

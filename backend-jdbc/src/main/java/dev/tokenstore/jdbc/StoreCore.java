@@ -1,0 +1,363 @@
+package dev.tokenstore.jdbc;
+
+import dev.tokenstore.AuthCodeRecord;
+import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.CleanupResult;
+import dev.tokenstore.ClientRecord;
+import dev.tokenstore.StateRecord;
+import dev.tokenstore.StoredSession;
+import dev.tokenstore.TokenHash;
+import dev.tokenstore.TokenStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@link TokenStore} operations in SQL, run through a {@link Runner}: the pooled runner of
+ * {@link JdbcTokenStore}, or the bound runner of an {@code inTransaction} call. Rows are built
+ * (hashed, encrypted, JSON-encoded) before a transaction starts, so transactions stay short.
+ */
+class StoreCore implements TokenStore, BulkSessionStore {
+    private static final List<String> SESSION_KEY = List.of("session_id");
+
+    private final Runner runner;
+    private final Statements sql;
+    private final SqlDialect dialect;
+    private final Rows rows;
+    private final Clock clock;
+    private final int cleanupChunkSize;
+
+    StoreCore(Runner runner, Statements sql, SqlDialect dialect, Rows rows, Clock clock, int cleanupChunkSize) {
+        this.runner = runner;
+        this.sql = sql;
+        this.dialect = dialect;
+        this.rows = rows;
+        this.clock = clock;
+        this.cleanupChunkSize = cleanupChunkSize;
+    }
+
+    /** The same operations over another runner (the transaction-bound one). */
+    StoreCore withRunner(Runner other) {
+        return new StoreCore(other, sql, dialect, rows, clock, cleanupChunkSize);
+    }
+
+    // ------------------------------------------------------------------ states and codes
+
+    @Override
+    public void storeState(StateRecord state) {
+        requireNonNull(state, "state record");
+        Object[] row = rows.state(state);
+        runner.write("storeState", c -> update(c, sql.upsertState, Schema.STATE_COLUMNS, row));
+    }
+
+    @Override
+    public Optional<StateRecord> consumeState(String state) {
+        String hash = TokenHash.sha256Hex(requireText(state, "state"));
+        Instant now = clock.instant();
+        StateRecord taken = runner.write("consumeState", c -> consume(c, sql.consumeStateReturning,
+                sql.selectState, sql.deleteState, hash, rs -> rows.state(state, rs)));
+        return taken == null || taken.isExpired(now) ? Optional.empty() : Optional.of(taken);
+    }
+
+    @Override
+    public void storeAuthCode(AuthCodeRecord code) {
+        requireNonNull(code, "auth code record");
+        Object[] row = rows.authCode(code);
+        runner.write("storeAuthCode", c -> update(c, sql.upsertAuthCode, Schema.AUTH_CODE_COLUMNS, row));
+    }
+
+    @Override
+    public Optional<AuthCodeRecord> consumeAuthCode(String code) {
+        String hash = TokenHash.sha256Hex(requireText(code, "code"));
+        Instant now = clock.instant();
+        AuthCodeRecord taken = runner.write("consumeAuthCode", c -> consume(c, sql.consumeAuthCodeReturning,
+                sql.selectAuthCode, sql.deleteAuthCode, hash, rs -> rows.authCode(code, rs)));
+        return taken == null || taken.isExpired(now) ? Optional.empty() : Optional.of(taken);
+    }
+
+    /**
+     * Deletes the row with this key and returns what it held, or null if there was none or
+     * another caller deleted it first. Must run inside a write transaction.
+     */
+    private <T> T consume(Connection c, String deleteReturning, String select, String delete, String hash,
+                          RowReader<T> reader) throws SQLException {
+        if (sql.deleteReturning) {
+            try (PreparedStatement ps = c.prepareStatement(deleteReturning)) {
+                ps.setString(1, hash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? reader.read(rs) : null;
+                }
+            }
+        }
+        T found;
+        try (PreparedStatement ps = c.prepareStatement(select)) {
+            ps.setString(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                found = reader.read(rs);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(delete)) {
+            ps.setString(1, hash);
+            // Only the caller whose delete removed the row wins; a concurrent consumer sees 0.
+            return ps.executeUpdate() == 1 ? found : null;
+        }
+    }
+
+    // ------------------------------------------------------------------ sessions
+
+    @Override
+    public void storeSession(StoredSession session) {
+        requireNonNull(session, "session");
+        Object[] row = rows.session(session);
+        String id = session.sessionId();
+        String accessHash = session.accessTokenHash();
+        String refreshHash = session.refreshTokenHash();
+        runner.write("storeSession", c -> {
+            requireFree(c, sql.holderOfAccessHash, accessHash, id, "accessToken");
+            if (refreshHash != null) {
+                requireFree(c, sql.holderOfRefreshHash, refreshHash, id, "refreshToken");
+            }
+            try {
+                return update(c, sql.upsertSession, Schema.SESSION_COLUMNS, row);
+            } catch (SQLException e) {
+                if (dialect.isUniqueViolation(e)) {
+                    throw tokenInUse(e);
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public void bulkStoreSessions(List<StoredSession> sessions) {
+        requireNonNull(sessions, "sessions");
+        List<Object[]> batch = new ArrayList<>(sessions.size());
+        for (int i = 0; i < sessions.size(); i++) {
+            batch.add(rows.session(requireNonNull(sessions.get(i), "sessions[" + i + "]")));
+        }
+        if (batch.isEmpty()) {
+            runner.read("bulkStoreSessions", c -> null); // still fails on a closed store
+            return;
+        }
+        runner.write("bulkStoreSessions", c -> {
+            try {
+                dialect.upsertAll(c, sql.schema.sessions, Schema.SESSION_COLUMNS, SESSION_KEY, batch);
+                return null;
+            } catch (SQLException e) {
+                if (dialect.isUniqueViolation(e)) {
+                    throw tokenInUse(e);
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
+        requireNonNull(accessTokenHashes, "accessTokenHashes");
+        Set<String> hashes = new LinkedHashSet<>();
+        for (String hash : accessTokenHashes) {
+            hashes.add(requireText(hash, "accessTokenHashes element"));
+        }
+        if (hashes.isEmpty()) {
+            return runner.read("bulkDeleteSessionsByHash", c -> 0);
+        }
+        return runner.write("bulkDeleteSessionsByHash",
+                c -> dialect.deleteWhereIn(c, sql.schema.sessions, "access_token_hash", hashes));
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
+        String hash = TokenHash.sha256Hex(requireText(accessToken, "accessToken"));
+        return loadSession("loadSessionByAccessToken", sql.sessionByAccessHash, hash);
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionById(String sessionId) {
+        return loadSession("loadSessionById", sql.sessionById, requireText(sessionId, "sessionId"));
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
+        String hash = TokenHash.sha256Hex(requireText(refreshToken, "refreshToken"));
+        return loadSession("loadSessionByRefreshToken", sql.sessionByRefreshHash, hash);
+    }
+
+    private Optional<StoredSession> loadSession(String operation, String query, String key) {
+        long now = clock.millis();
+        return Optional.ofNullable(runner.read(operation, c -> {
+            try (PreparedStatement ps = c.prepareStatement(query)) {
+                ps.setString(1, key);
+                ps.setLong(2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rows.session(rs) : null;
+                }
+            }
+        }));
+    }
+
+    @Override
+    public boolean deleteSessionByAccessToken(String accessToken) {
+        String hash = TokenHash.sha256Hex(requireText(accessToken, "accessToken"));
+        return runner.write("deleteSessionByAccessToken", c -> update(c, sql.deleteSessionByAccessHash, hash)) > 0;
+    }
+
+    @Override
+    public boolean deleteSessionById(String sessionId) {
+        String id = requireText(sessionId, "sessionId");
+        return runner.write("deleteSessionById", c -> update(c, sql.deleteSessionById, id)) > 0;
+    }
+
+    @Override
+    public int deleteSessionsByUser(String userId) {
+        String id = requireText(userId, "userId");
+        return runner.write("deleteSessionsByUser", c -> update(c, sql.deleteSessionsByUser, id));
+    }
+
+    // ------------------------------------------------------------------ clients
+
+    @Override
+    public void storeClient(ClientRecord client) {
+        requireNonNull(client, "client");
+        Object[] row = rows.client(client);
+        runner.write("storeClient", c -> update(c, sql.upsertClient, Schema.CLIENT_COLUMNS, row));
+    }
+
+    @Override
+    public Optional<ClientRecord> loadClient(String clientId) {
+        String id = requireText(clientId, "clientId");
+        return Optional.ofNullable(runner.read("loadClient", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.selectClient)) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rows.client(rs) : null;
+                }
+            }
+        }));
+    }
+
+    @Override
+    public List<ClientRecord> listClients() {
+        List<ClientRecord> all = runner.read("listClients", c -> {
+            List<ClientRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.selectClients); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rows.client(rs));
+                }
+            }
+            return out;
+        });
+        // Sorted here, not by ORDER BY, so the order is Java's String order whatever the collation.
+        all.sort(Comparator.comparing(ClientRecord::clientId));
+        return List.copyOf(all);
+    }
+
+    @Override
+    public boolean deleteClient(String clientId) {
+        String id = requireText(clientId, "clientId");
+        return runner.write("deleteClient", c -> update(c, sql.deleteClient, id)) > 0;
+    }
+
+    // ------------------------------------------------------------------ cleanup
+
+    @Override
+    public CleanupResult cleanupExpired() {
+        long now = clock.millis();
+        int states = cleanup("cleanupExpired(states)", sql.cleanupStates, now);
+        int codes = cleanup("cleanupExpired(auth codes)", sql.cleanupAuthCodes, now);
+        int sessions = cleanup("cleanupExpired(sessions)", sql.cleanupSessions, now);
+        return new CleanupResult(states, codes, sessions);
+    }
+
+    /** Deletes expired rows in transactions of at most {@code cleanupChunkSize} rows each. */
+    private int cleanup(String operation, String chunkSql, long now) {
+        int total = 0;
+        while (true) {
+            int deleted = runner.write(operation, c -> {
+                try (PreparedStatement ps = c.prepareStatement(chunkSql)) {
+                    ps.setLong(1, now);
+                    ps.setInt(2, cleanupChunkSize);
+                    return ps.executeUpdate();
+                }
+            });
+            total += deleted;
+            if (deleted < cleanupChunkSize) {
+                return total;
+            }
+        }
+    }
+
+    /** The store handed to inTransaction work does not own the connection; closing it does nothing. */
+    @Override
+    public void close() {
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void requireFree(Connection c, String holderQuery, String hash, String sessionId, String field)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(holderQuery)) {
+            ps.setString(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && !sessionId.equals(rs.getString(1))) {
+                    throw new IllegalArgumentException(field + " is already used by another session");
+                }
+            }
+        }
+    }
+
+    private static IllegalArgumentException tokenInUse(SQLException e) {
+        boolean refresh = SqlErrors.chain(e).stream().anyMatch(x -> SqlErrors.mentions(x, "refresh_token_hash"));
+        return new IllegalArgumentException((refresh ? "refreshToken" : "accessToken")
+                + " is already used by another session", e);
+    }
+
+    private int update(Connection c, String statement, List<Column> columns, Object[] row) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(statement)) {
+            for (int i = 0; i < columns.size(); i++) {
+                dialect.bind(ps, i + 1, row[i], columns.get(i).sqlType());
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    private static int update(Connection c, String statement, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(statement)) {
+            ps.setString(1, key);
+            return ps.executeUpdate();
+        }
+    }
+
+    static <T> T requireNonNull(T value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " is required (was null)");
+        }
+        return value;
+    }
+
+    static String requireText(String value, String field) {
+        requireNonNull(value, field);
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(field + " must not be blank");
+        }
+        return value;
+    }
+
+    @FunctionalInterface
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+}
