@@ -1,0 +1,90 @@
+package dev.tokenstore.buffer;
+
+import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.StoredSession;
+import dev.tokenstore.TokenStore;
+import dev.tokenstore.TransactionalTokenStore;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes a batch to the delegate the cheapest way it allows: {@link BulkSessionStore} if present,
+ * else the single ops inside {@link TransactionalTokenStore#inTransaction}, else the single ops one
+ * by one. The outcome is the same in all three.
+ */
+final class BatchWriter {
+    enum Strategy { BULK, TRANSACTION, SINGLE_OPS }
+
+    private final TokenStore delegate;
+    private final Strategy strategy;
+
+    BatchWriter(TokenStore delegate) {
+        this.delegate = delegate;
+        if (delegate instanceof BulkSessionStore) {
+            strategy = Strategy.BULK;
+        } else if (delegate instanceof TransactionalTokenStore) {
+            strategy = Strategy.TRANSACTION;
+        } else {
+            strategy = Strategy.SINGLE_OPS;
+        }
+    }
+
+    Strategy strategy() {
+        return strategy;
+    }
+
+    /**
+     * Writes every write of {@code batch} and marks it written. Bulk and transaction strategies are
+     * all-or-nothing; single ops mark each write as it succeeds, so a retry skips them.
+     */
+    void writeAll(List<PendingWrite> batch) {
+        switch (strategy) {
+            case BULK -> {
+                List<StoredSession> sessions = new ArrayList<>(batch.size());
+                batch.forEach(w -> sessions.add(w.session));
+                ((BulkSessionStore) delegate).bulkStoreSessions(sessions);
+                batch.forEach(w -> w.state = PendingWrite.State.WRITTEN);
+            }
+            case TRANSACTION -> {
+                ((TransactionalTokenStore) delegate).inTransaction(tx -> {
+                    batch.forEach(w -> tx.storeSession(w.session));
+                    return null;
+                });
+                batch.forEach(w -> w.state = PendingWrite.State.WRITTEN);
+            }
+            case SINGLE_OPS -> {
+                for (PendingWrite write : batch) {
+                    if (write.state == PendingWrite.State.QUEUED) {
+                        delegate.storeSession(write.session);
+                        write.state = PendingWrite.State.WRITTEN;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes each write on its own, after the delegate rejected the batch as invalid, so one bad
+     * record does not sink the others: written ones are marked written, rejected ones rejected.
+     *
+     * @return the last non-validation failure (the writes it hit stay queued), or null
+     */
+    RuntimeException isolate(List<PendingWrite> batch) {
+        RuntimeException transientFailure = null;
+        for (PendingWrite write : batch) {
+            if (write.state != PendingWrite.State.QUEUED) {
+                continue;
+            }
+            try {
+                delegate.storeSession(write.session);
+                write.state = PendingWrite.State.WRITTEN;
+            } catch (IllegalArgumentException e) {
+                write.rejection = e;
+                write.state = PendingWrite.State.REJECTED;
+            } catch (RuntimeException e) {
+                transientFailure = e;
+            }
+        }
+        return transientFailure;
+    }
+}

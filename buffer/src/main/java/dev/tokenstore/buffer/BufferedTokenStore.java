@@ -1,0 +1,494 @@
+package dev.tokenstore.buffer;
+
+import dev.tokenstore.AuthCodeRecord;
+import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.CleanupResult;
+import dev.tokenstore.ClientRecord;
+import dev.tokenstore.StateRecord;
+import dev.tokenstore.StoredSession;
+import dev.tokenstore.TokenHash;
+import dev.tokenstore.TokenStore;
+import dev.tokenstore.TransactionalTokenStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A {@link TokenStore} that turns many single session writes into few transactions on the store it
+ * wraps. Build it with {@link #builder(TokenStore)}.
+ *
+ * <p>What it guarantees:
+ * <ul>
+ *   <li>{@code storeSession} is queued; the queue is flushed when it holds {@code maxBatchSize}
+ *   sessions or {@code maxDelay} after its oldest write (in {@link AckMode#GROUP_COMMIT}: as soon as
+ *   the flusher is free). Writes to one session coalesce: the last write wins, and sessions are
+ *   written in the order of their latest write.</li>
+ *   <li>A flush uses {@link BulkSessionStore} if the delegate has it, else single ops inside
+ *   {@link TransactionalTokenStore#inTransaction}, else single ops one by one; the outcome is the
+ *   same.</li>
+ *   <li><b>Read-your-writes:</b> every session lookup and {@code deleteSessionsByUser} see queued
+ *   writes, with the same expiry rules (judged by the builder's clock, which should be the
+ *   delegate's); a replaced session's old tokens find nothing even before the flush.</li>
+ *   <li><b>Revocations are not delayed:</b> session deletes drop the queued write of the session
+ *   and go to the delegate at once (waiting at most for a batch that is committing right now, so
+ *   that batch cannot bring the session back). States, codes and clients pass straight through.</li>
+ *   <li><b>Bounded:</b> at most {@code maxPending} writes are held; beyond that writers wait up to
+ *   {@code enqueueTimeout}, then get a {@link dev.tokenstore.TokenStoreException}.</li>
+ *   <li><b>Failures are never silent:</b> a failed flush is retried {@code maxRetries} times with
+ *   exponential back-off; then it is reported to {@code onFlushError} and, in write-behind, the
+ *   writes stay queued and the next {@link #flush()} or {@link #close()} throws a
+ *   {@link BufferFlushException}; in group commit the waiting callers get it. A record the delegate
+ *   rejects as invalid (a token held by a session written elsewhere) is isolated by writing the batch
+ *   one by one, dropped, and handed back the same way; the other records are written.</li>
+ *   <li>{@code cleanupExpired()}, {@code bulkStoreSessions} and {@code inTransaction} first flush
+ *   what is queued, then call the delegate, so their results are exact.</li>
+ * </ul>
+ * If the delegate implements {@link BulkSessionStore} or {@link TransactionalTokenStore}, the
+ * store returned by {@link Builder#build()} implements it too, so stacking keeps capabilities.
+ * Thread-safe. After {@link #close()} every call throws {@link IllegalStateException}.
+ */
+public sealed class BufferedTokenStore implements TokenStore
+        permits BulkBufferedTokenStore, TransactionalBufferedTokenStore, BulkTransactionalBufferedTokenStore {
+
+    final TokenStore delegate;
+    final WriteBuffer buffer;
+    private final BufferSettings settings;
+
+    BufferedTokenStore(TokenStore delegate, BufferSettings settings) {
+        this.delegate = delegate;
+        this.settings = settings;
+        this.buffer = new WriteBuffer(delegate, settings);
+    }
+
+    /** A builder for a buffer over {@code delegate}, with the defaults documented on each option. */
+    public static Builder builder(TokenStore delegate) {
+        if (delegate == null) {
+            throw new IllegalArgumentException("delegate is required (was null)");
+        }
+        return new Builder(delegate);
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    /**
+     * Queues the session (write-behind: returns at once; group commit: returns once committed).
+     *
+     * @throws IllegalArgumentException if another queued session holds its access or refresh token
+     * @throws dev.tokenstore.TokenStoreException if the buffer stayed full for {@code enqueueTimeout}
+     * @throws BufferFlushException in group commit, if the batch holding it failed after all retries
+     */
+    @Override
+    public void storeSession(StoredSession session) {
+        if (session == null) {
+            throw new IllegalArgumentException("session is required (was null)");
+        }
+        CompletableFuture<Void> committed = buffer.enqueue(session);
+        if (committed != null) {
+            WriteBuffer.awaitCommit(committed);
+        }
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
+        String hash = TokenHash.sha256Hex(requireText(accessToken, "accessToken"));
+        Instant now = settings.clock().instant();
+        return buffer.read(p -> p.holderOfAccessHash(hash),
+                w -> w.accessHash.equals(hash) && w.session.isAccessLive(now),
+                () -> delegate.loadSessionByAccessToken(accessToken));
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionById(String sessionId) {
+        requireText(sessionId, "sessionId");
+        Instant now = settings.clock().instant();
+        return buffer.read(p -> p.latest(sessionId) != null ? sessionId : null,
+                w -> w.session.isAccessLive(now),
+                () -> delegate.loadSessionById(sessionId));
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
+        String hash = TokenHash.sha256Hex(requireText(refreshToken, "refreshToken"));
+        Instant now = settings.clock().instant();
+        return buffer.read(p -> p.holderOfRefreshHash(hash),
+                w -> hash.equals(w.refreshHash) && w.session.isRefreshLive(now),
+                () -> delegate.loadSessionByRefreshToken(refreshToken));
+    }
+
+    /**
+     * Deletes the session holding the token at once (its queued write is dropped). A persisted
+     * session whose queued replacement no longer holds this token is not touched, as the token no
+     * longer belongs to it.
+     */
+    @Override
+    public boolean deleteSessionByAccessToken(String accessToken) {
+        String hash = TokenHash.sha256Hex(requireText(accessToken, "accessToken"));
+        return buffer.exclusive(() -> {
+            String pendingId = buffer.inspect(p -> p.holderOfAccessHash(hash));
+            if (pendingId != null) {
+                buffer.cancel(pendingId);
+                delegate.deleteSessionById(pendingId);
+                return true;
+            }
+            if (buffer.inspect(p -> p.size() > 0)) {
+                Optional<StoredSession> holder = delegate.loadSessionByAccessToken(accessToken);
+                if (holder.isPresent() && buffer.inspect(p -> p.latest(holder.get().sessionId()) != null)) {
+                    return false;
+                }
+            }
+            return delegate.deleteSessionByAccessToken(accessToken);
+        });
+    }
+
+    /** Deletes the session at once (its queued write is dropped). */
+    @Override
+    public boolean deleteSessionById(String sessionId) {
+        requireText(sessionId, "sessionId");
+        return buffer.exclusive(() -> {
+            boolean wasPending = buffer.cancel(sessionId);
+            boolean persisted = delegate.deleteSessionById(sessionId);
+            return wasPending || persisted;
+        });
+    }
+
+    /**
+     * Revokes every session of the user at once: their queued writes are dropped and the delegate
+     * deletes the rest. Each session is counted once, queued or persisted.
+     */
+    @Override
+    public int deleteSessionsByUser(String userId) {
+        requireText(userId, "userId");
+        return buffer.exclusive(() -> {
+            List<String> pendingIds = buffer.cancelMatching(w -> w.session.userId().equals(userId));
+            for (String id : pendingIds) {
+                delegate.deleteSessionById(id);
+            }
+            return pendingIds.size() + delegate.deleteSessionsByUser(userId);
+        });
+    }
+
+    // ---------------------------------------------------------------- pass-through
+
+    @Override
+    public void storeState(StateRecord state) {
+        buffer.requireOpen();
+        delegate.storeState(state);
+    }
+
+    @Override
+    public Optional<StateRecord> consumeState(String state) {
+        buffer.requireNotClosed();
+        return delegate.consumeState(state);
+    }
+
+    @Override
+    public void storeAuthCode(AuthCodeRecord code) {
+        buffer.requireOpen();
+        delegate.storeAuthCode(code);
+    }
+
+    @Override
+    public Optional<AuthCodeRecord> consumeAuthCode(String code) {
+        buffer.requireNotClosed();
+        return delegate.consumeAuthCode(code);
+    }
+
+    @Override
+    public void storeClient(ClientRecord client) {
+        buffer.requireOpen();
+        delegate.storeClient(client);
+    }
+
+    @Override
+    public Optional<ClientRecord> loadClient(String clientId) {
+        buffer.requireNotClosed();
+        return delegate.loadClient(clientId);
+    }
+
+    @Override
+    public List<ClientRecord> listClients() {
+        buffer.requireNotClosed();
+        return delegate.listClients();
+    }
+
+    @Override
+    public boolean deleteClient(String clientId) {
+        buffer.requireOpen();
+        return delegate.deleteClient(clientId);
+    }
+
+    /** Flushes what is queued (so expired queued sessions are counted exactly), then cleans the delegate. */
+    @Override
+    public CleanupResult cleanupExpired() {
+        buffer.requireOpen();
+        buffer.flush(false);
+        return delegate.cleanupExpired();
+    }
+
+    // ---------------------------------------------------------------- buffer control
+
+    /**
+     * Writes every session queued before the call and waits until it is committed.
+     *
+     * @throws BufferFlushException if some could not be written after all retries (in write-behind
+     *         they stay queued for the next attempt), or if background flushes since the last
+     *         {@code flush()} dropped records the delegate rejected as invalid (those are no longer
+     *         held); {@link BufferFlushException#unwrittenSessions()} lists them
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public void flush() {
+        buffer.flush(true);
+    }
+
+    /** The buffer's counters now. */
+    public BufferStats stats() {
+        return buffer.stats();
+    }
+
+    /** How a flush writes to this delegate: {@code "bulk"}, {@code "transaction"} or {@code "single-ops"}. */
+    public String flushStrategy() {
+        return switch (buffer.strategy()) {
+            case BULK -> "bulk";
+            case TRANSACTION -> "transaction";
+            case SINGLE_OPS -> "single-ops";
+        };
+    }
+
+    /**
+     * Stops taking writes, writes everything queued (retrying as usual), then closes the delegate
+     * (always, even if the drain failed). Closing twice is harmless.
+     *
+     * @throws BufferFlushException if some sessions could not be written; they are handed back in
+     *         the exception and no longer held anywhere
+     */
+    @Override
+    public void close() {
+        BufferFlushException unwritten;
+        try {
+            unwritten = buffer.close();
+        } finally {
+            delegate.close();
+        }
+        if (unwritten != null) {
+            throw unwritten;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BufferedTokenStore[ackMode=" + settings.ackMode() + ", maxBatchSize=" + settings.maxBatchSize()
+                + ", maxDelay=" + settings.maxDelay() + ", flush=" + flushStrategy() + ", delegate=" + delegate + "]";
+    }
+
+    // ---------------------------------------------------------------- capabilities (used by the subclasses)
+
+    /** Flushes what is queued, then writes the list with the delegate's bulk call (all-or-nothing). */
+    void bulkStore(List<StoredSession> sessions) {
+        if (sessions == null) {
+            throw new IllegalArgumentException("sessions is required (was null)");
+        }
+        buffer.requireOpen();
+        buffer.flush(false);
+        buffer.exclusive(() -> {
+            ((BulkSessionStore) delegate).bulkStoreSessions(sessions);
+            return null;
+        });
+    }
+
+    /** Revokes at once: queued writes holding these hashes are dropped, the rest go to the delegate's bulk delete. */
+    int bulkDelete(Collection<String> accessTokenHashes) {
+        if (accessTokenHashes == null) {
+            throw new IllegalArgumentException("accessTokenHashes is required (was null)");
+        }
+        Set<String> hashes = new HashSet<>(accessTokenHashes);
+        return buffer.exclusive(() -> {
+            Set<String> pendingHashes = new HashSet<>();
+            List<String> pendingIds = buffer.cancelMatching(w -> hashes.contains(w.accessHash) && pendingHashes.add(w.accessHash));
+            for (String id : pendingIds) {
+                delegate.deleteSessionById(id);
+            }
+            List<String> rest = new ArrayList<>(hashes.size());
+            for (String hash : hashes) {
+                if (!pendingHashes.contains(hash)) {
+                    rest.add(hash);
+                }
+            }
+            return pendingIds.size() + (rest.isEmpty() ? 0 : ((BulkSessionStore) delegate).bulkDeleteSessionsByHash(rest));
+        });
+    }
+
+    /** Flushes what is queued, then runs {@code work} in one delegate transaction (it writes to the delegate directly). */
+    <T> T transaction(Function<TokenStore, T> work) {
+        if (work == null) {
+            throw new IllegalArgumentException("work is required (was null)");
+        }
+        buffer.requireOpen();
+        buffer.flush(false);
+        return ((TransactionalTokenStore) delegate).inTransaction(work);
+    }
+
+    private static String requireText(String value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " is required (was null)");
+        }
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(field + " must not be blank");
+        }
+        return value;
+    }
+
+    /**
+     * Options of a {@link BufferedTokenStore}. Every setter rejects a bad value at once with an
+     * {@link IllegalArgumentException} naming the option.
+     */
+    public static final class Builder {
+        private final TokenStore delegate;
+        private int maxBatchSize = 1000;
+        private Duration maxDelay = Duration.ofMillis(50);
+        private int maxPending = 100_000;
+        private AckMode ackMode = AckMode.WRITE_BEHIND;
+        private Duration enqueueTimeout = Duration.ofSeconds(10);
+        private int maxRetries = 3;
+        private Duration retryBackoff = Duration.ofMillis(50);
+        private Consumer<FlushFailure> onFlushError = failure -> { };
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(TokenStore delegate) {
+            this.delegate = delegate;
+        }
+
+        /** Sessions per flush (default 1000); at least 1 and at most {@code maxPending}. */
+        public Builder maxBatchSize(int maxBatchSize) {
+            if (maxBatchSize < 1) {
+                throw new IllegalArgumentException("maxBatchSize must be at least 1 (was " + maxBatchSize + ")");
+            }
+            this.maxBatchSize = maxBatchSize;
+            return this;
+        }
+
+        /** Longest a write waits in write-behind before its batch is flushed (default 50 ms); positive. */
+        public Builder maxDelay(Duration maxDelay) {
+            this.maxDelay = positive(maxDelay, "maxDelay");
+            return this;
+        }
+
+        /** Most session writes held at once, queued or committing (default 100,000). */
+        public Builder maxPending(int maxPending) {
+            if (maxPending < 1) {
+                throw new IllegalArgumentException("maxPending must be at least 1 (was " + maxPending + ")");
+            }
+            this.maxPending = maxPending;
+            return this;
+        }
+
+        /** When {@code storeSession} returns (default {@link AckMode#WRITE_BEHIND}). */
+        public Builder ackMode(AckMode ackMode) {
+            if (ackMode == null) {
+                throw new IllegalArgumentException("ackMode is required (was null)");
+            }
+            this.ackMode = ackMode;
+            return this;
+        }
+
+        /** How long a writer waits for room in a full buffer before failing (default 10 s); zero fails at once. */
+        public Builder enqueueTimeout(Duration enqueueTimeout) {
+            this.enqueueTimeout = notNegative(enqueueTimeout, "enqueueTimeout");
+            return this;
+        }
+
+        /** How many times a failed flush is retried before it is reported (default 3); zero or more. */
+        public Builder maxRetries(int maxRetries) {
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("maxRetries must not be negative (was " + maxRetries + ")");
+            }
+            this.maxRetries = maxRetries;
+            return this;
+        }
+
+        /** Wait before the first retry, doubled for each further one up to 32× (default 50 ms); zero or more. */
+        public Builder retryBackoff(Duration retryBackoff) {
+            this.retryBackoff = notNegative(retryBackoff, "retryBackoff");
+            return this;
+        }
+
+        /**
+         * Called on the flusher thread for every failure after all retries and every rejected record
+         * (the buffer also logs each one, without tokens). Must not call {@code flush()} or
+         * {@code close()}; exceptions it throws are logged and ignored.
+         */
+        public Builder onFlushError(Consumer<FlushFailure> onFlushError) {
+            if (onFlushError == null) {
+                throw new IllegalArgumentException("onFlushError is required (was null)");
+            }
+            this.onFlushError = onFlushError;
+            return this;
+        }
+
+        /** The clock that judges expiry of queued sessions; use the delegate's (default system UTC). */
+        public Builder clock(Clock clock) {
+            if (clock == null) {
+                throw new IllegalArgumentException("clock is required (was null)");
+            }
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Builds the buffer and starts its flusher thread; the result implements the delegate's
+         * {@link BulkSessionStore} and {@link TransactionalTokenStore} capabilities.
+         *
+         * @throws IllegalArgumentException if {@code maxBatchSize} exceeds {@code maxPending}
+         */
+        public BufferedTokenStore build() {
+            if (maxBatchSize > maxPending) {
+                throw new IllegalArgumentException("maxBatchSize (" + maxBatchSize + ") must not exceed maxPending ("
+                        + maxPending + ")");
+            }
+            BufferSettings settings = new BufferSettings(maxBatchSize, maxDelay, maxPending, ackMode, enqueueTimeout,
+                    maxRetries, retryBackoff, onFlushError, clock);
+            boolean bulk = delegate instanceof BulkSessionStore;
+            boolean transactional = delegate instanceof TransactionalTokenStore;
+            BufferedTokenStore store;
+            if (bulk && transactional) {
+                store = new BulkTransactionalBufferedTokenStore(delegate, settings);
+            } else if (bulk) {
+                store = new BulkBufferedTokenStore(delegate, settings);
+            } else if (transactional) {
+                store = new TransactionalBufferedTokenStore(delegate, settings);
+            } else {
+                store = new BufferedTokenStore(delegate, settings);
+            }
+            store.buffer.start();
+            return store;
+        }
+
+        private static Duration positive(Duration value, String option) {
+            if (value == null) {
+                throw new IllegalArgumentException(option + " is required (was null)");
+            }
+            if (value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(option + " must be positive (was " + value + ")");
+            }
+            return value;
+        }
+
+        private static Duration notNegative(Duration value, String option) {
+            if (value == null) {
+                throw new IllegalArgumentException(option + " is required (was null)");
+            }
+            if (value.isNegative()) {
+                throw new IllegalArgumentException(option + " must not be negative (was " + value + ")");
+            }
+            return value;
+        }
+    }
+}

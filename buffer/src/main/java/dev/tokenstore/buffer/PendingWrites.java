@@ -1,0 +1,176 @@
+package dev.tokenstore.buffer;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The writes not yet committed: the queue (one entry per session, in the order of each session's
+ * latest write), the batch being committed, and the latest version of every such session indexed by
+ * id and token hashes so reads can see it. Not thread-safe: {@link WriteBuffer} guards it.
+ */
+final class PendingWrites {
+    private LinkedHashMap<String, PendingWrite> queued = new LinkedHashMap<>();
+    private final Map<String, PendingWrite> inFlight = new HashMap<>();
+    private final Map<String, PendingWrite> latest = new HashMap<>();
+    private final Map<String, String> idByAccessHash = new HashMap<>();
+    private final Map<String, String> idByRefreshHash = new HashMap<>();
+
+    /** Queued plus in-flight writes: what counts against {@code maxPending}. */
+    int size() {
+        return queued.size() + inFlight.size();
+    }
+
+    int queuedCount() {
+        return queued.size();
+    }
+
+    /** The queued (not yet in-flight) write of the session, or null. */
+    PendingWrite queuedWrite(String sessionId) {
+        return queued.get(sessionId);
+    }
+
+    /** The smallest sequence number still queued, or {@link Long#MAX_VALUE}. */
+    long firstQueuedSeq() {
+        return queued.isEmpty() ? Long.MAX_VALUE : queued.values().iterator().next().seq;
+    }
+
+    /** The latest uncommitted write of the session, or null. */
+    PendingWrite latest(String sessionId) {
+        return latest.get(sessionId);
+    }
+
+    String holderOfAccessHash(String hash) {
+        return idByAccessHash.get(hash);
+    }
+
+    String holderOfRefreshHash(String hash) {
+        return hash == null ? null : idByRefreshHash.get(hash);
+    }
+
+    /**
+     * Queues {@code write} at the end, replacing a queued write of the same session.
+     *
+     * @return the queued write it replaced (coalesced), or null
+     */
+    PendingWrite add(PendingWrite write) {
+        PendingWrite replaced = queued.remove(write.id());
+        queued.put(write.id(), write);
+        PendingWrite previous = latest.put(write.id(), write);
+        if (previous != null) {
+            unindex(previous);
+        }
+        idByAccessHash.put(write.accessHash, write.id());
+        if (write.refreshHash != null) {
+            idByRefreshHash.put(write.refreshHash, write.id());
+        }
+        return replaced;
+    }
+
+    /** Moves up to {@code max} writes from the head of the queue into the in-flight batch. */
+    List<PendingWrite> take(int max) {
+        List<PendingWrite> batch = new ArrayList<>(Math.min(max, queued.size()));
+        Iterator<PendingWrite> it = queued.values().iterator();
+        while (it.hasNext() && batch.size() < max) {
+            PendingWrite write = it.next();
+            it.remove();
+            inFlight.put(write.id(), write);
+            batch.add(write);
+        }
+        return batch;
+    }
+
+    /** The earliest first-queued time of the queued writes, or {@code fallback} if none. */
+    long oldestQueuedNanos(long fallback) {
+        long oldest = fallback;
+        boolean any = false;
+        for (PendingWrite write : queued.values()) {
+            oldest = any ? Math.min(oldest, write.firstQueuedNanos) : write.firstQueuedNanos;
+            any = true;
+        }
+        return oldest;
+    }
+
+    /** Ends the in-flight life of {@code write}; it stops being visible unless a newer write replaced it. */
+    void finish(PendingWrite write) {
+        inFlight.remove(write.id(), write);
+        if (latest.get(write.id()) == write) {
+            latest.remove(write.id());
+            unindex(write);
+        }
+    }
+
+    /** Puts failed writes back at the head of the queue (only those still the latest of their session). */
+    List<PendingWrite> requeueFront(List<PendingWrite> failed) {
+        List<PendingWrite> kept = new ArrayList<>();
+        LinkedHashMap<String, PendingWrite> rebuilt = new LinkedHashMap<>();
+        for (PendingWrite write : failed) {
+            inFlight.remove(write.id(), write);
+            if (latest.get(write.id()) == write) {
+                rebuilt.put(write.id(), write);
+                kept.add(write);
+            }
+        }
+        rebuilt.putAll(queued);
+        queued = rebuilt;
+        return kept;
+    }
+
+    /**
+     * Drops every uncommitted write of the session (queued and in flight), releasing their callers.
+     *
+     * @return true if the session had an uncommitted write (it existed, as far as readers could see)
+     */
+    boolean cancel(String sessionId) {
+        PendingWrite visible = latest.remove(sessionId);
+        if (visible != null) {
+            unindex(visible);
+        }
+        PendingWrite waiting = queued.remove(sessionId);
+        if (waiting != null) {
+            waiting.cancel();
+        }
+        PendingWrite committing = inFlight.get(sessionId);
+        if (committing != null) {
+            committing.cancel();
+        }
+        return visible != null;
+    }
+
+    /** Ids of the sessions whose latest uncommitted write matches. */
+    List<String> latestIdsMatching(Predicate<PendingWrite> filter) {
+        List<String> ids = new ArrayList<>();
+        for (PendingWrite write : latest.values()) {
+            if (filter.test(write)) {
+                ids.add(write.id());
+            }
+        }
+        return ids;
+    }
+
+    /** Every write still held (queued and in flight), for hand-back when the buffer dies. */
+    List<PendingWrite> all() {
+        List<PendingWrite> all = new ArrayList<>(inFlight.values());
+        all.addAll(queued.values());
+        return all;
+    }
+
+    void clear() {
+        queued.clear();
+        inFlight.clear();
+        latest.clear();
+        idByAccessHash.clear();
+        idByRefreshHash.clear();
+    }
+
+    private void unindex(PendingWrite write) {
+        idByAccessHash.remove(write.accessHash, write.id());
+        if (write.refreshHash != null) {
+            idByRefreshHash.remove(write.refreshHash, write.id());
+        }
+    }
+}
