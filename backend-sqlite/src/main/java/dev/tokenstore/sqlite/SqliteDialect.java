@@ -1,0 +1,97 @@
+package dev.tokenstore.sqlite;
+
+import dev.tokenstore.jdbc.SqlDialect;
+import dev.tokenstore.jdbc.SqlErrors;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+
+/**
+ * SQLite for the JDBC engine: WAL journal set once per database, write transactions started
+ * with {@code BEGIN IMMEDIATE} (the write lock is taken up front, so two processes never
+ * deadlock upgrading a read lock), {@code DELETE … RETURNING} (SQLite 3.35+) and
+ * {@code INSERT … ON CONFLICT DO UPDATE}. {@code SQLITE_BUSY}/{@code SQLITE_LOCKED} are
+ * retryable.
+ */
+final class SqliteDialect implements SqlDialect {
+    private static final int SQLITE_CONSTRAINT = 19;
+    private static final int SQLITE_BUSY = 5;
+    private static final int SQLITE_LOCKED = 6;
+
+    @Override
+    public String name() {
+        return "sqlite";
+    }
+
+    @Override
+    public String keyType() {
+        return "TEXT";
+    }
+
+    @Override
+    public String bigintType() {
+        return "INTEGER";
+    }
+
+    /** Switches the database to WAL (persistent in the file) and checks that it took. */
+    @Override
+    public void prepareDatabase(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA journal_mode = WAL")) {
+            String mode = rs.next() ? rs.getString(1) : null;
+            if (mode == null || !"wal".equals(mode.toLowerCase(Locale.ROOT))) {
+                throw new SQLException("could not switch the database to WAL journal mode (it is in '" + mode + "')");
+            }
+        }
+    }
+
+    @Override
+    public void beginWrite(Connection connection) throws SQLException {
+        SqlDialect.execute(connection, "BEGIN IMMEDIATE");
+    }
+
+    @Override
+    public void commit(Connection connection) throws SQLException {
+        SqlDialect.execute(connection, "COMMIT");
+    }
+
+    @Override
+    public void rollback(Connection connection) throws SQLException {
+        SqlDialect.execute(connection, "ROLLBACK");
+    }
+
+    @Override
+    public boolean supportsDeleteReturning() {
+        return true;
+    }
+
+    @Override
+    public boolean isUniqueViolation(SQLException e) {
+        for (SQLException x : SqlErrors.chain(e)) {
+            if (SqlErrors.mentions(x, "UNIQUE constraint failed")
+                    || (x.getErrorCode() & 0xff) == SQLITE_CONSTRAINT && SqlErrors.mentions(x, "unique")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean isRetryable(SQLException e) {
+        for (SQLException x : SqlErrors.chain(e)) {
+            int primary = x.getErrorCode() & 0xff;
+            if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || SqlErrors.mentions(x, "SQLITE_BUSY")
+                    || SqlErrors.mentions(x, "database is locked")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An embedded file has no connection to lose. */
+    @Override
+    public boolean isConnectionLost(SQLException e) {
+        return false;
+    }
+}
