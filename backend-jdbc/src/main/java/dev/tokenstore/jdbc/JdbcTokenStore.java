@@ -193,16 +193,33 @@ public final class JdbcTokenStore implements TokenStore, BulkSessionStore, Trans
         if (Boolean.TRUE.equals(inTransaction.get())) {
             throw new IllegalStateException("inTransaction calls may not nest");
         }
-        return runner.write("inTransaction", c -> {
-            BoundRunner bound = new BoundRunner(c, failures);
-            inTransaction.set(Boolean.TRUE);
-            try {
-                return work.apply(core.withRunner(bound));
-            } finally {
-                inTransaction.remove();
-                bound.end();
-            }
-        }, false);
+        try {
+            return runner.write("inTransaction", c -> {
+                BoundRunner bound = new BoundRunner(c, failures);
+                inTransaction.set(Boolean.TRUE);
+                try {
+                    return work.apply(core.withRunner(bound));
+                } catch (RuntimeException e) {
+                    throw new WorkFailed(e);
+                } finally {
+                    inTransaction.remove();
+                    bound.end();
+                }
+            }, false);
+        } catch (WorkFailed e) {
+            throw e.failure; // the work's own exception, unchanged, after the rollback
+        }
+    }
+
+    /** Carries an exception thrown by inTransaction work through the runner, which rolls back. */
+    private static final class WorkFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient RuntimeException failure;
+
+        WorkFailed(RuntimeException failure) {
+            super(null, failure, false, false);
+            this.failure = failure;
+        }
     }
 
     /** Closes the connection source; later calls throw {@link IllegalStateException}. Idempotent. */
