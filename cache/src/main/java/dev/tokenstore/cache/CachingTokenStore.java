@@ -1,0 +1,392 @@
+package dev.tokenstore.cache;
+
+import dev.tokenstore.AuthCodeRecord;
+import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.CleanupResult;
+import dev.tokenstore.ClientRecord;
+import dev.tokenstore.StateRecord;
+import dev.tokenstore.StoredSession;
+import dev.tokenstore.TokenHash;
+import dev.tokenstore.TokenStore;
+import dev.tokenstore.TransactionalTokenStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * An in-process read cache (Caffeine) in front of any {@link TokenStore}.
+ *
+ * <p>Guarantees:
+ * <ul>
+ *   <li>Sessions (by access token, id and refresh token) and clients are read through the cache;
+ *   misses are cached for {@code negativeTtl}. An entry lives at most
+ *   {@code min(record expiry, ttlCap) - skew}, judged by the cache's {@link Clock}, and a hit is
+ *   checked against the clock again, so the cache never returns what the delegate would not
+ *   because of time.</li>
+ *   <li>No stale read after a write through this cache: every store, replace, delete, revocation,
+ *   bulk call and transaction makes every key the affected sessions or clients are reachable by
+ *   miss, including entries being loaded at that moment. A replaced session's old tokens miss.</li>
+ *   <li>States and codes are never cached: {@code consume} always reaches the delegate's atomic
+ *   consume, so one-time values stay one-time across instances.</li>
+ *   <li>Concurrent misses on one key load once. Delegate errors reach the caller and nothing is
+ *   cached for them. With {@code refreshAfter}, clients are reloaded in the background while the
+ *   old value is served; a failed reload keeps it (until it expires) and is logged.</li>
+ *   <li>Writes by other processes are seen only once the entry expires: cross-instance coherence
+ *   of reads is bounded by {@code ttlCap} (and {@code negativeTtl} for cached misses).</li>
+ *   <li>The wrapper implements {@link BulkSessionStore} and/or {@link TransactionalTokenStore}
+ *   exactly when the delegate does, and keeps the cache coherent through them.</li>
+ *   <li>Nothing secret in keys, statistics, logs or messages: tokens are keyed by their
+ *   {@link TokenHash}.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * CachingTokenStore cached = CachingTokenStore.builder(store)
+ *     .maxEntries(100_000).ttlCap(Duration.ofMinutes(5)).skew(Duration.ofSeconds(1))
+ *     .negativeTtl(Duration.ofSeconds(2)).clock(clock).build();
+ * }</pre>
+ */
+public sealed class CachingTokenStore implements TokenStore
+        permits BulkCachingTokenStore, TransactionalCachingTokenStore, BulkTransactionalCachingTokenStore {
+
+    private final TokenStore delegate;
+    private final SessionCache sessions;
+    private final ClientCache clients;
+    private final Counters counters = new Counters();
+    private final ExecutorService ownedExecutor;
+    private final String description;
+    private volatile boolean closed;
+
+    CachingTokenStore(Builder builder) {
+        this.delegate = builder.delegate;
+        ClockTicker ticker = new ClockTicker(builder.clock);
+        this.sessions = new SessionCache(builder.maxEntries, builder.ttlCap, builder.skew, builder.negativeTtl,
+                ticker, counters);
+        Executor executor = builder.refreshExecutor;
+        if (builder.refreshAfter != null && executor == null) {
+            this.ownedExecutor = Executors.newSingleThreadExecutor(new RefreshThreads());
+            executor = ownedExecutor;
+        } else {
+            this.ownedExecutor = null;
+        }
+        Duration clientTtl = builder.ttlCap.compareTo(builder.skew) > 0 ? builder.ttlCap.minus(builder.skew) : Duration.ZERO;
+        this.clients = new ClientCache(builder.maxEntries, clientTtl, builder.negativeTtl, builder.refreshAfter,
+                executor, ticker, counters, delegate::loadClient);
+        this.description = "CachingTokenStore[delegate=" + delegate + ", maxEntries=" + builder.maxEntries
+                + ", ttlCap=" + builder.ttlCap + ", skew=" + builder.skew + ", negativeTtl=" + builder.negativeTtl
+                + ", refreshAfter=" + builder.refreshAfter + "]";
+    }
+
+    /** Starts a builder for a cache in front of {@code delegate}. */
+    public static Builder builder(TokenStore delegate) {
+        return new Builder(Args.requireNonNull(delegate, "delegate"));
+    }
+
+    /** The store this cache reads through and writes to. */
+    public TokenStore delegate() {
+        return delegate;
+    }
+
+    /** The counters so far (settles pending cache maintenance first). */
+    public CacheStats stats() {
+        return counters.snapshot(sessions.size() + clients.size());
+    }
+
+    // ---- one-time values: never cached ----
+
+    @Override
+    public void storeState(StateRecord state) {
+        ensureOpen();
+        delegate.storeState(state);
+    }
+
+    @Override
+    public Optional<StateRecord> consumeState(String state) {
+        ensureOpen();
+        return delegate.consumeState(state);
+    }
+
+    @Override
+    public void storeAuthCode(AuthCodeRecord code) {
+        ensureOpen();
+        delegate.storeAuthCode(code);
+    }
+
+    @Override
+    public Optional<AuthCodeRecord> consumeAuthCode(String code) {
+        ensureOpen();
+        return delegate.consumeAuthCode(code);
+    }
+
+    // ---- sessions ----
+
+    @Override
+    public void storeSession(StoredSession session) {
+        ensureOpen();
+        Args.requireNonNull(session, "session");
+        write(new Changes().sessionStored(session), () -> delegate.storeSession(session));
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
+        ensureOpen();
+        String hash = TokenHash.sha256Hex(Args.requireText(accessToken, "accessToken"));
+        return sessions.get(SessionCache.Path.ACCESS, hash, () -> delegate.loadSessionByAccessToken(accessToken));
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionById(String sessionId) {
+        ensureOpen();
+        Args.requireText(sessionId, "sessionId");
+        return sessions.get(SessionCache.Path.ID, sessionId, () -> delegate.loadSessionById(sessionId));
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
+        ensureOpen();
+        String hash = TokenHash.sha256Hex(Args.requireText(refreshToken, "refreshToken"));
+        return sessions.get(SessionCache.Path.REFRESH, hash, () -> delegate.loadSessionByRefreshToken(refreshToken));
+    }
+
+    @Override
+    public boolean deleteSessionByAccessToken(String accessToken) {
+        ensureOpen();
+        Args.requireText(accessToken, "accessToken");
+        return write(new Changes().accessTokenDeleted(accessToken), () -> delegate.deleteSessionByAccessToken(accessToken));
+    }
+
+    @Override
+    public boolean deleteSessionById(String sessionId) {
+        ensureOpen();
+        Args.requireText(sessionId, "sessionId");
+        return write(new Changes().sessionDeleted(sessionId), () -> delegate.deleteSessionById(sessionId));
+    }
+
+    @Override
+    public int deleteSessionsByUser(String userId) {
+        ensureOpen();
+        Args.requireText(userId, "userId");
+        return write(new Changes().userDeleted(userId), () -> delegate.deleteSessionsByUser(userId));
+    }
+
+    // ---- clients ----
+
+    @Override
+    public void storeClient(ClientRecord client) {
+        ensureOpen();
+        Args.requireNonNull(client, "client");
+        write(new Changes().clientChanged(client.clientId()), () -> delegate.storeClient(client));
+    }
+
+    @Override
+    public Optional<ClientRecord> loadClient(String clientId) {
+        ensureOpen();
+        Args.requireText(clientId, "clientId");
+        return clients.get(clientId);
+    }
+
+    /** Not cached: always the delegate's current list. */
+    @Override
+    public List<ClientRecord> listClients() {
+        ensureOpen();
+        return delegate.listClients();
+    }
+
+    @Override
+    public boolean deleteClient(String clientId) {
+        ensureOpen();
+        Args.requireText(clientId, "clientId");
+        return write(new Changes().clientChanged(clientId), () -> delegate.deleteClient(clientId));
+    }
+
+    /**
+     * Cleans up the delegate. What it removes can never be returned again, and no cached entry
+     * outlives its record's expiry, so no entry can go stale; expired entries are dropped too.
+     */
+    @Override
+    public CleanupResult cleanupExpired() {
+        ensureOpen();
+        CleanupResult result = delegate.cleanupExpired();
+        sessions.cleanUp();
+        return result;
+    }
+
+    /** Drops the cache, stops the refresh thread it owns and closes the delegate. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        sessions.clear();
+        clients.clear();
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdownNow();
+        }
+        delegate.close();
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    // ---- capabilities, exposed by the subclasses when the delegate has them ----
+
+    final void bulkStore(List<StoredSession> batch) {
+        ensureOpen();
+        Args.requireNonNull(batch, "sessions");
+        Changes changes = new Changes();
+        batch.forEach(changes::sessionStored);
+        write(changes, () -> ((BulkSessionStore) delegate).bulkStoreSessions(batch));
+    }
+
+    final int bulkDelete(Collection<String> accessTokenHashes) {
+        ensureOpen();
+        Args.requireNonNull(accessTokenHashes, "accessTokenHashes");
+        Changes changes = new Changes();
+        accessTokenHashes.forEach(changes::accessHashDeleted);
+        return write(changes, () -> ((BulkSessionStore) delegate).bulkDeleteSessionsByHash(accessTokenHashes));
+    }
+
+    final <T> T transact(Function<TokenStore, T> work) {
+        ensureOpen();
+        Args.requireNonNull(work, "work");
+        Changes changes = new Changes();
+        // Reads inside go straight to the transaction (they may see its uncommitted writes);
+        // everything it wrote is invalidated once it has committed or rolled back.
+        return write(changes, () -> ((TransactionalTokenStore) delegate)
+                .inTransaction(tx -> work.apply(new TransactionView(tx, changes))));
+    }
+
+    private void write(Changes changes, Runnable work) {
+        write(changes, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /** Runs a delegate write, then invalidates what it touched — also when it failed. */
+    private <T> T write(Changes changes, java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } finally {
+            sessions.invalidate(changes);
+            changes.clientIds().forEach(clients::invalidate);
+            counters.invalidations.add(changes.size());
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("token store is closed");
+        }
+    }
+
+    /** Names the background refresh thread and keeps it from holding the JVM open. */
+    private static final class RefreshThreads implements java.util.concurrent.ThreadFactory {
+        private static final AtomicInteger COUNT = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, "tokenstore-cache-refresh-" + COUNT.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
+    }
+
+    /**
+     * Options of a {@link CachingTokenStore}; each setter rejects a bad value at once with an
+     * {@link IllegalArgumentException} naming the option.
+     */
+    public static final class Builder {
+        private final TokenStore delegate;
+        private long maxEntries = 100_000;
+        private Duration ttlCap = Duration.ofMinutes(5);
+        private Duration skew = Duration.ofSeconds(1);
+        private Duration negativeTtl = Duration.ofSeconds(2);
+        private Duration refreshAfter;
+        private Executor refreshExecutor;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(TokenStore delegate) {
+            this.delegate = delegate;
+        }
+
+        /** Most entries kept in each of the session and client caches (default 100,000; at least 1). */
+        public Builder maxEntries(long maxEntries) {
+            if (maxEntries < 1) {
+                throw new IllegalArgumentException("maxEntries must be at least 1 (was " + maxEntries + ")");
+            }
+            this.maxEntries = maxEntries;
+            return this;
+        }
+
+        /**
+         * Longest an entry is kept, however long its record lives (default 5 minutes). Also the
+         * bound on how long a write by another process can go unseen. Zero disables caching.
+         */
+        public Builder ttlCap(Duration ttlCap) {
+            this.ttlCap = Args.requireNotNegative(ttlCap, "ttlCap");
+            return this;
+        }
+
+        /** How long before its record's expiry (or the cap) an entry is dropped (default 1 second). */
+        public Builder skew(Duration skew) {
+            this.skew = Args.requireNotNegative(skew, "skew");
+            return this;
+        }
+
+        /** How long a "not found" is remembered (default 2 seconds, never more than ttlCap; zero: never). */
+        public Builder negativeTtl(Duration negativeTtl) {
+            this.negativeTtl = Args.requireNotNegative(negativeTtl, "negativeTtl");
+            return this;
+        }
+
+        /**
+         * Reload a cached client in the background once it is older than this, serving the old
+         * value meanwhile (stale-while-revalidate). Off by default; must be positive.
+         */
+        public Builder refreshAfter(Duration refreshAfter) {
+            this.refreshAfter = Args.requirePositive(refreshAfter, "refreshAfter");
+            return this;
+        }
+
+        /** Where background refreshes run (default: one daemon thread owned by the cache). */
+        public Builder refreshExecutor(Executor refreshExecutor) {
+            this.refreshExecutor = Args.requireNonNull(refreshExecutor, "refreshExecutor");
+            return this;
+        }
+
+        /** The clock expiry is judged by; use the delegate's clock (default: system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Args.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The cache. Its runtime type implements {@link BulkSessionStore} and/or
+         * {@link TransactionalTokenStore} exactly when the delegate does.
+         */
+        public CachingTokenStore build() {
+            boolean bulk = delegate instanceof BulkSessionStore;
+            boolean transactional = delegate instanceof TransactionalTokenStore;
+            if (bulk && transactional) {
+                return new BulkTransactionalCachingTokenStore(this);
+            }
+            if (bulk) {
+                return new BulkCachingTokenStore(this);
+            }
+            if (transactional) {
+                return new TransactionalCachingTokenStore(this);
+            }
+            return new CachingTokenStore(this);
+        }
+    }
+}

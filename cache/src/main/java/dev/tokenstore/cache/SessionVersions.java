@@ -1,0 +1,53 @@
+package dev.tokenstore.cache;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What makes cached session lookups go stale, without keeping a reverse index per entry.
+ *
+ * <p>Every cached positive entry records the versions of the identifiers its session is
+ * reachable by (session id, access-token hash, user id); every cached negative entry records
+ * the version of the key it missed. A write bumps the version of every identifier it names, so
+ * every entry that could now be wrong — by any lookup path, cached or still loading — fails
+ * its check on the next read and is reloaded.
+ *
+ * <p>The {@link #generation()} counter closes the load/write race: a write bumps it before its
+ * stripes, and a load only caches its result if the generation did not move while it ran and
+ * the versions were read. So a load that read the delegate before a write either is not cached,
+ * or recorded versions that the write then bumps.
+ */
+final class SessionVersions {
+    private final AtomicLong generation = new AtomicLong();
+    /** Bumped by writes and deletes naming a session id. */
+    final Stripes sessions;
+    /** Bumped by deletes naming an access-token hash. */
+    final Stripes tokens;
+    /** Bumped by revocations naming a user id. */
+    final Stripes users;
+    /** Bumped for every key a stored session becomes reachable by (replaces cached misses). */
+    final Stripes negatives;
+
+    SessionVersions(long maxEntries) {
+        int size = Stripes.sizeFor(maxEntries, 1024, 1 << 20);
+        this.sessions = new Stripes(size);
+        this.negatives = new Stripes(size);
+        this.tokens = new Stripes(Math.max(256, size / 4));
+        this.users = new Stripes(Math.max(256, size / 4));
+    }
+
+    long generation() {
+        return generation.get();
+    }
+
+    /** Makes stale every entry the changes touch. Call after the delegate's write (also after a failed one). */
+    void apply(Changes changes) {
+        if (changes.isEmptyForSessions()) {
+            return;
+        }
+        generation.incrementAndGet();
+        changes.sessionIds().forEach(sessions::bump);
+        changes.accessHashes().forEach(tokens::bump);
+        changes.userIds().forEach(users::bump);
+        changes.reachableKeys().forEach(negatives::bump);
+    }
+}
