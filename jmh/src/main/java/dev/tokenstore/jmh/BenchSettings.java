@@ -1,0 +1,52 @@
+package dev.tokenstore.jmh;
+
+/**
+ * Settings the benchmark forks read from system properties (which {@link Compare} passes on to
+ * every fork) or the environment. Nothing here is a secret except the optional PostgreSQL
+ * password, which is never printed.
+ */
+final class BenchSettings {
+    /** JDBC URL of an existing PostgreSQL server to benchmark instead of the embedded one. */
+    static final String POSTGRES_URL_PROPERTY = "tokenstore.bench.postgresUrl";
+    static final String POSTGRES_URL_ENV = "TOKENSTORE_POSTGRES_URL";
+    static final String POSTGRES_USER_PROPERTY = "tokenstore.bench.postgresUser";
+    static final String POSTGRES_USER_ENV = "TOKENSTORE_POSTGRES_USER";
+    static final String POSTGRES_PASSWORD_ENV = "TOKENSTORE_POSTGRES_PASSWORD";
+    /** SQLite {@code synchronous} pragma for the store and the SQLite floor (backend default when unset). */
+    static final String SQLITE_SYNCHRONOUS_PROPERTY = "tokenstore.bench.sqliteSynchronous";
+    /** Directory for the benchmark database files (the system temp directory when unset). */
+    static final String DIR_PROPERTY = "tokenstore.bench.dir";
+
+    private BenchSettings() {
+    }
+
+    static String postgresUrl() {
+        return firstSet(System.getProperty(POSTGRES_URL_PROPERTY), System.getenv(POSTGRES_URL_ENV));
+    }
+
+    static String postgresUser() {
+        return firstSet(System.getProperty(POSTGRES_USER_PROPERTY), System.getenv(POSTGRES_USER_ENV));
+    }
+
+    static String postgresPassword() {
+        return firstSet(System.getenv(POSTGRES_PASSWORD_ENV));
+    }
+
+    /** {@code FULL}, {@code NORMAL}, ... or null for the backend's default. */
+    static String sqliteSynchronous() {
+        return firstSet(System.getProperty(SQLITE_SYNCHRONOUS_PROPERTY));
+    }
+
+    static String dir() {
+        return firstSet(System.getProperty(DIR_PROPERTY), System.getProperty("java.io.tmpdir"));
+    }
+
+    private static String firstSet(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v.trim();
+            }
+        }
+        return null;
+    }
+}

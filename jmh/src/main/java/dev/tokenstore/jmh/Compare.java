@@ -1,0 +1,213 @@
+package dev.tokenstore.jmh;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The comparison command: runs a curated set of the benchmarks (or the ones chosen with
+ * {@code --backends}/{@code --ops}/{@code --wrappings}, or everything with JMH's full settings with
+ * {@code --full}) through the JMH runner, which shows progress as it goes, then prints a table of
+ * backend x wrapping x operation with ops/s and the ratio to the raw store, checks the DESIGN.md
+ * targets, and writes {@code results.json} (JMH JSON), {@code results.md} and {@code chart.png}
+ * to the output directory. Main class of {@code jmh/target/benchmarks.jar}.
+ */
+public final class Compare {
+
+    private Compare() {
+    }
+
+    public static void main(String[] args) {
+        CompareOptions options;
+        try {
+            options = CompareOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(CompareOptions.usage());
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.println(CompareOptions.usage());
+            return;
+        }
+        System.setProperty("java.awt.headless", "true");
+        try {
+            int failures = run(options, "java -jar jmh/target/benchmarks.jar" + (args.length == 0 ? "" : " " + String.join(" ", args)));
+            System.exit(failures == 0 ? 0 : 1);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("comparison failed: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    /** Runs the comparison; returns how many benchmark runs failed. */
+    static int run(CompareOptions options, String command) throws IOException {
+        Instant started = Instant.now();
+        List<String> jvmArgs = forkArguments(options);
+        List<Run> plan = plan(options);
+        int trials = plan.stream().mapToInt(Run::trials).sum();
+        System.out.printf(Locale.ROOT, "tokenstore comparison: %d benchmark runs, %d trials (%s); results in %s%n",
+                plan.size(), trials, options.full() ? "full JMH settings" : "quick: 1x1s warmup, 2x1s measurement, 1 fork",
+                options.out());
+        List<RunResult> collected = new ArrayList<>();
+        int failures = 0;
+        for (int i = 0; i < plan.size(); i++) {
+            Run run = plan.get(i);
+            System.out.printf(Locale.ROOT, "%n=== [%d/%d] %s: %s (%d trials)%n", i + 1, plan.size(), run.group().name(),
+                    run.describe(), run.trials());
+            try {
+                Collection<RunResult> results = new Runner(run.options(options, jvmArgs)).run();
+                if (results.size() < run.trials()) {
+                    failures++;
+                }
+                collected.addAll(results);
+            } catch (RunnerException e) {
+                failures++;
+                System.err.println("benchmark run failed: " + e.getMessage());
+            }
+        }
+        OptionalDouble cacheBytes = options.groups().stream().anyMatch(g -> g.name().equals("load"))
+                ? CacheFootprint.bytesPerSession(10_000) : OptionalDouble.empty();
+        Results results = Results.from(collected);
+        Report report = new Report(results, cacheBytes, context(options, command, started));
+        write(options.out(), collected, results, report);
+        System.out.println();
+        System.out.println(report.console());
+        System.out.println("wrote " + options.out().resolve("results.json") + ", results.md, chart.png");
+        if (failures > 0) {
+            System.out.println(failures + " benchmark run(s) failed or came back incomplete; see the JMH output above");
+        }
+        return failures;
+    }
+
+    private static void write(Path out, Collection<RunResult> runs, Results results, Report report) throws IOException {
+        Files.createDirectories(out);
+        try (PrintStream json = new PrintStream(Files.newOutputStream(out.resolve("results.json")), false,
+                StandardCharsets.UTF_8)) {
+            ResultFormatFactory.getInstance(ResultFormatType.JSON, json).writeOut(runs);
+        }
+        Files.writeString(out.resolve("results.md"), report.markdown(), StandardCharsets.UTF_8);
+        ChartWriter.write(results, out.resolve("chart.png"));
+    }
+
+    private static List<String> context(CompareOptions options, String command, Instant started) {
+        List<String> lines = new ArrayList<>();
+        lines.add("Command: `" + command + "`");
+        lines.add(String.format(Locale.ROOT, "Machine: %s %s, %d cores, JDK %s (%s)", System.getProperty("os.name"),
+                System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), System.getProperty("java.vm.name")));
+        lines.add("Started: " + started.truncatedTo(ChronoUnit.SECONDS) + ", took "
+                + Math.round((Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0) + " s");
+        lines.add("Settings: " + (options.full() ? "JMH defaults (annotations / 5 forks x 5x10s)" : "1x1s warmup, 2x1s measurement, 1 fork")
+                + ", " + options.preload() + " sessions preloaded per trial (fresh database per trial)");
+        lines.add("PostgreSQL: " + (BenchSettings.postgresUrl() != null && !PostgresServer.get().embedded()
+                ? "external server (TOKENSTORE_POSTGRES_URL)" : "embedded") + ", fsync=on, synchronous_commit=on (verified)");
+        return lines;
+    }
+
+    /** Arguments every fork gets: where PostgreSQL is and the SQLite durability setting. */
+    private static List<String> forkArguments(CompareOptions options) {
+        List<String> args = new ArrayList<>();
+        if (options.sqliteSynchronous() != null) {
+            System.setProperty(BenchSettings.SQLITE_SYNCHRONOUS_PROPERTY, options.sqliteSynchronous());
+            args.add("-D" + BenchSettings.SQLITE_SYNCHRONOUS_PROPERTY + "=" + options.sqliteSynchronous());
+        }
+        if (options.backends().contains(Backend.POSTGRES)) {
+            PostgresServer server = PostgresServer.get(); // starts the embedded server once, checks fsync with SHOW
+            args.add("-D" + BenchSettings.POSTGRES_URL_PROPERTY + "=" + server.url());
+            if (server.user() != null) {
+                args.add("-D" + BenchSettings.POSTGRES_USER_PROPERTY + "=" + server.user());
+            }
+        }
+        return args;
+    }
+
+    private static List<Run> plan(CompareOptions options) {
+        List<Run> runs = new ArrayList<>();
+        for (Ops.Group group : options.groups()) {
+            Map<String, List<String>> byClass = new LinkedHashMap<>();
+            for (String b : group.benchmarks()) {
+                byClass.computeIfAbsent(b.substring(0, b.lastIndexOf('.')), k -> new ArrayList<>()).add(b);
+            }
+            for (Map.Entry<String, List<String>> e : byClass.entrySet()) {
+                boolean hasBackend = !e.getKey().equals(MapFloorBenchmark.class.getName());
+                boolean sqlOnly = group.sqlOnly() || e.getKey().equals(JdbcFloorBenchmark.class.getName());
+                List<Backend> backends = !hasBackend ? List.of()
+                        : options.backends().stream().filter(b -> !sqlOnly || b.sql()).toList();
+                if (hasBackend && backends.isEmpty()) {
+                    continue;
+                }
+                if (!hasBackend && !options.backends().contains(Backend.MEMORY)
+                        && options.backends().size() < Backend.values().length) {
+                    continue; // the map floor belongs with the memory backend when backends are picked
+                }
+                runs.add(new Run(group, e.getValue(), backends, options.wrappingsFor(group), hasBackend));
+            }
+        }
+        return runs;
+    }
+
+    /** One JMH runner invocation: some methods of one class over backends x wrappings. */
+    record Run(Ops.Group group, List<String> benchmarks, List<Backend> backends, List<Wrapping> wrappings,
+            boolean hasBackend) {
+
+        int trials() {
+            return benchmarks.size() * Math.max(1, backends.size()) * Math.max(1, wrappings.size());
+        }
+
+        String describe() {
+            String methods = benchmarks.stream().map(b -> b.substring(b.lastIndexOf('.') + 1))
+                    .collect(Collectors.joining(", "));
+            String where = backends.isEmpty() ? "" : " on " + backends.stream().map(Backend::paramName)
+                    .collect(Collectors.joining(","));
+            String how = wrappings.isEmpty() ? "" : " x " + wrappings.stream().map(Wrapping::paramName)
+                    .collect(Collectors.joining(","));
+            return methods + where + how;
+        }
+
+        org.openjdk.jmh.runner.options.Options options(CompareOptions options, List<String> jvmArgs) {
+            ChainedOptionsBuilder b = new OptionsBuilder();
+            for (String benchmark : benchmarks) {
+                b.include("^" + Pattern.quote(benchmark) + "$");
+            }
+            if (hasBackend) {
+                b.param("backend", backends.stream().map(Backend::paramName).toArray(String[]::new));
+            }
+            if (!wrappings.isEmpty()) {
+                b.param("wrapping", wrappings.stream().map(Wrapping::paramName).toArray(String[]::new));
+            }
+            b.param("preload", Integer.toString(options.preload()));
+            if (!options.full()) {
+                b.warmupIterations(1).warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(2).measurementTime(TimeValue.seconds(1)).forks(1);
+            }
+            if (!jvmArgs.isEmpty()) {
+                b.jvmArgsAppend(jvmArgs.toArray(String[]::new));
+            }
+            return b.shouldFailOnError(false).build();
+        }
+    }
+}

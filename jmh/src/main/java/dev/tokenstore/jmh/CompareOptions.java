@@ -1,0 +1,147 @@
+package dev.tokenstore.jmh;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** The comparison command's options, parsed from its arguments; see {@link #usage()}. */
+record CompareOptions(List<Backend> backends, List<Ops.Group> groups, List<Wrapping> wrappings, boolean full,
+        int preload, Path out, String sqliteSynchronous, boolean help) {
+
+    /** Preload of the curated quick run (the full run uses 100k, as the benchmarks' defaults do). */
+    static final int QUICK_PRELOAD = 20_000;
+    static final int FULL_PRELOAD = 100_000;
+
+    static CompareOptions parse(String... args) {
+        List<Backend> backends = List.of(Backend.values());
+        List<Ops.Group> groups = null;
+        List<Wrapping> wrappings = null;
+        boolean full = false;
+        Integer preload = null;
+        Path out = null;
+        String sync = null;
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                value = arg.substring(eq + 1);
+                arg = arg.substring(0, eq);
+            }
+            switch (arg) {
+                case "--help", "-h" -> help = true;
+                case "--full" -> full = true;
+                case "--backends" -> backends = list(value != null ? value : next(args, ++i, arg)).stream()
+                        .map(Backend::of).distinct().toList();
+                case "--ops" -> groups = groups(value != null ? value : next(args, ++i, arg));
+                case "--wrappings" -> wrappings = list(value != null ? value : next(args, ++i, arg)).stream()
+                        .map(Wrapping::of).distinct().toList();
+                case "--preload" -> preload = positive(value != null ? value : next(args, ++i, arg), "--preload");
+                case "--out" -> out = Paths.get(value != null ? value : next(args, ++i, arg));
+                case "--sqlite-synchronous" -> sync = synchronous(value != null ? value : next(args, ++i, arg));
+                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'\n" + usage());
+            }
+        }
+        if (backends.isEmpty()) {
+            throw new IllegalArgumentException("--backends must name at least one backend");
+        }
+        if (groups == null) {
+            groups = full ? Ops.GROUPS : Ops.GROUPS.stream().filter(Ops.Group::curated).toList();
+        }
+        return new CompareOptions(backends, groups, wrappings, full,
+                preload != null ? preload : full ? FULL_PRELOAD : QUICK_PRELOAD,
+                out != null ? out : defaultOut(), sync, help);
+    }
+
+    /** Wrappings to run for a group: the explicit {@code --wrappings}, all for {@code --full}, else the curated ones. */
+    List<Wrapping> wrappingsFor(Ops.Group group) {
+        if (!group.hasWrapping()) {
+            return List.of();
+        }
+        if (wrappings != null) {
+            return wrappings;
+        }
+        return full ? List.of(Wrapping.values()) : group.wrappings();
+    }
+
+    private static List<Ops.Group> groups(String value) {
+        Set<Ops.Group> out = new LinkedHashSet<>();
+        for (String name : list(value)) {
+            if (name.equals("all")) {
+                out.addAll(Ops.GROUPS);
+            } else {
+                out.add(Ops.group(name));
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    private static List<String> list(String value) {
+        List<String> out = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("empty list '" + value + "'");
+        }
+        return out;
+    }
+
+    private static String next(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int positive(String value, String option) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n < 2) {
+                throw new IllegalArgumentException(option + " must be at least 2, was " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be an integer, was '" + value + "'", e);
+        }
+    }
+
+    private static String synchronous(String value) {
+        String v = value.trim().toUpperCase(Locale.ROOT);
+        if (!List.of("OFF", "NORMAL", "FULL", "EXTRA").contains(v)) {
+            throw new IllegalArgumentException("--sqlite-synchronous must be OFF, NORMAL, FULL or EXTRA, was '" + value + "'");
+        }
+        return v;
+    }
+
+    /** {@code jmh/target/results} from the repository root, else {@code target/results}. */
+    private static Path defaultOut() {
+        return Files.isDirectory(Paths.get("jmh", "target")) ? Paths.get("jmh", "target", "results")
+                : Paths.get("target", "results");
+    }
+
+    static String usage() {
+        StringBuilder s = new StringBuilder();
+        s.append("usage: java -jar jmh/target/benchmarks.jar [options]\n")
+                .append("  --backends LIST          memory,sqlite,h2,postgres (default: all)\n")
+                .append("  --ops LIST               operation groups (default: the curated ones marked *), or all:\n");
+        for (Ops.Group g : Ops.GROUPS) {
+            s.append(String.format("      %s %-12s %s%n", g.curated() ? "*" : " ", g.name(), g.description()));
+        }
+        s.append("  --wrappings LIST         raw,cached,buffered,group-commit,cached+buffered (default: per group;\n")
+                .append("                           every wrapping with --full)\n")
+                .append("  --full                   JMH's default warmup/measurement/forks, all groups and wrappings,\n")
+                .append("                           100k preload (hours, not minutes)\n")
+                .append("  --preload N              sessions preloaded per trial (default 20000; 100000 with --full)\n")
+                .append("  --sqlite-synchronous M   OFF, NORMAL (backend default), FULL or EXTRA\n")
+                .append("  --out DIR                results directory (default jmh/target/results)\n")
+                .append("PostgreSQL: embedded (fsync=on, synchronous_commit=on), or the server in TOKENSTORE_POSTGRES_URL\n")
+                .append("(user/password from TOKENSTORE_POSTGRES_USER / TOKENSTORE_POSTGRES_PASSWORD).\n")
+                .append("Raw JMH: java -cp jmh/target/benchmarks.jar org.openjdk.jmh.Main <regex> [JMH options]\n");
+        return s.toString();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.tokenstore.jmh;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The operation groups the comparison command can run ({@code --ops}), what each measures, and
+ * which wrappings the short curated run uses for it (the full run uses every wrapping).
+ */
+final class Ops {
+
+    /**
+     * One group of benchmark methods run with the same parameters.
+     *
+     * @param name          the {@code --ops} name
+     * @param benchmarks    fully qualified benchmark methods
+     * @param wrappings     wrappings in the curated run; empty for the floors (no wrapping parameter)
+     * @param sqlOnly       only for SQL backends (bulk operations, JDBC floors)
+     * @param curated       part of the default curated run
+     * @param description   one line for {@code --help} and the report
+     */
+    record Group(String name, List<String> benchmarks, List<Wrapping> wrappings, boolean sqlOnly, boolean curated,
+            String description) {
+
+        boolean hasWrapping() {
+            return !wrappings.isEmpty();
+        }
+
+        boolean hasBackend() {
+            return !benchmarks.stream().allMatch(b -> b.startsWith(MapFloorBenchmark.class.getName()));
+        }
+    }
+
+    static final List<Group> GROUPS = List.of(
+            new Group("load", methods(SessionReadBenchmark.class, "loadByAccessToken", "loadByAccessToken2t"),
+                    List.of(Wrapping.RAW, Wrapping.CACHED), false, true,
+                    "loadSessionByAccessToken hit, 1 and 2 threads (cache vs raw)"),
+            new Group("reads", methods(SessionReadBenchmark.class, "loadById", "loadByRefreshToken", "loadMiss"),
+                    List.of(Wrapping.RAW, Wrapping.CACHED), false, false,
+                    "load hit by id and by refresh token, load miss"),
+            new Group("store", methods(SessionWriteBenchmark.class, "store"),
+                    List.of(Wrapping.RAW, Wrapping.BUFFERED), false, true,
+                    "storeSession of a new session, 1 thread (write-behind vs raw)"),
+            new Group("store16", methods(SessionWriteBenchmark.class, "store16"),
+                    List.of(Wrapping.RAW, Wrapping.GROUP_COMMIT), false, true,
+                    "storeSession, 16 threads (group commit vs raw)"),
+            new Group("writebehind", methods(BulkBenchmark.class, "loopStore1000"),
+                    List.of(Wrapping.RAW, Wrapping.BUFFERED), true, true,
+                    "1000 x storeSession then flush(), per session (write-behind incl. flushing vs raw autocommit)"),
+            new Group("bulk", methods(BulkBenchmark.class, "bulkStore1000", "bulkDelete500", "loopDelete500"),
+                    List.of(Wrapping.RAW), true, true,
+                    "bulkStoreSessions(1000), bulkDeleteSessionsByHash(500) and looped deletes, per session"),
+            new Group("onetime", methods(OneTimeBenchmark.class, "stateStoreConsume", "codeStoreConsume"),
+                    List.of(Wrapping.RAW), false, false,
+                    "store + consume of a state / an authorization code"),
+            new Group("cleanup", methods(CleanupBenchmark.class, "cleanupExpired"),
+                    List.of(Wrapping.RAW), false, false,
+                    "cleanupExpired on preload rows of which half expired (single shot)"),
+            new Group("floors", floors(), List.of(), false, true,
+                    "ConcurrentHashMap.get; hand-written JDBC select, insert, 1000-row executeBatch"));
+
+    private Ops() {
+    }
+
+    private static List<String> methods(Class<?> type, String... names) {
+        return java.util.Arrays.stream(names).map(n -> type.getName() + "." + n).toList();
+    }
+
+    private static List<String> floors() {
+        List<String> all = new java.util.ArrayList<>(methods(MapFloorBenchmark.class, "chmGet"));
+        all.addAll(methods(JdbcFloorBenchmark.class, "select", "insert", "batchInsert1000"));
+        return List.copyOf(all);
+    }
+
+    static Group group(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        return GROUPS.stream().filter(g -> g.name().equals(n)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--ops: unknown operation group '" + name + "'; known: "
+                        + GROUPS.stream().map(Group::name).collect(Collectors.joining(", ")) + ", all"));
+    }
+
+    /** Report order of a benchmark method name. */
+    static int order(String operation) {
+        int i = 0;
+        for (Group g : GROUPS) {
+            for (String b : g.benchmarks()) {
+                if (b.endsWith("." + operation)) {
+                    return i;
+                }
+                i++;
+            }
+        }
+        return i;
+    }
+}

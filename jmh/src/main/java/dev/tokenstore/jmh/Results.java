@@ -1,0 +1,103 @@
+package dev.tokenstore.jmh;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+
+/**
+ * The measurements of a comparison run, in report order (operation, backend, wrapping), with
+ * look-ups for ratios: every measurement against the raw store of the same backend and operation.
+ */
+final class Results {
+    private final List<Measurement> measurements;
+
+    Results(List<Measurement> measurements) {
+        List<Measurement> sorted = new ArrayList<>(measurements);
+        sorted.sort(Comparator.comparingInt((Measurement m) -> Ops.order(m.operation()))
+                .thenComparing(Measurement::operation)
+                .thenComparingInt(m -> backendOrder(m.backend()))
+                .thenComparingInt(m -> wrappingOrder(m.wrapping())));
+        this.measurements = List.copyOf(sorted);
+    }
+
+    /** Converts JMH results (from one or several runs). */
+    static Results from(Collection<RunResult> runs) {
+        List<Measurement> out = new ArrayList<>();
+        for (RunResult run : runs) {
+            BenchmarkParams params = run.getParams();
+            Result<?> primary = run.getPrimaryResult();
+            String benchmark = params.getBenchmark();
+            String operation = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+            String backend = params.getParam("backend");
+            String wrapping = params.getParam("wrapping");
+            if (wrapping == null) {
+                wrapping = Measurement.FLOOR;
+                if (backend == null) {
+                    backend = "jvm";
+                }
+            }
+            double score = primary.getScore();
+            String unit = primary.getScoreUnit();
+            out.add(new Measurement(operation, backend, wrapping, params.getThreads(),
+                    Measurement.toOpsPerSecond(score, unit),
+                    Measurement.errorToOpsPerSecond(score, primary.getScoreError(), unit)));
+        }
+        return new Results(out);
+    }
+
+    List<Measurement> all() {
+        return measurements;
+    }
+
+    boolean isEmpty() {
+        return measurements.isEmpty();
+    }
+
+    Optional<Measurement> find(String operation, String backend, String wrapping) {
+        return measurements.stream().filter(m -> m.operation().equals(operation) && m.backend().equals(backend)
+                && m.wrapping().equals(wrapping)).findFirst();
+    }
+
+    /** This measurement's ops/s over the raw store's for the same operation and backend, if measured. */
+    Optional<Double> ratioToRaw(Measurement m) {
+        if (Measurement.FLOOR.equals(m.wrapping())) {
+            return Optional.empty();
+        }
+        return find(m.operation(), m.backend(), Wrapping.RAW.paramName()).map(raw -> m.opsPerSec() / raw.opsPerSec());
+    }
+
+    /** Backends present, in the usual order. */
+    List<String> backends() {
+        return measurements.stream().map(Measurement::backend).distinct()
+                .sorted(Comparator.comparingInt(Results::backendOrder)).toList();
+    }
+
+    /** Operations present, in report order. */
+    List<String> operations() {
+        return measurements.stream().map(Measurement::operation).distinct().toList();
+    }
+
+    static int backendOrder(String backend) {
+        for (Backend b : Backend.values()) {
+            if (b.paramName().equals(backend)) {
+                return b.ordinal();
+            }
+        }
+        return Objects.equals(backend, "jvm") ? -1 : 99;
+    }
+
+    static int wrappingOrder(String wrapping) {
+        for (Wrapping w : Wrapping.values()) {
+            if (w.paramName().equals(wrapping)) {
+                return w.ordinal();
+            }
+        }
+        return 99;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.tokenstore.jmh;
+
+import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.StoredSession;
+import dev.tokenstore.TokenStore;
+import dev.tokenstore.TokenStores;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One trial's store: a new database of the chosen backend, opened through
+ * {@link TokenStores#open(dev.tokenstore.TokenStoreOptions)} with an encryption key, preloaded with
+ * {@code preload} realistic sessions (in bulk where the backend can), wrapped as asked and, when
+ * the wrapping caches, warmed so that reads of preloaded sessions are hits. Keeps the preloaded
+ * sessions' tokens and ids for the read benchmarks. {@link #close()} closes the store and drops
+ * the database.
+ */
+final class StoreFixture implements AutoCloseable {
+    static final int PRELOAD_CHUNK = 1000;
+
+    private final Database db;
+    private final TokenStore raw;
+    private final TokenStore store;
+    private final Wrapping wrapping;
+    private final String[] accessTokens;
+    private final String[] sessionIds;
+    private final String[] refreshTokens;
+
+    private StoreFixture(Database db, TokenStore raw, TokenStore store, Wrapping wrapping, String[] accessTokens,
+            String[] sessionIds, String[] refreshTokens) {
+        this.db = db;
+        this.raw = raw;
+        this.store = store;
+        this.wrapping = wrapping;
+        this.accessTokens = accessTokens;
+        this.sessionIds = sessionIds;
+        this.refreshTokens = refreshTokens;
+    }
+
+    /** Opens, preloads and wraps a store; {@code seed} makes the data repeatable. */
+    static StoreFixture open(Backend backend, Wrapping wrapping, int preload, long seed) {
+        return open(backend, wrapping, preload, seed, 8);
+    }
+
+    static StoreFixture open(Backend backend, Wrapping wrapping, int preload, long seed, int poolSize) {
+        Database db = backend.create();
+        TokenStore raw = null;
+        try {
+            byte[] key = new byte[32];
+            new Random(seed).nextBytes(key);
+            raw = TokenStores.open(db.options(key, poolSize));
+            String[] access = new String[preload];
+            String[] ids = new String[preload];
+            String[] refresh = new String[preload];
+            preload(raw, new SessionFactory(seed), preload, access, ids, refresh);
+            TokenStore wrapped = wrapping.wrap(raw);
+            StoreFixture fixture = new StoreFixture(db, raw, wrapped, wrapping, access, ids, refresh);
+            if (wrapping.caches()) {
+                fixture.warmCache();
+            }
+            return fixture;
+        } catch (RuntimeException | Error e) {
+            if (raw != null) {
+                raw.close();
+            }
+            db.close();
+            throw e;
+        }
+    }
+
+    private static void preload(TokenStore raw, SessionFactory factory, int count, String[] access, String[] ids,
+            String[] refresh) {
+        Instant now = Instant.now();
+        for (int start = 0; start < count; start += PRELOAD_CHUNK) {
+            List<StoredSession> chunk = factory.sessions(now, Math.min(PRELOAD_CHUNK, count - start));
+            storeAll(raw, chunk);
+            for (int i = 0; i < chunk.size(); i++) {
+                StoredSession s = chunk.get(i);
+                access[start + i] = s.accessToken();
+                ids[start + i] = s.sessionId();
+                refresh[start + i] = s.refreshToken();
+            }
+        }
+    }
+
+    /** Stores the sessions in one bulk call where the store can, else one by one. */
+    static void storeAll(TokenStore store, List<StoredSession> sessions) {
+        if (store instanceof BulkSessionStore) {
+            ((BulkSessionStore) store).bulkStoreSessions(sessions);
+        } else {
+            sessions.forEach(store::storeSession);
+        }
+    }
+
+    private void warmCache() {
+        for (int i = 0; i < accessTokens.length; i++) {
+            store.loadSessionByAccessToken(accessTokens[i]).orElseThrow();
+            store.loadSessionById(sessionIds[i]).orElseThrow();
+            store.loadSessionByRefreshToken(refreshTokens[i]).orElseThrow();
+        }
+    }
+
+    /** The (wrapped) store under test. */
+    TokenStore store() {
+        return store;
+    }
+
+    /** The unwrapped backend store. */
+    TokenStore raw() {
+        return raw;
+    }
+
+    Database database() {
+        return db;
+    }
+
+    Wrapping wrapping() {
+        return wrapping;
+    }
+
+    /** The store under test as a {@link BulkSessionStore}, or an explanation of why it is not one. */
+    BulkSessionStore bulk() {
+        if (store instanceof BulkSessionStore) {
+            return (BulkSessionStore) store;
+        }
+        throw new UnsupportedOperationException(db.backend().paramName() + " (" + wrapping.paramName()
+                + ") does not implement BulkSessionStore");
+    }
+
+    int size() {
+        return accessTokens.length;
+    }
+
+    String accessToken(int i) {
+        return accessTokens[i];
+    }
+
+    String sessionId(int i) {
+        return sessionIds[i];
+    }
+
+    String refreshToken(int i) {
+        return refreshTokens[i];
+    }
+
+    /** Pushes out buffered writes, so the next trial step starts from a settled store. */
+    void flush() {
+        Wrappers.flush(store);
+    }
+
+    @Override
+    public void close() {
+        try {
+            store.close();
+        } finally {
+            db.close();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.tokenstore.jmh;
+
+import dev.tokenstore.TokenStore;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The shared part of every store benchmark: the {@code backend}, {@code wrapping} and
+ * {@code preload} parameters and a fresh, preloaded {@link StoreFixture} per trial (fork).
+ */
+@State(Scope.Benchmark)
+public abstract class StoreState {
+    /** Seed of the preloaded data, fixed so runs are repeatable. */
+    static final long SEED = 20_261_122L;
+
+    @Param({"memory", "sqlite", "h2", "postgres"})
+    public String backend;
+
+    @Param({"raw", "cached", "buffered", "group-commit", "cached+buffered"})
+    public String wrapping;
+
+    /** Sessions stored before measuring. */
+    @Param({"100000"})
+    public int preload;
+
+    StoreFixture fixture;
+    TokenStore store;
+
+    @Setup(Level.Trial)
+    public void openStore() {
+        fixture = StoreFixture.open(Backend.of(backend), Wrapping.of(wrapping), preloadCount(), SEED);
+        store = fixture.store();
+    }
+
+    /** How many live sessions the fixture preloads; the cleanup benchmark takes half. */
+    int preloadCount() {
+        return preload;
+    }
+
+    @TearDown(Level.Iteration)
+    public void settle() {
+        fixture.flush();
+    }
+
+    @TearDown(Level.Trial)
+    public void closeStore() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+}

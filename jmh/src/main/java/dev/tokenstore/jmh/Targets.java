@@ -1,0 +1,118 @@
+package dev.tokenstore.jmh;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Checks a run against the performance targets of DESIGN.md, per backend, with the ratios taken
+ * in that run. A target whose measurements are missing is reported as not measured, never as met.
+ */
+final class Targets {
+
+    /** The verdict on one target for one backend. */
+    enum Status { MET, NOT_MET, NOT_MEASURED }
+
+    /**
+     * @param target   the target as DESIGN.md states it
+     * @param backend  the backend it was checked on ({@code -} for backend-independent ones)
+     * @param measured what was measured, e.g. {@code 0.41 µs, 153x raw}
+     * @param status   the verdict
+     */
+    record Check(String target, String backend, String measured, Status status) {
+        String verdict() {
+            return switch (status) {
+                case MET -> "met";
+                case NOT_MET -> "NOT met";
+                case NOT_MEASURED -> "not measured";
+            };
+        }
+    }
+
+    private Targets() {
+    }
+
+    static List<Check> evaluate(Results r, OptionalDouble cacheBytesPerSession) {
+        List<Check> checks = new ArrayList<>();
+        for (String backend : r.backends()) {
+            if (Results.backendOrder(backend) < 0) {
+                continue;
+            }
+            boolean sql = !backend.equals(Backend.MEMORY.paramName());
+            checks.add(cacheHit(r, backend));
+            if (sql) {
+                checks.add(ratio(r, "group commit store16 >= 3x raw store16", backend,
+                        "store16", Wrapping.GROUP_COMMIT, "store16", Wrapping.RAW, 3.0, true));
+                checks.add(writeBehind(r, backend));
+                checks.add(ratio(r, "bulkStoreSessions(1000) >= 5x looped storeSession", backend,
+                        "bulkStore1000", Wrapping.RAW, "loopStore1000", Wrapping.RAW, 5.0, true));
+                checks.add(ratio(r, "bulkDeleteSessionsByHash(500) >= 5x looped delete", backend,
+                        "bulkDelete500", Wrapping.RAW, "loopDelete500", Wrapping.RAW, 5.0, true));
+                checks.add(floorRatio(r, "raw load within 1.5x of hand-written JDBC select", backend,
+                        "loadByAccessToken", "select"));
+                checks.add(floorRatio(r, "raw store within 1.5x of hand-written JDBC insert", backend, "store", "insert"));
+            }
+        }
+        if (cacheBytesPerSession.isPresent()) {
+            double bytes = cacheBytesPerSession.getAsDouble();
+            checks.add(new Check("cache overhead <= 400 bytes per cached session (JOL)", "-",
+                    String.format(Locale.ROOT, "%.0f bytes", bytes), bytes <= 400 ? Status.MET : Status.NOT_MET));
+        } else {
+            checks.add(new Check("cache overhead <= 400 bytes per cached session (JOL)", "-", "-", Status.NOT_MEASURED));
+        }
+        return checks;
+    }
+
+    private static Check cacheHit(Results r, String backend) {
+        String target = "cached load hit <= 1 us and >= 100x raw";
+        Optional<Measurement> cached = r.find("loadByAccessToken", backend, Wrapping.CACHED.paramName());
+        Optional<Measurement> raw = r.find("loadByAccessToken", backend, Wrapping.RAW.paramName());
+        if (cached.isEmpty() || raw.isEmpty()) {
+            return new Check(target, backend, "-", Status.NOT_MEASURED);
+        }
+        double us = cached.get().microsPerOp();
+        double x = cached.get().opsPerSec() / raw.get().opsPerSec();
+        return new Check(target, backend, String.format(Locale.ROOT, "%.2f us, %.0fx raw", us, x),
+                us <= 1.0 && x >= 100 ? Status.MET : Status.NOT_MET);
+    }
+
+    private static Check writeBehind(Results r, String backend) {
+        String target = "write-behind incl. flush >= 80% of raw executeBatch";
+        Optional<Measurement> wb = r.find("loopStore1000", backend, Wrapping.BUFFERED.paramName());
+        Optional<Measurement> bulk = r.find("bulkStore1000", backend, Wrapping.RAW.paramName());
+        Optional<Measurement> jdbc = r.find("batchInsert1000", backend, Measurement.FLOOR);
+        if (wb.isEmpty() || bulk.isEmpty()) {
+            return new Check(target, backend, "-", Status.NOT_MEASURED);
+        }
+        double vsBulk = wb.get().opsPerSec() / bulk.get().opsPerSec();
+        String text = String.format(Locale.ROOT, "%.0f%% of bulkStore1000", 100 * vsBulk)
+                + jdbc.map(j -> String.format(Locale.ROOT, ", %.0f%% of JDBC batch", 100 * wb.get().opsPerSec() / j.opsPerSec()))
+                        .orElse("");
+        return new Check(target, backend, text, vsBulk >= 0.8 ? Status.MET : Status.NOT_MET);
+    }
+
+    private static Check ratio(Results r, String target, String backend, String op, Wrapping wrapping, String baseOp,
+            Wrapping baseWrapping, double atLeast, boolean higherIsBetter) {
+        Optional<Measurement> m = r.find(op, backend, wrapping.paramName());
+        Optional<Measurement> base = r.find(baseOp, backend, baseWrapping.paramName());
+        if (m.isEmpty() || base.isEmpty()) {
+            return new Check(target, backend, "-", Status.NOT_MEASURED);
+        }
+        double x = m.get().opsPerSec() / base.get().opsPerSec();
+        return new Check(target, backend, String.format(Locale.ROOT, "%.2fx", x),
+                (higherIsBetter ? x >= atLeast : x <= atLeast) ? Status.MET : Status.NOT_MET);
+    }
+
+    private static Check floorRatio(Results r, String target, String backend, String storeOp, String floorOp) {
+        Optional<Measurement> raw = r.find(storeOp, backend, Wrapping.RAW.paramName());
+        Optional<Measurement> floor = r.find(floorOp, backend, Measurement.FLOOR);
+        if (raw.isEmpty() || floor.isEmpty()) {
+            return new Check(target, backend, "-", Status.NOT_MEASURED);
+        }
+        double slower = floor.get().opsPerSec() / raw.get().opsPerSec();
+        return new Check(target, backend, String.format(Locale.ROOT, "JDBC %.2fx faster", slower),
+                slower <= 1.5 ? Status.MET : Status.NOT_MET);
+    }
+}

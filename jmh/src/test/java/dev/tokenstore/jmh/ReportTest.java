@@ -1,0 +1,86 @@
+package dev.tokenstore.jmh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportTest {
+
+    private static Results sample() {
+        return new Results(List.of(
+                new Measurement("loadByAccessToken", "sqlite", "raw", 1, 50_000, 1_000),
+                new Measurement("loadByAccessToken", "sqlite", "cached", 1, 6_000_000, 50_000),
+                new Measurement("select", "sqlite", "floor", 1, 70_000, Double.NaN),
+                new Measurement("bulkStore1000", "sqlite", "raw", 1, 15_000, 300),
+                new Measurement("loopStore1000", "sqlite", "raw", 1, 2_000, 50),
+                new Measurement("loopStore1000", "sqlite", "buffered", 1, 12_500, 400),
+                new Measurement("loopStore1000", "h2", "raw", 1, 3_000, 50),
+                new Measurement("chmGet", "jvm", "floor", 1, 20_000_000, 100_000)));
+    }
+
+    @Test
+    void unitsAreNormalisedToOpsPerSecond() {
+        assertEquals(2_000_000, Measurement.toOpsPerSecond(2, "ops/us"), 1e-6);
+        assertEquals(5_000, Measurement.toOpsPerSecond(5_000, "ops/s"), 1e-9);
+        assertEquals(4, Measurement.toOpsPerSecond(250, "ms/op"), 1e-9);
+        assertEquals(0.4, Measurement.errorToOpsPerSecond(250, 25, "ms/op"), 1e-9);
+    }
+
+    @Test
+    void tableShowsRatioToRawOfTheSameBackendAndOperation() {
+        Report report = new Report(sample(), OptionalDouble.of(180), List.of("Machine: test"));
+        List<List<String>> rows = report.rows();
+        List<String> cached = rows.stream().filter(r -> r.get(0).equals("loadByAccessToken") && r.get(2).equals("cached"))
+                .findFirst().orElseThrow();
+        assertEquals("120x", cached.get(7));
+        assertEquals("6,000,000", cached.get(4));
+        assertEquals("0.167", cached.get(6));
+        List<String> floor = rows.stream().filter(r -> r.get(0).equals("select")).findFirst().orElseThrow();
+        assertEquals("", floor.get(7), "floors have no raw to compare with");
+        assertEquals("-", floor.get(5), "unknown error shows as -");
+        assertEquals("chmGet", rows.get(rows.size() - 2).get(0), "floors come last");
+    }
+
+    @Test
+    void targetsAreJudgedFromTheRunAndMissingOnesAreNotMet() {
+        Report report = new Report(sample(), OptionalDouble.of(180), List.of());
+        Targets.Check hit = find(report, "cached load hit", "sqlite");
+        assertEquals(Targets.Status.MET, hit.status());
+        Targets.Check writeBehind = find(report, "write-behind", "sqlite");
+        assertEquals(Targets.Status.MET, writeBehind.status(), writeBehind.measured()); // 12.5k vs 15k = 83%
+        Targets.Check bulk = find(report, "bulkStoreSessions", "sqlite");
+        assertEquals(Targets.Status.MET, bulk.status()); // 7.5x
+        Targets.Check groupCommit = find(report, "group commit", "sqlite");
+        assertEquals(Targets.Status.NOT_MEASURED, groupCommit.status());
+        Targets.Check floor = find(report, "raw load within 1.5x", "sqlite");
+        assertEquals(Targets.Status.MET, floor.status(), floor.measured()); // 70k / 50k = 1.4
+        assertEquals(Targets.Status.MET, find(report, "cache overhead", "-").status());
+    }
+
+    @Test
+    void markdownAndConsoleCarryTableTargetsAndDurabilityNotes(@TempDir Path dir) throws Exception {
+        Report report = new Report(sample(), OptionalDouble.empty(), List.of("Machine: test"));
+        String md = report.markdown();
+        assertTrue(md.contains("| operation | backend | wrapping | threads | ops/s | ± ops/s | µs/op | × raw |"), md);
+        assertTrue(md.contains("| loadByAccessToken | sqlite | cached | 1 | 6,000,000 | 50,000 | 0.167 | 120x |"), md);
+        assertTrue(md.contains("H2 does not fsync on each commit"), md);
+        assertTrue(md.contains("**not measured**"), md);
+        String console = report.console();
+        assertTrue(console.contains("synchronous=NORMAL"), console);
+        Path png = dir.resolve("chart.png");
+        System.setProperty("java.awt.headless", "true");
+        ChartWriter.write(sample(), png);
+        assertTrue(Files.size(png) > 1000);
+    }
+
+    private static Targets.Check find(Report report, String targetPrefix, String backend) {
+        return report.checks().stream().filter(c -> c.target().startsWith(targetPrefix) && c.backend().equals(backend))
+                .findFirst().orElseThrow(() -> new AssertionError("no check " + targetPrefix + " for " + backend));
+    }
+}
