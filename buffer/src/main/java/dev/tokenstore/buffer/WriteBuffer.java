@@ -576,6 +576,8 @@ final class WriteBuffer {
         List<FlushFailure> reports = new ArrayList<>(2);
         List<PendingWrite> rejected = new ArrayList<>();
         List<PendingWrite> failed = new ArrayList<>();
+        // callers are failed after onFlushError has seen the failure
+        List<Runnable> failCallers = new ArrayList<>();
         int written = 0;
         lock.lock();
         try {
@@ -590,7 +592,7 @@ final class WriteBuffer {
                     case REJECTED -> {
                         rejected.add(write);
                         pending.finish(write);
-                        write.fail(write.rejection);
+                        failCallers.add(() -> write.fail(write.rejection));
                     }
                     case QUEUED -> failed.add(write);
                 }
@@ -623,7 +625,8 @@ final class WriteBuffer {
                 } else {
                     for (PendingWrite write : failed) {
                         pending.finish(write);
-                        write.fail(new BufferFlushException("group commit failed", failure, List.of(write.session)));
+                        failCallers.add(() -> write.fail(
+                                new BufferFlushException("group commit failed", failure, List.of(write.session))));
                     }
                     if (phase != Phase.OPEN) {
                         unwrittenOnClose.addAll(report.sessions());
@@ -641,6 +644,7 @@ final class WriteBuffer {
             lock.unlock();
         }
         reports.forEach(this::report);
+        failCallers.forEach(Runnable::run);
     }
 
     private void report(FlushFailure failure) {

@@ -1,0 +1,214 @@
+package dev.tokenstore.buffer;
+
+import dev.tokenstore.AuthCodeRecord;
+import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.CleanupResult;
+import dev.tokenstore.ClientRecord;
+import dev.tokenstore.InMemoryTokenStore;
+import dev.tokenstore.StateRecord;
+import dev.tokenstore.StoredSession;
+import dev.tokenstore.TokenStore;
+import dev.tokenstore.TokenStoreException;
+import dev.tokenstore.TransactionalTokenStore;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A hand-written delegate around {@link InMemoryTokenStore} for the buffer's own tests: it can fail
+ * session writes (N times, or always), hold the first session write at a gate, and counts calls.
+ * {@link #close()} is recorded, not forwarded, so tests can look at {@link #inner} afterwards.
+ */
+class TestDelegate implements TokenStore {
+    final InMemoryTokenStore inner;
+    final AtomicInteger failuresLeft = new AtomicInteger();
+    volatile boolean failAlways;
+    final AtomicInteger writeCalls = new AtomicInteger();
+    volatile boolean closed;
+    private volatile CountDownLatch gate;
+    final CountDownLatch atGate = new CountDownLatch(1);
+
+    TestDelegate(Clock clock) {
+        inner = new InMemoryTokenStore(clock);
+    }
+
+    static TestDelegate singleOps(Clock clock) {
+        return new TestDelegate(clock);
+    }
+
+    static TestDelegate bulk(Clock clock) {
+        return new Bulk(clock);
+    }
+
+    static TestDelegate transactional(Clock clock) {
+        return new Transactional(clock);
+    }
+
+    /** The next session write blocks until {@link #open()}. */
+    void closeGate() {
+        gate = new CountDownLatch(1);
+    }
+
+    void open() {
+        CountDownLatch g = gate;
+        gate = null;
+        if (g != null) {
+            g.countDown();
+        }
+    }
+
+    /** Called at the start of every session write (single, bulk or transaction). */
+    void beforeWrite() {
+        writeCalls.incrementAndGet();
+        CountDownLatch g = gate;
+        if (g != null) {
+            atGate.countDown();
+            try {
+                if (!g.await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("gate was never opened");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        if (failAlways || failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new TokenStoreException("injected failure", new java.io.IOException("disk on fire"));
+        }
+    }
+
+    @Override
+    public void storeSession(StoredSession session) {
+        beforeWrite();
+        inner.storeSession(session);
+    }
+
+    @Override
+    public void storeState(StateRecord state) {
+        inner.storeState(state);
+    }
+
+    @Override
+    public Optional<StateRecord> consumeState(String state) {
+        return inner.consumeState(state);
+    }
+
+    @Override
+    public void storeAuthCode(AuthCodeRecord code) {
+        inner.storeAuthCode(code);
+    }
+
+    @Override
+    public Optional<AuthCodeRecord> consumeAuthCode(String code) {
+        return inner.consumeAuthCode(code);
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
+        return inner.loadSessionByAccessToken(accessToken);
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionById(String sessionId) {
+        return inner.loadSessionById(sessionId);
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
+        return inner.loadSessionByRefreshToken(refreshToken);
+    }
+
+    @Override
+    public boolean deleteSessionByAccessToken(String accessToken) {
+        return inner.deleteSessionByAccessToken(accessToken);
+    }
+
+    @Override
+    public boolean deleteSessionById(String sessionId) {
+        return inner.deleteSessionById(sessionId);
+    }
+
+    @Override
+    public int deleteSessionsByUser(String userId) {
+        return inner.deleteSessionsByUser(userId);
+    }
+
+    @Override
+    public void storeClient(ClientRecord client) {
+        inner.storeClient(client);
+    }
+
+    @Override
+    public Optional<ClientRecord> loadClient(String clientId) {
+        return inner.loadClient(clientId);
+    }
+
+    @Override
+    public List<ClientRecord> listClients() {
+        return inner.listClients();
+    }
+
+    @Override
+    public boolean deleteClient(String clientId) {
+        return inner.deleteClient(clientId);
+    }
+
+    @Override
+    public CleanupResult cleanupExpired() {
+        return inner.cleanupExpired();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    /** Emulated bulk: validates nothing itself, writes in order (the in-memory store checks each). */
+    static final class Bulk extends TestDelegate implements BulkSessionStore {
+        final AtomicInteger bulkCalls = new AtomicInteger();
+
+        Bulk(Clock clock) {
+            super(clock);
+        }
+
+        @Override
+        public void bulkStoreSessions(List<StoredSession> sessions) {
+            bulkCalls.incrementAndGet();
+            beforeWrite();
+            // all-or-nothing for the one failure the tests provoke: a token held by another session
+            for (StoredSession s : sessions) {
+                inner.loadSessionByAccessToken(s.accessToken()).filter(o -> !o.sessionId().equals(s.sessionId()))
+                        .ifPresent(o -> {
+                            throw new IllegalArgumentException("accessToken is already used by another session");
+                        });
+            }
+            sessions.forEach(inner::storeSession);
+        }
+
+        @Override
+        public int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
+            throw new UnsupportedOperationException("not used by these tests");
+        }
+    }
+
+    /** Emulated transaction: runs the work on the inner store. */
+    static final class Transactional extends TestDelegate implements TransactionalTokenStore {
+        final AtomicInteger transactions = new AtomicInteger();
+
+        Transactional(Clock clock) {
+            super(clock);
+        }
+
+        @Override
+        public <T> T inTransaction(Function<TokenStore, T> work) {
+            transactions.incrementAndGet();
+            beforeWrite();
+            return work.apply(inner);
+        }
+    }
+}
