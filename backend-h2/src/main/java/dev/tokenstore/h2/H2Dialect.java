@@ -1,0 +1,81 @@
+package dev.tokenstore.h2;
+
+import dev.tokenstore.jdbc.SqlDialect;
+import dev.tokenstore.jdbc.SqlErrors;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What H2 (2.x, MVStore) does differently: {@code MERGE INTO … KEY (…)} for upserts, bounded
+ * {@code DELETE … FETCH FIRST ? ROWS ONLY} for cleanup chunks, {@code CHARACTER VARYING} instead
+ * of {@code TEXT} (which H2 turns into a CLOB), and H2's lock errors (lock timeout, concurrent
+ * update, deadlock) treated as retryable. A one-time consume is a select and a delete in one
+ * transaction; the caller whose delete removes the row wins.
+ */
+final class H2Dialect implements SqlDialect {
+    /** H2 error codes (org.h2.api.ErrorCode) for which running the transaction again is right. */
+    private static final Set<Integer> RETRYABLE_CODES = Set.of(
+            40001, // DEADLOCK_1
+            50200, // LOCK_TIMEOUT_1
+            90131, // CONCURRENT_UPDATE_1
+            90143); // ROW_NOT_FOUND_IN_PRIMARY_INDEX (a row removed under a concurrent reader)
+    /** H2 error codes meaning the connection or database is gone. */
+    private static final Set<Integer> LOST_CODES = Set.of(
+            90067, // CONNECTION_BROKEN_1
+            90121, // DATABASE_CALLED_AT_SHUTDOWN
+            90098); // DATABASE_IS_CLOSED
+
+    @Override
+    public String name() {
+        return "h2";
+    }
+
+    @Override
+    public String textType() {
+        return "CHARACTER VARYING";
+    }
+
+    @Override
+    public String upsertSql(String table, List<String> columns, List<String> keyColumns) {
+        return "MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY (" + String.join(", ", keyColumns)
+                + ") VALUES (" + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+    }
+
+    @Override
+    public String deleteChunkSql(String table, String keyColumn, String condition) {
+        return "DELETE FROM " + table + " WHERE " + condition + " FETCH FIRST ? ROWS ONLY";
+    }
+
+    @Override
+    public boolean isRetryable(SQLException e) {
+        if (SqlDialect.super.isRetryable(e)) {
+            return true;
+        }
+        for (SQLException x : SqlErrors.chain(e)) {
+            if (RETRYABLE_CODES.contains(x.getErrorCode())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean isConnectionLost(SQLException e) {
+        if (SqlDialect.super.isConnectionLost(e)) {
+            return true;
+        }
+        for (SQLException x : SqlErrors.chain(e)) {
+            if (LOST_CODES.contains(x.getErrorCode())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "H2Dialect";
+    }
+}
