@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalDouble;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.openjdk.jmh.results.RunResult;
@@ -34,6 +34,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * to the output directory. Main class of {@code jmh/target/benchmarks.jar}.
  */
 public final class Compare {
+    /** Sessions cached for the JOL footprint measurement. */
+    static final int FOOTPRINT_SESSIONS = 20_000;
 
     private Compare() {
     }
@@ -89,10 +91,10 @@ public final class Compare {
                 System.err.println("benchmark run failed: " + e.getMessage());
             }
         }
-        OptionalDouble cacheBytes = options.groups().stream().anyMatch(g -> g.name().equals("load"))
-                ? CacheFootprint.bytesPerSession(10_000) : OptionalDouble.empty();
+        Optional<CacheFootprint.Result> footprint = options.groups().stream().anyMatch(g -> g.name().equals("load"))
+                ? CacheFootprint.measureQuietly(FOOTPRINT_SESSIONS) : Optional.empty();
         Results results = Results.from(collected);
-        Report report = new Report(results, cacheBytes, context(options, command, started));
+        Report report = new Report(results, footprint, context(options, command, started));
         write(options.out(), collected, results, report);
         System.out.println();
         System.out.println(report.console());

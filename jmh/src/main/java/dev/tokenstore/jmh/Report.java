@@ -3,6 +3,7 @@ package dev.tokenstore.jmh;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -13,16 +14,17 @@ import java.util.OptionalDouble;
 final class Report {
     private final Results results;
     private final List<Targets.Check> checks;
-    private final OptionalDouble cacheBytesPerSession;
+    private final Optional<CacheFootprint.Result> footprint;
     private final List<String> context;
 
     /**
      * @param context lines describing the run (machine, command, settings), printed first
      */
-    Report(Results results, OptionalDouble cacheBytesPerSession, List<String> context) {
+    Report(Results results, Optional<CacheFootprint.Result> footprint, List<String> context) {
         this.results = results;
-        this.cacheBytesPerSession = cacheBytesPerSession;
-        this.checks = Targets.evaluate(results, cacheBytesPerSession);
+        this.footprint = footprint;
+        this.checks = Targets.evaluate(results,
+                footprint.map(f -> OptionalDouble.of(f.total())).orElse(OptionalDouble.empty()));
         this.context = List.copyOf(context);
     }
 
@@ -83,10 +85,9 @@ final class Report {
         String sync = BenchSettings.sqliteSynchronous();
         notes.add("SQLite runs in WAL mode with synchronous=" + (sync == null ? "NORMAL (the backend default; "
                 + "a commit is durable after the next checkpoint, not at once; use --sqlite-synchronous FULL)" : sync) + ".");
-        if (cacheBytesPerSession.isPresent()) {
-            notes.add(String.format(Locale.ROOT, "Cache overhead per cached session (JOL, beyond the records): %.0f bytes.",
-                    cacheBytesPerSession.getAsDouble()));
-        }
+        footprint.ifPresent(f -> notes.add(String.format(Locale.ROOT, "Cache memory (JOL, %,d sessions cached by "
+                + "access token in a cache sized for them, records excluded): %.0f bytes per session including the "
+                + "cache's fixed structures, %.0f bytes marginal per added entry.", f.sessions(), f.total(), f.marginal())));
         return notes;
     }
 

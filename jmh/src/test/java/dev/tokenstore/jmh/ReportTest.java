@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.OptionalDouble;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +34,7 @@ class ReportTest {
 
     @Test
     void tableShowsRatioToRawOfTheSameBackendAndOperation() {
-        Report report = new Report(sample(), OptionalDouble.of(180), List.of("Machine: test"));
+        Report report = new Report(sample(), Optional.of(new CacheFootprint.Result(180, 150, 1000)), List.of("Machine: test"));
         List<List<String>> rows = report.rows();
         List<String> cached = rows.stream().filter(r -> r.get(0).equals("loadByAccessToken") && r.get(2).equals("cached"))
                 .findFirst().orElseThrow();
@@ -49,7 +49,7 @@ class ReportTest {
 
     @Test
     void targetsAreJudgedFromTheRunAndMissingOnesAreNotMet() {
-        Report report = new Report(sample(), OptionalDouble.of(180), List.of());
+        Report report = new Report(sample(), Optional.of(new CacheFootprint.Result(180, 150, 1000)), List.of());
         Targets.Check hit = find(report, "cached load hit", "sqlite");
         assertEquals(Targets.Status.MET, hit.status());
         Targets.Check writeBehind = find(report, "write-behind", "sqlite");
@@ -65,7 +65,7 @@ class ReportTest {
 
     @Test
     void markdownAndConsoleCarryTableTargetsAndDurabilityNotes(@TempDir Path dir) throws Exception {
-        Report report = new Report(sample(), OptionalDouble.empty(), List.of("Machine: test"));
+        Report report = new Report(sample(), Optional.empty(), List.of("Machine: test"));
         String md = report.markdown();
         assertTrue(md.contains("| operation | backend | wrapping | threads | ops/s | ± ops/s | µs/op | × raw |"), md);
         assertTrue(md.contains("| loadByAccessToken | sqlite | cached | 1 | 6,000,000 | 50,000 | 0.167 | 120x |"), md);

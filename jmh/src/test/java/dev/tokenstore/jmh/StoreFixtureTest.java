@@ -23,6 +23,20 @@ class StoreFixtureTest {
     }
 
     @Test
+    void sqliteFixtureOpensThroughTheProviderWithBulkAndEveryWrapping() {
+        for (Wrapping w : Wrapping.values()) {
+            try (StoreFixture f = StoreFixture.open(Backend.SQLITE, w, 1_500, 2L)) {
+                assertTrue(f.store().loadSessionByAccessToken(f.accessToken(1_499)).isPresent(), w.paramName());
+                f.bulk().bulkDeleteSessionsByHash(java.util.List.of(
+                        dev.tokenstore.TokenHash.sha256Hex(f.accessToken(0))));
+                f.store().storeSession(new SessionFactory(3).session(Instant.now()));
+                f.flush();
+                assertFalse(f.store().loadSessionByAccessToken(f.accessToken(0)).isPresent(), w.paramName());
+            }
+        }
+    }
+
+    @Test
     void sessionsLookLikeRealOnes() {
         SessionFactory factory = new SessionFactory(42);
         Instant now = Instant.now();
