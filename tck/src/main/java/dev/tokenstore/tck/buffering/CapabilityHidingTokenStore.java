@@ -1,0 +1,234 @@
+package dev.tokenstore.tck.buffering;
+
+import dev.tokenstore.AuthCodeRecord;
+import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.CleanupResult;
+import dev.tokenstore.ClientRecord;
+import dev.tokenstore.StateRecord;
+import dev.tokenstore.StoredSession;
+import dev.tokenstore.TokenStore;
+import dev.tokenstore.TransactionalTokenStore;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A backend's store seen with only some of its capabilities, so the buffering suite can make the
+ * buffer take each of its flush paths on a real backend. Forwards every call to the backend store;
+ * session writes first pass {@link WriteFaults}. {@link #close()} is recorded, not forwarded: the kit
+ * closes the backend store itself and can inspect it after the buffer is closed.
+ */
+public class CapabilityHidingTokenStore implements TokenStore {
+
+    /** Which capabilities the wrapped store shows. */
+    public enum Flavor {
+        /** No optional capability: the buffer calls {@code storeSession} one by one. */
+        SINGLE_OP,
+        /** {@link TransactionalTokenStore} only: the buffer writes inside {@code inTransaction}. */
+        TRANSACTIONAL,
+        /** {@link BulkSessionStore} only: the buffer uses {@code bulkStoreSessions}. */
+        BULK,
+        /** Everything the backend has. */
+        NATIVE;
+
+        /** True if the backend store has what this flavour shows. */
+        public boolean availableOn(TokenStore backend) {
+            return switch (this) {
+                case SINGLE_OP, NATIVE -> true;
+                case TRANSACTIONAL -> backend instanceof TransactionalTokenStore;
+                case BULK -> backend instanceof BulkSessionStore;
+            };
+        }
+    }
+
+    final TokenStore backend;
+    final WriteFaults faults;
+    private volatile boolean closed;
+
+    CapabilityHidingTokenStore(TokenStore backend, WriteFaults faults) {
+        this.backend = backend;
+        this.faults = faults;
+    }
+
+    /**
+     * The backend store showing {@code flavor}'s capabilities.
+     *
+     * @throws IllegalArgumentException if the backend lacks them (check {@link Flavor#availableOn} first)
+     */
+    public static CapabilityHidingTokenStore over(TokenStore backend, Flavor flavor, WriteFaults faults) {
+        if (!flavor.availableOn(backend)) {
+            throw new IllegalArgumentException("flavor " + flavor + " is not available on " + backend);
+        }
+        boolean bulk = backend instanceof BulkSessionStore;
+        boolean tx = backend instanceof TransactionalTokenStore;
+        return switch (flavor) {
+            case SINGLE_OP -> new CapabilityHidingTokenStore(backend, faults);
+            case TRANSACTIONAL -> new Transactional(backend, faults);
+            case BULK -> new Bulk(backend, faults);
+            case NATIVE -> bulk && tx ? new BulkTransactional(backend, faults)
+                    : bulk ? new Bulk(backend, faults)
+                    : tx ? new Transactional(backend, faults)
+                    : new CapabilityHidingTokenStore(backend, faults);
+        };
+    }
+
+    /** True once {@link #close()} was called (by the buffer). */
+    public boolean closed() {
+        return closed;
+    }
+
+    @Override
+    public void storeSession(StoredSession session) {
+        faults.beforeWrite();
+        backend.storeSession(session);
+    }
+
+    @Override
+    public void storeState(StateRecord state) {
+        backend.storeState(state);
+    }
+
+    @Override
+    public Optional<StateRecord> consumeState(String state) {
+        return backend.consumeState(state);
+    }
+
+    @Override
+    public void storeAuthCode(AuthCodeRecord code) {
+        backend.storeAuthCode(code);
+    }
+
+    @Override
+    public Optional<AuthCodeRecord> consumeAuthCode(String code) {
+        return backend.consumeAuthCode(code);
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
+        return backend.loadSessionByAccessToken(accessToken);
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionById(String sessionId) {
+        return backend.loadSessionById(sessionId);
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
+        return backend.loadSessionByRefreshToken(refreshToken);
+    }
+
+    @Override
+    public boolean deleteSessionByAccessToken(String accessToken) {
+        return backend.deleteSessionByAccessToken(accessToken);
+    }
+
+    @Override
+    public boolean deleteSessionById(String sessionId) {
+        return backend.deleteSessionById(sessionId);
+    }
+
+    @Override
+    public int deleteSessionsByUser(String userId) {
+        return backend.deleteSessionsByUser(userId);
+    }
+
+    @Override
+    public void storeClient(ClientRecord client) {
+        backend.storeClient(client);
+    }
+
+    @Override
+    public Optional<ClientRecord> loadClient(String clientId) {
+        return backend.loadClient(clientId);
+    }
+
+    @Override
+    public List<ClientRecord> listClients() {
+        return backend.listClients();
+    }
+
+    @Override
+    public boolean deleteClient(String clientId) {
+        return backend.deleteClient(clientId);
+    }
+
+    @Override
+    public CleanupResult cleanupExpired() {
+        return backend.cleanupExpired();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + backend + "]";
+    }
+
+    void bulkStore(List<StoredSession> sessions) {
+        faults.beforeWrite();
+        ((BulkSessionStore) backend).bulkStoreSessions(sessions);
+    }
+
+    int bulkDelete(Collection<String> accessTokenHashes) {
+        return ((BulkSessionStore) backend).bulkDeleteSessionsByHash(accessTokenHashes);
+    }
+
+    <T> T transaction(Function<TokenStore, T> work) {
+        faults.beforeWrite();
+        return ((TransactionalTokenStore) backend).inTransaction(work);
+    }
+
+    private static final class Bulk extends CapabilityHidingTokenStore implements BulkSessionStore {
+        Bulk(TokenStore backend, WriteFaults faults) {
+            super(backend, faults);
+        }
+
+        @Override
+        public void bulkStoreSessions(List<StoredSession> sessions) {
+            bulkStore(sessions);
+        }
+
+        @Override
+        public int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
+            return bulkDelete(accessTokenHashes);
+        }
+    }
+
+    private static final class Transactional extends CapabilityHidingTokenStore implements TransactionalTokenStore {
+        Transactional(TokenStore backend, WriteFaults faults) {
+            super(backend, faults);
+        }
+
+        @Override
+        public <T> T inTransaction(Function<TokenStore, T> work) {
+            return transaction(work);
+        }
+    }
+
+    private static final class BulkTransactional extends CapabilityHidingTokenStore
+            implements BulkSessionStore, TransactionalTokenStore {
+        BulkTransactional(TokenStore backend, WriteFaults faults) {
+            super(backend, faults);
+        }
+
+        @Override
+        public void bulkStoreSessions(List<StoredSession> sessions) {
+            bulkStore(sessions);
+        }
+
+        @Override
+        public int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
+            return bulkDelete(accessTokenHashes);
+        }
+
+        @Override
+        public <T> T inTransaction(Function<TokenStore, T> work) {
+            return transaction(work);
+        }
+    }
+}
