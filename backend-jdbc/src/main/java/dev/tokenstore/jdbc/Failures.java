@@ -27,11 +27,6 @@ final class Failures {
         return new TokenStoreException(prefix(operation) + e.getMessage(), e);
     }
 
-    TokenStoreException corrupt(String operation, RuntimeException e) {
-        return new TokenStoreException(prefix(operation) + "a stored row is invalid (corrupt data?): "
-                + e.getMessage(), e);
-    }
-
     private String prefix(String operation) {
         return storeName + ": " + operation + " failed: ";
     }

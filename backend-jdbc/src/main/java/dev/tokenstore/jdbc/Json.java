@@ -39,7 +39,7 @@ final class Json {
         }
         try {
             return strings(MAPPER.readTree(json));
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new TokenStoreException("a stored list is not valid JSON (corrupt row)", e);
         }
     }

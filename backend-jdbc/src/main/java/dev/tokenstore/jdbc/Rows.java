@@ -6,6 +6,7 @@ import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenCipher;
 import dev.tokenstore.TokenHash;
+import dev.tokenstore.TokenStoreException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -30,11 +31,15 @@ final class Rows {
     }
 
     StateRecord state(String value, ResultSet rs) throws SQLException {
-        return new StateRecord(value, rs.getString("client_id"), rs.getString("redirect_uri"),
-                cipher.decrypt(rs.getString("code_challenge_enc")), rs.getString("code_challenge_method"),
-                cipher.decrypt(rs.getString("provider_code_verifier_enc")),
-                cipher.decrypt(rs.getString("client_state_enc")), Json.readList(rs.getString("scopes_json")),
-                instant(rs, "expires_at"), instant(rs, "created_at"));
+        try {
+            return new StateRecord(value, rs.getString("client_id"), rs.getString("redirect_uri"),
+                    cipher.decrypt(rs.getString("code_challenge_enc")), rs.getString("code_challenge_method"),
+                    cipher.decrypt(rs.getString("provider_code_verifier_enc")),
+                    cipher.decrypt(rs.getString("client_state_enc")), Json.readList(rs.getString("scopes_json")),
+                    instant(rs, "expires_at"), instant(rs, "created_at"));
+        } catch (IllegalArgumentException e) {
+            throw invalidRow(e);
+        }
     }
 
     Object[] authCode(AuthCodeRecord c) {
@@ -44,10 +49,14 @@ final class Rows {
     }
 
     AuthCodeRecord authCode(String value, ResultSet rs) throws SQLException {
-        return new AuthCodeRecord(value, rs.getString("session_id"), rs.getString("client_id"),
-                rs.getString("redirect_uri"), cipher.decrypt(rs.getString("code_challenge_enc")),
-                rs.getString("code_challenge_method"), Json.readList(rs.getString("scopes_json")),
-                instant(rs, "expires_at"), instant(rs, "created_at"));
+        try {
+            return new AuthCodeRecord(value, rs.getString("session_id"), rs.getString("client_id"),
+                    rs.getString("redirect_uri"), cipher.decrypt(rs.getString("code_challenge_enc")),
+                    rs.getString("code_challenge_method"), Json.readList(rs.getString("scopes_json")),
+                    instant(rs, "expires_at"), instant(rs, "created_at"));
+        } catch (IllegalArgumentException e) {
+            throw invalidRow(e);
+        }
     }
 
     Object[] session(StoredSession s) {
@@ -63,13 +72,17 @@ final class Rows {
     }
 
     StoredSession session(ResultSet rs) throws SQLException {
-        return new StoredSession(rs.getString("session_id"), rs.getString("provider"),
-                Json.readUserInfo(rs.getString("user_info_json")), cipher.decrypt(rs.getString("access_token_enc")),
-                cipher.decrypt(rs.getString("refresh_token_enc")),
-                cipher.decrypt(rs.getString("provider_access_token_enc")),
-                cipher.decrypt(rs.getString("provider_refresh_token_enc")), instant(rs, "provider_expires_at"),
-                instant(rs, "access_expires_at"), instant(rs, "refresh_expires_at"), instant(rs, "issued_at"),
-                instant(rs, "created_at"));
+        try {
+            return new StoredSession(rs.getString("session_id"), rs.getString("provider"),
+                    Json.readUserInfo(rs.getString("user_info_json")), cipher.decrypt(rs.getString("access_token_enc")),
+                    cipher.decrypt(rs.getString("refresh_token_enc")),
+                    cipher.decrypt(rs.getString("provider_access_token_enc")),
+                    cipher.decrypt(rs.getString("provider_refresh_token_enc")), instant(rs, "provider_expires_at"),
+                    instant(rs, "access_expires_at"), instant(rs, "refresh_expires_at"), instant(rs, "issued_at"),
+                    instant(rs, "created_at"));
+        } catch (IllegalArgumentException e) {
+            throw invalidRow(e);
+        }
     }
 
     Object[] client(ClientRecord c) {
@@ -79,10 +92,19 @@ final class Rows {
     }
 
     ClientRecord client(ResultSet rs) throws SQLException {
-        return new ClientRecord(rs.getString("client_id"), cipher.decrypt(rs.getString("client_secret_enc")),
-                rs.getString("token_endpoint_auth_method"), Json.readList(rs.getString("redirect_uris_json")),
-                Json.readList(rs.getString("grant_types_json")), Json.readList(rs.getString("response_types_json")),
-                rs.getString("scope"), rs.getString("client_name"), instant(rs, "created_at"));
+        try {
+            return new ClientRecord(rs.getString("client_id"), cipher.decrypt(rs.getString("client_secret_enc")),
+                    rs.getString("token_endpoint_auth_method"), Json.readList(rs.getString("redirect_uris_json")),
+                    Json.readList(rs.getString("grant_types_json")), Json.readList(rs.getString("response_types_json")),
+                    rs.getString("scope"), rs.getString("client_name"), instant(rs, "created_at"));
+        } catch (IllegalArgumentException e) {
+            throw invalidRow(e);
+        }
+    }
+
+    /** A stored row the records refuse (a required value missing, expiry before creation): corrupt data. */
+    private static TokenStoreException invalidRow(IllegalArgumentException e) {
+        return new TokenStoreException("a stored row is invalid (corrupt data?): " + e.getMessage(), e);
     }
 
     static Long millis(Instant instant) {

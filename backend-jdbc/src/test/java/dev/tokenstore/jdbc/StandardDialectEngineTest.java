@@ -1,0 +1,233 @@
+package dev.tokenstore.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokenstore.AuthCodeRecord;
+import dev.tokenstore.CleanupResult;
+import dev.tokenstore.StateRecord;
+import dev.tokenstore.StoredSession;
+import dev.tokenstore.TokenHash;
+import dev.tokenstore.TokenStoreException;
+import dev.tokenstore.TokenStoreOptions;
+import dev.tokenstore.UserInfo;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The engine with the {@link SqlDialect} defaults (no {@code RETURNING}: select + delete with a
+ * row-count check; {@code setAutoCommit} transactions; {@code IN}-list deletes; {@code LIMIT}
+ * cleanup chunks) over {@link DataSourceConnectionSource}, on a real database: SQLite through
+ * xerial's plain {@link SQLiteDataSource}, a new connection per lease. Only the error
+ * classification is SQLite's, because xerial reports no SQLState.
+ */
+class StandardDialectEngineTest {
+    private static final byte[] KEY = "engine-test-key-of-exactly-32-b!".getBytes(StandardCharsets.US_ASCII);
+    private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+    private final List<JdbcTokenStore> opened = new ArrayList<>();
+    private final AtomicInteger sourcesClosed = new AtomicInteger();
+
+    /** Standard SQL defaults; SQLite's error codes only (xerial sets no SQLState). */
+    static final class StandardDialect implements SqlDialect {
+        @Override
+        public String name() {
+            return "standard";
+        }
+
+        @Override
+        public boolean isUniqueViolation(SQLException e) {
+            return SqlErrors.chain(e).stream().anyMatch(x -> SqlErrors.mentions(x, "UNIQUE constraint failed"));
+        }
+
+        @Override
+        public boolean isRetryable(SQLException e) {
+            return SqlErrors.chain(e).stream().anyMatch(x -> (x.getErrorCode() & 0xff) == 5
+                    || (x.getErrorCode() & 0xff) == 6);
+        }
+    }
+
+    @AfterEach
+    void closeAll() {
+        opened.forEach(JdbcTokenStore::close);
+    }
+
+    private SQLiteDataSource dataSource() {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setBusyTimeout(10_000);
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        SQLiteDataSource ds = new SQLiteDataSource(config);
+        ds.setUrl("jdbc:sqlite:" + dir.resolve("engine.db"));
+        return ds;
+    }
+
+    private JdbcTokenStore open(Clock clock, String... properties) {
+        TokenStoreOptions.Builder options = TokenStoreOptions.builder().clock(clock).encryptionKey(KEY);
+        for (int i = 0; i < properties.length; i += 2) {
+            options.property(properties[i], properties[i + 1]);
+        }
+        ConnectionSource source = new DataSourceConnectionSource(dataSource(), "engine.db",
+                sourcesClosed::incrementAndGet);
+        JdbcTokenStore store = JdbcTokenStore.builder(options.build(), new StandardDialect(), source).build();
+        opened.add(store);
+        return store;
+    }
+
+    private static Clock at(Instant instant) {
+        return Clock.fixed(instant, ZoneOffset.UTC);
+    }
+
+    private static StoredSession session(String id, String accessToken, String refreshToken, Duration access) {
+        return new StoredSession(id, "github", UserInfo.of("github", "user-" + id), accessToken, refreshToken,
+                "provider-at", null, null, T0.plus(access), refreshToken == null ? null : T0.plus(Duration.ofDays(1)),
+                T0, T0);
+    }
+
+    @Test
+    void selectAndDeleteConsumeIsOneTimeUnderSixteenThreads() throws Exception {
+        JdbcTokenStore store = open(at(T0));
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            for (int round = 0; round < 5; round++) {
+                StateRecord state = new StateRecord("state-" + UUID.randomUUID(), "c", "https://r", null, null,
+                        "verifier", null, List.of(), T0.plusSeconds(60), T0);
+                store.storeState(state);
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<Boolean>> results = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    results.add(pool.submit(() -> {
+                        go.await();
+                        return store.consumeState(state.state()).isPresent();
+                    }));
+                }
+                go.countDown();
+                int winners = 0;
+                for (Future<Boolean> f : results) {
+                    winners += f.get(60, TimeUnit.SECONDS) ? 1 : 0;
+                }
+                assertEquals(1, winners, "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void defaultPathsRoundTripAndExpire() {
+        JdbcTokenStore store = open(at(T0), "jdbc.cleanupChunkSize", "2", "jdbc.tablePrefix", "eng_");
+        AuthCodeRecord code = new AuthCodeRecord("code-1", "sid", "c", "https://r", "challenge", "S256",
+                List.of("openid"), T0.plusSeconds(30), T0);
+        store.storeAuthCode(code);
+        assertEquals(Optional.of(code), store.consumeAuthCode("code-1"));
+        assertEquals(Optional.empty(), store.consumeAuthCode("code-1"));
+
+        StoredSession a = session("a", "at-a", "rt-a", Duration.ofMinutes(5));
+        StoredSession b = session("b", "at-b", null, Duration.ofMinutes(5));
+        store.storeSession(a);
+        store.storeSession(b);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> store.storeSession(session("c", "at-c", "rt-a", Duration.ofMinutes(5))));
+        assertTrue(e.getMessage().contains("refreshToken"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> store.bulkStoreSessions(List.of(session("d", "at-d", null, Duration.ofMinutes(1)),
+                        session("e", "at-a", null, Duration.ofMinutes(1)))));
+        assertTrue(e.getMessage().contains("accessToken"), e.getMessage());
+        assertEquals(Optional.empty(), store.loadSessionById("d"), "all or nothing");
+
+        List<String> hashes = new ArrayList<>();
+        for (int i = 0; i < 1200; i++) {
+            hashes.add(TokenHash.sha256Hex("unknown-" + i));
+        }
+        hashes.add(TokenHash.sha256Hex("at-b"));
+        assertEquals(1, store.bulkDeleteSessionsByHash(hashes), "IN lists in chunks of 500");
+
+        for (int i = 0; i < 5; i++) {
+            store.storeState(new StateRecord("s" + i, "c", "https://r", null, null, null, null, List.of(),
+                    T0.plusSeconds(10), T0));
+        }
+        store.storeSession(session("short", "at-short", null, Duration.ofSeconds(10)));
+        JdbcTokenStore later = open(at(T0.plusSeconds(10)), "jdbc.cleanupChunkSize", "2", "jdbc.tablePrefix", "eng_");
+        assertEquals(Optional.empty(), later.loadSessionById("short"));
+        assertEquals(Optional.of(a), later.loadSessionById("a"));
+        assertEquals(new CleanupResult(5, 0, 1), later.cleanupExpired());
+        assertEquals(CleanupResult.NONE, later.cleanupExpired());
+    }
+
+    @Test
+    void inTransactionWithSetAutoCommitCommitsOrRollsBack() {
+        JdbcTokenStore store = open(at(T0));
+        StoredSession a = session("a", "at-a", "rt-a", Duration.ofMinutes(5));
+        store.inTransaction(tx -> {
+            tx.storeSession(a);
+            return null;
+        });
+        RuntimeException boom = new TokenStoreException("work failed");
+        RuntimeException thrown = assertThrows(RuntimeException.class, () -> store.inTransaction(tx -> {
+            tx.deleteSessionById("a");
+            throw boom;
+        }));
+        assertSame(boom, thrown, "the work's own exception, unwrapped");
+        assertEquals(Optional.of(a), store.loadSessionByRefreshToken("rt-a"));
+    }
+
+    @Test
+    void migrationIsRecordedAndANewerDatabaseIsRefused() throws SQLException {
+        JdbcTokenStore store = open(at(T0));
+        assertEquals("tokenstore_", store.tablePrefix());
+        store.close();
+        assertEquals(1, sourcesClosed.get());
+        try (Connection c = dataSource().getConnection(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT version, applied_at FROM tokenstore_schema_version")) {
+                assertTrue(rs.next());
+                assertEquals(1, rs.getInt(1));
+                assertEquals(T0.toEpochMilli(), rs.getLong(2));
+            }
+            st.executeUpdate("INSERT INTO tokenstore_schema_version VALUES (2, 0)");
+        }
+        TokenStoreException e = assertThrows(TokenStoreException.class, () -> open(at(T0)));
+        assertTrue(e.getMessage().contains("schema version 2") && e.getMessage().contains("engine.db"),
+                e.getMessage());
+        assertEquals(2, sourcesClosed.get(), "a failed open closes the connection source");
+    }
+
+    @Test
+    void aMissingKeyClosesTheSourceAndSaysWhatToDo() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv(TokenStoreOptions.ENCRYPTION_KEY_ENV) == null,
+                "a key is set in the environment");
+        ConnectionSource source = new DataSourceConnectionSource(dataSource(), "engine.db",
+                sourcesClosed::incrementAndGet);
+        TokenStoreOptions noKey = TokenStoreOptions.builder().build();
+        TokenStoreException e = assertThrows(TokenStoreException.class,
+                () -> JdbcTokenStore.builder(noKey, new StandardDialect(), source).build());
+        assertTrue(e.getMessage().contains("encryption key"), e.getMessage());
+        assertEquals(1, sourcesClosed.get());
+    }
+}
