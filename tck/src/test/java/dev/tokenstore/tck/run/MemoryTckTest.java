@@ -1,18 +1,13 @@
 package dev.tokenstore.tck.run;
 
 import dev.tokenstore.tck.TestStorage;
-import dev.tokenstore.tck.TokenStoreCompatibilityKit;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
 
+/** Every kit, raw and wrapped, over the memory backend. */
 @DisplayName("memory")
-class MemoryTckTest {
-    @Nested
-    @DisplayName("raw")
-    class Raw extends TokenStoreCompatibilityKit {
-        @Override
-        protected TestStorage newStorage() {
-            return new MemoryStorage();
-        }
+class MemoryTckTest extends BackendRuns {
+    @Override
+    TestStorage storage() {
+        return new MemoryStorage();
     }
 }
