@@ -66,6 +66,16 @@ final class SqliteDialect implements SqlDialect {
         return true;
     }
 
+    /**
+     * Chunks by {@code rowid}: the subquery then reads only the expiry index (it holds the rowid),
+     * and the delete goes straight to the rows.
+     */
+    @Override
+    public String deleteChunkSql(String table, String keyColumn, String condition) {
+        return "DELETE FROM " + table + " WHERE rowid IN (SELECT rowid FROM " + table + " WHERE " + condition
+                + " LIMIT ?)";
+    }
+
     @Override
     public boolean isUniqueViolation(SQLException e) {
         for (SQLException x : SqlErrors.chain(e)) {

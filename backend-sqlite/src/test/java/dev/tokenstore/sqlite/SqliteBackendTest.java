@@ -89,6 +89,39 @@ class SqliteBackendTest extends SqliteFixture {
     }
 
     @Test
+    void lookupsAndCleanupChunksGoThroughTheIndexes() throws SQLException {
+        open();
+        SqliteDialect dialect = new SqliteDialect();
+        assertPlanUses(dialect.deleteChunkSql("tokenstore_states", "state_hash", "expires_at <= ?"),
+                "COVERING INDEX tokenstore_states_expires_at_idx");
+        assertPlanUses(dialect.deleteChunkSql("tokenstore_auth_codes", "code_hash", "expires_at <= ?"),
+                "COVERING INDEX tokenstore_auth_codes_expires_at_idx");
+        assertPlanUses(dialect.deleteChunkSql("tokenstore_sessions", "session_id", "purge_after <= ?"),
+                "COVERING INDEX tokenstore_sessions_purge_after_idx");
+        assertPlanUses("SELECT * FROM tokenstore_sessions WHERE refresh_token_hash = ? AND refresh_expires_at > ?",
+                "tokenstore_sessions_refresh_token_hash_uq");
+        assertPlanUses("SELECT * FROM tokenstore_sessions WHERE access_token_hash = ? AND access_expires_at > ?",
+                "tokenstore_sessions_access_token_hash_uq");
+        assertPlanUses("DELETE FROM tokenstore_sessions WHERE user_id = ?", "tokenstore_sessions_user_id_idx");
+    }
+
+    private void assertPlanUses(String sql, String index) throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        try (Connection c = DriverManager.getConnection(url());
+             java.sql.PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
+            for (int i = 1; i <= ps.getParameterMetaData().getParameterCount(); i++) {
+                ps.setLong(i, 1);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    plan.append(rs.getString(4)).append('\n');
+                }
+            }
+        }
+        assertTrue(plan.toString().contains(index), sql + " -> " + plan);
+    }
+
+    @Test
     void badOptionsFailNamingTheProperty() {
         for (String bad : List.of("x; DROP TABLE y", "a-b", "1abc", "a".repeat(41))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
