@@ -125,8 +125,10 @@ public final class Compare {
                 + Math.round((Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0) + " s");
         lines.add("Settings: " + (options.full() ? "JMH defaults (annotations / 5 forks x 5x10s)" : "1x1s warmup, 2x1s measurement, 1 fork")
                 + ", " + options.preload() + " sessions preloaded per trial (fresh database per trial)");
-        lines.add("PostgreSQL: " + (BenchSettings.postgresUrl() != null && !PostgresServer.get().embedded()
-                ? "external server (TOKENSTORE_POSTGRES_URL)" : "embedded") + ", fsync=on, synchronous_commit=on (verified)");
+        if (options.backends().contains(Backend.POSTGRES)) {
+            lines.add("PostgreSQL: " + (PostgresServer.get().embedded() ? "embedded " : "external server ")
+                    + PostgresServer.get().version() + ", fsync=on, synchronous_commit=on (verified with SHOW)");
+        }
         return lines;
     }
 

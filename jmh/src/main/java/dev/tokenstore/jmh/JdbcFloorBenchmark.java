@@ -83,9 +83,11 @@ public class JdbcFloorBenchmark {
     /** A new row: a template's payload under a fresh id and fresh hashes. */
     private FloorTable.Row nextRow() {
         long k = nextKey++;
-        String suffix = Long.toHexString(k);
-        String hash = "f".repeat(64 - suffix.length()) + suffix;
-        String refresh = "e".repeat(64 - suffix.length()) + suffix;
+        String digits = Long.toHexString(k);
+        String pad = "0".repeat(63 - digits.length()) + digits;
+        // 'x' and 'y' are not hex digits, so these never meet each other or a real SHA-256 hash
+        String hash = "x" + pad;
+        String refresh = "y" + pad;
         return templates[(int) (k % templates.length)].withKeys("floor-" + k, hash, refresh);
     }
 

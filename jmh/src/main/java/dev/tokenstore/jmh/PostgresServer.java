@@ -104,6 +104,16 @@ final class PostgresServer {
         return DriverManager.getConnection(url, props);
     }
 
+    /** The server's version, e.g. {@code 17.5}. */
+    String version() {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            return "(version unknown)";
+        }
+    }
+
     /** Fails unless {@code SHOW fsync} and {@code SHOW synchronous_commit} both say {@code on}. */
     void verifyDurable() {
         try (Connection c = connect(); Statement s = c.createStatement()) {
