@@ -1,0 +1,190 @@
+package dev.tokenstore.cache;
+
+import dev.tokenstore.AuthCodeRecord;
+import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.CleanupResult;
+import dev.tokenstore.ClientRecord;
+import dev.tokenstore.StateRecord;
+import dev.tokenstore.StoredSession;
+import dev.tokenstore.TokenStore;
+import dev.tokenstore.TransactionalTokenStore;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * A test delegate around a real {@link dev.tokenstore.InMemoryTokenStore}: forwards every call,
+ * counts client and session reads, can fail reads or answer the next client read with a scripted
+ * value. Subclasses add the optional capabilities.
+ */
+class ForwardingStore implements TokenStore {
+    final TokenStore inner;
+    final AtomicInteger sessionReads = new AtomicInteger();
+    final AtomicInteger clientReads = new AtomicInteger();
+    final AtomicReference<RuntimeException> failReads = new AtomicReference<>();
+    final AtomicReference<Optional<ClientRecord>> nextClientAnswer = new AtomicReference<>();
+
+    ForwardingStore(TokenStore inner) {
+        this.inner = inner;
+    }
+
+    private void maybeFail() {
+        RuntimeException e = failReads.get();
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    @Override
+    public void storeState(StateRecord state) {
+        inner.storeState(state);
+    }
+
+    @Override
+    public Optional<StateRecord> consumeState(String state) {
+        return inner.consumeState(state);
+    }
+
+    @Override
+    public void storeAuthCode(AuthCodeRecord code) {
+        inner.storeAuthCode(code);
+    }
+
+    @Override
+    public Optional<AuthCodeRecord> consumeAuthCode(String code) {
+        return inner.consumeAuthCode(code);
+    }
+
+    @Override
+    public void storeSession(StoredSession session) {
+        inner.storeSession(session);
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
+        sessionReads.incrementAndGet();
+        maybeFail();
+        return inner.loadSessionByAccessToken(accessToken);
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionById(String sessionId) {
+        sessionReads.incrementAndGet();
+        maybeFail();
+        return inner.loadSessionById(sessionId);
+    }
+
+    @Override
+    public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
+        sessionReads.incrementAndGet();
+        maybeFail();
+        return inner.loadSessionByRefreshToken(refreshToken);
+    }
+
+    @Override
+    public boolean deleteSessionByAccessToken(String accessToken) {
+        return inner.deleteSessionByAccessToken(accessToken);
+    }
+
+    @Override
+    public boolean deleteSessionById(String sessionId) {
+        return inner.deleteSessionById(sessionId);
+    }
+
+    @Override
+    public int deleteSessionsByUser(String userId) {
+        return inner.deleteSessionsByUser(userId);
+    }
+
+    @Override
+    public void storeClient(ClientRecord client) {
+        inner.storeClient(client);
+    }
+
+    @Override
+    public Optional<ClientRecord> loadClient(String clientId) {
+        clientReads.incrementAndGet();
+        maybeFail();
+        Optional<ClientRecord> scripted = nextClientAnswer.getAndSet(null);
+        return scripted != null ? scripted : inner.loadClient(clientId);
+    }
+
+    @Override
+    public List<ClientRecord> listClients() {
+        return inner.listClients();
+    }
+
+    @Override
+    public boolean deleteClient(String clientId) {
+        return inner.deleteClient(clientId);
+    }
+
+    @Override
+    public CleanupResult cleanupExpired() {
+        return inner.cleanupExpired();
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+
+    /** With bulk: loops the single-op calls (the in-memory store has no transactions). */
+    static class Bulk extends ForwardingStore implements BulkSessionStore {
+        private final java.util.Map<String, String> tokenByHash = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Bulk(TokenStore inner) {
+            super(inner);
+        }
+
+        @Override
+        public void storeSession(StoredSession session) {
+            super.storeSession(session);
+            tokenByHash.put(session.accessTokenHash(), session.accessToken());
+        }
+
+        @Override
+        public void bulkStoreSessions(List<StoredSession> sessions) {
+            sessions.forEach(this::storeSession);
+        }
+
+        @Override
+        public int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
+            int deleted = 0;
+            for (String hash : accessTokenHashes) {
+                String token = tokenByHash.get(hash);
+                if (token != null && inner.deleteSessionByAccessToken(token)) {
+                    deleted++;
+                }
+            }
+            return deleted;
+        }
+    }
+
+    /** With transactions: runs the work against the store itself, serialised (no rollback). */
+    static class Transactional extends ForwardingStore implements TransactionalTokenStore {
+        Transactional(TokenStore inner) {
+            super(inner);
+        }
+
+        @Override
+        public synchronized <T> T inTransaction(Function<TokenStore, T> work) {
+            return work.apply(inner);
+        }
+    }
+
+    /** With both capabilities. */
+    static final class BulkTransactional extends Bulk implements TransactionalTokenStore {
+        BulkTransactional(TokenStore inner) {
+            super(inner);
+        }
+
+        @Override
+        public synchronized <T> T inTransaction(Function<TokenStore, T> work) {
+            return work.apply(inner);
+        }
+    }
+}
