@@ -1,0 +1,81 @@
+package dev.tokenstore.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import dev.tokenstore.TokenStoreException;
+import dev.tokenstore.TokenStoreOptions;
+import dev.tokenstore.Urls;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+
+/**
+ * The HikariCP pool a PostgreSQL store owns: {@link TokenStoreOptions#poolSize()} connections at
+ * most, named {@code tokenstore-postgres-N}, every wait bounded. A new connection (and a caller
+ * waiting for one) gives up after the connect timeout; a query whose reply does not come gives
+ * up after the socket timeout; connections that failed with a connection error are evicted by
+ * Hikari, and idle ones are validated before use, so the pool heals once the server is back.
+ * The tables' schema is set per connection at connect time ({@code currentSchema}).
+ */
+final class PostgresPool implements AutoCloseable {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private final HikariDataSource dataSource;
+    private final String description;
+
+    private PostgresPool(HikariDataSource dataSource, String description) {
+        this.dataSource = dataSource;
+        this.description = description;
+    }
+
+    static PostgresPool start(TokenStoreOptions options, PostgresSettings settings) {
+        String name = "tokenstore-postgres-" + COUNTER.incrementAndGet();
+        long connectMillis = settings.connectTimeoutSeconds() * 1000L;
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setJdbcUrl(options.url());
+        config.setDriverClassName("org.postgresql.Driver");
+        if (options.user() != null) {
+            config.setUsername(options.user());
+        }
+        if (options.password() != null) {
+            config.setPassword(options.password());
+        }
+        config.setMaximumPoolSize(options.poolSize());
+        config.setMinimumIdle(Math.min(2, options.poolSize()));
+        config.setConnectionTimeout(connectMillis);
+        config.setValidationTimeout(Math.max(250L, Math.min(connectMillis, 5_000L)));
+        config.setAutoCommit(true);
+        // Driver settings; the same settings given in the URL win over these.
+        config.addDataSourceProperty("connectTimeout", settings.connectTimeoutSeconds());
+        config.addDataSourceProperty("loginTimeout", settings.connectTimeoutSeconds());
+        config.addDataSourceProperty("socketTimeout", settings.socketTimeoutSeconds());
+        config.addDataSourceProperty("tcpKeepAlive", true);
+        config.addDataSourceProperty("ApplicationName", "tokenstore");
+        if (settings.schema() != null) {
+            config.addDataSourceProperty("currentSchema", settings.schema());
+        }
+        String description = Urls.redact(options.url())
+                + (settings.schema() == null ? "" : " schema " + settings.schema()) + " (pool " + name + ")";
+        try {
+            return new PostgresPool(new HikariDataSource(config), description);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw new TokenStoreException("tokenstore postgres " + description + ": cannot connect: "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Where the data lives, without a password. */
+    String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

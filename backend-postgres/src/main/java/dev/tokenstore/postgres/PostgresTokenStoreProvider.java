@@ -1,0 +1,63 @@
+package dev.tokenstore.postgres;
+
+import dev.tokenstore.TokenStore;
+import dev.tokenstore.TokenStoreOptions;
+import dev.tokenstore.TokenStoreProvider;
+import dev.tokenstore.Urls;
+import dev.tokenstore.jdbc.ConnectionSource;
+import dev.tokenstore.jdbc.DataSourceConnectionSource;
+import dev.tokenstore.jdbc.JdbcTokenStore;
+import javax.sql.DataSource;
+
+/**
+ * Provider {@code postgres}: opens {@code jdbc:postgresql:…} URLs as a {@link JdbcTokenStore}
+ * with PostgreSQL's dialect, over a HikariCP pool of {@link TokenStoreOptions#poolSize()}
+ * connections named {@code tokenstore-postgres-N} (or over the caller's
+ * {@link TokenStoreOptions#dataSource()}, used as given and never closed). No embedded default.
+ *
+ * <p>Guarantees: upserts are {@code INSERT … ON CONFLICT … DO UPDATE}; a one-time consume is one
+ * {@code DELETE … RETURNING}, so exactly one caller gets a record whatever the number of threads,
+ * stores or processes; bulk stores bind one array per column ({@code unnest}) and bulk deletes one
+ * array ({@code = ANY(?)}). When the server goes away calls fail with
+ * {@link dev.tokenstore.TokenStoreException} within {@value PostgresSettings#CONNECT_TIMEOUT}
+ * (default {@value PostgresSettings#DEFAULT_CONNECT_TIMEOUT_SECONDS} s) for a new connection, or
+ * {@value PostgresSettings#SOCKET_TIMEOUT} (default
+ * {@value PostgresSettings#DEFAULT_SOCKET_TIMEOUT_SECONDS} s) for a reply; once it is back the
+ * store works again by itself (the pool drops dead connections). Property
+ * {@value PostgresSettings#SCHEMA} puts the tables in that schema, created if missing.
+ */
+public final class PostgresTokenStoreProvider implements TokenStoreProvider {
+    /** URL prefix this provider accepts. */
+    public static final String URL_PREFIX = "jdbc:postgresql:";
+
+    @Override
+    public String name() {
+        return "postgres";
+    }
+
+    @Override
+    public boolean accepts(String url) {
+        return url != null && url.regionMatches(true, 0, URL_PREFIX, 0, URL_PREFIX.length());
+    }
+
+    @Override
+    public TokenStore open(TokenStoreOptions options) {
+        if (options == null) {
+            throw new IllegalArgumentException("options is required (was null)");
+        }
+        PostgresSettings settings = PostgresSettings.from(options);
+        DataSource given = options.dataSource();
+        ConnectionSource source;
+        if (given != null) {
+            source = new DataSourceConnectionSource(given, "postgres data source " + given.getClass().getName(), null);
+        } else {
+            if (!accepts(options.url())) {
+                throw new IllegalArgumentException("url must start with " + URL_PREFIX
+                        + " (or set a dataSource), was '" + Urls.redact(options.url()) + "'");
+            }
+            PostgresPool pool = PostgresPool.start(options, settings);
+            source = new DataSourceConnectionSource(pool.dataSource(), pool.description(), pool);
+        }
+        return JdbcTokenStore.builder(options, new PostgresDialect(settings.schema()), source).build();
+    }
+}
