@@ -1,7 +1,6 @@
 package dev.tokenstore.jdbc;
 
 import dev.tokenstore.TokenStoreException;
-import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
@@ -10,13 +9,13 @@ import java.sql.SQLException;
  * Valid only until the work returns, and only on the thread that runs it.
  */
 final class BoundRunner implements Runner {
-    private final Connection connection;
+    private final Tx tx;
     private final Failures failures;
     private final Thread owner = Thread.currentThread();
     private volatile boolean active = true;
 
-    BoundRunner(Connection connection, Failures failures) {
-        this.connection = connection;
+    BoundRunner(Tx tx, Failures failures) {
+        this.tx = tx;
         this.failures = failures;
     }
 
@@ -43,8 +42,9 @@ final class BoundRunner implements Runner {
                     + "running the work");
         }
         try {
-            return work.run(connection);
+            return work.run(tx);
         } catch (SQLException e) {
+            tx.discardStatements();
             throw failures.wrap(operation, e);
         } catch (TokenStoreException e) {
             throw failures.wrap(operation, e);

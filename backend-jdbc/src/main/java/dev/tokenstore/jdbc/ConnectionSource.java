@@ -48,6 +48,16 @@ public interface ConnectionSource extends AutoCloseable {
         /** Marks the connection unusable (lost, or left in an unknown state): it is discarded on close. */
         void markBroken();
 
+        /**
+         * Statements the engine may keep on this connection across leases, or null (the default)
+         * to prepare them on every use. Give one only if the connection outlives many leases and
+         * its driver does not cache prepared statements itself (SQLite); pools and drivers that
+         * cache (pgjdbc, H2) should keep the default.
+         */
+        default StatementCache statements() {
+            return null;
+        }
+
         /** Gives the connection back (or discards it if broken). Never throws. */
         @Override
         void close();

@@ -194,8 +194,8 @@ public final class JdbcTokenStore implements TokenStore, BulkSessionStore, Trans
             throw new IllegalStateException("inTransaction calls may not nest");
         }
         try {
-            return runner.write("inTransaction", c -> {
-                BoundRunner bound = new BoundRunner(c, failures);
+            return runner.write("inTransaction", tx -> {
+                BoundRunner bound = new BoundRunner(tx, failures);
                 inTransaction.set(Boolean.TRUE);
                 try {
                     return work.apply(core.withRunner(bound));
@@ -313,10 +313,10 @@ public final class JdbcTokenStore implements TokenStore, BulkSessionStore, Trans
             throw failures.wrap("open", e);
         }
         Migrator migrator = new Migrator(new Schema(tablePrefix), dialect, options.clock(), name);
-        int found = runner.read("open", migrator::peekVersion);
+        int found = runner.read("open", tx -> migrator.peekVersion(tx.connection()));
         migrator.refuseNewer(found);
         if (found < Schema.CURRENT_VERSION) {
-            runner.write("migrate schema", migrator::migrate);
+            runner.write("migrate schema", tx -> migrator.migrate(tx.connection()));
         }
     }
 }

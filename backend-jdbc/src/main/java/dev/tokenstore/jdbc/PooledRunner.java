@@ -37,12 +37,12 @@ final class PooledRunner implements Runner {
         lifecycle.ensureOpen();
         for (int attempt = 0; ; attempt++) {
             try (ConnectionSource.Lease lease = source.read()) {
+                Tx tx = new Tx(lease.connection(), lease.statements());
                 try {
-                    return work.run(lease.connection());
+                    return work.run(tx);
                 } catch (SQLException e) {
-                    if (dialect.isConnectionLost(e)) {
-                        lease.markBroken();
-                    }
+                    tx.discardStatements();
+                    markIfLost(lease, e);
                     throw e;
                 }
             } catch (SQLException e) {
@@ -83,14 +83,16 @@ final class PooledRunner implements Runner {
                     markIfLost(lease, e);
                     throw e;
                 }
+                Tx tx = new Tx(c, lease.statements());
                 try {
                     workStarted = true;
-                    T result = work.run(c);
+                    T result = work.run(tx);
                     dialect.commit(c);
                     return result;
                 } catch (SQLException | RuntimeException | Error e) {
                     rollback(lease, operation);
                     if (e instanceof SQLException) {
+                        tx.discardStatements();
                         markIfLost(lease, (SQLException) e);
                     }
                     throw e;

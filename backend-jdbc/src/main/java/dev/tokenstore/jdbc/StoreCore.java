@@ -8,7 +8,6 @@ import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenHash;
 import dev.tokenstore.TokenStore;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -57,14 +56,14 @@ class StoreCore implements TokenStore, BulkSessionStore {
     public void storeState(StateRecord state) {
         requireNonNull(state, "state record");
         Object[] row = rows.state(state);
-        runner.write("storeState", c -> update(c, sql.upsertState, Schema.STATE_COLUMNS, row));
+        runner.write("storeState", tx -> update(tx, sql.upsertState, Schema.STATE_COLUMNS, row));
     }
 
     @Override
     public Optional<StateRecord> consumeState(String state) {
         String hash = TokenHash.sha256Hex(requireText(state, "state"));
         Instant now = clock.instant();
-        StateRecord taken = runner.write("consumeState", c -> consume(c, sql.consumeStateReturning,
+        StateRecord taken = runner.write("consumeState", tx -> consume(tx, sql.consumeStateReturning,
                 sql.selectState, sql.deleteState, hash, rs -> rows.state(state, rs)));
         return taken == null || taken.isExpired(now) ? Optional.empty() : Optional.of(taken);
     }
@@ -73,14 +72,14 @@ class StoreCore implements TokenStore, BulkSessionStore {
     public void storeAuthCode(AuthCodeRecord code) {
         requireNonNull(code, "auth code record");
         Object[] row = rows.authCode(code);
-        runner.write("storeAuthCode", c -> update(c, sql.upsertAuthCode, Schema.AUTH_CODE_COLUMNS, row));
+        runner.write("storeAuthCode", tx -> update(tx, sql.upsertAuthCode, Schema.AUTH_CODE_COLUMNS, row));
     }
 
     @Override
     public Optional<AuthCodeRecord> consumeAuthCode(String code) {
         String hash = TokenHash.sha256Hex(requireText(code, "code"));
         Instant now = clock.instant();
-        AuthCodeRecord taken = runner.write("consumeAuthCode", c -> consume(c, sql.consumeAuthCodeReturning,
+        AuthCodeRecord taken = runner.write("consumeAuthCode", tx -> consume(tx, sql.consumeAuthCodeReturning,
                 sql.selectAuthCode, sql.deleteAuthCode, hash, rs -> rows.authCode(code, rs)));
         return taken == null || taken.isExpired(now) ? Optional.empty() : Optional.of(taken);
     }
@@ -89,10 +88,11 @@ class StoreCore implements TokenStore, BulkSessionStore {
      * Deletes the row with this key and returns what it held, or null if there was none or
      * another caller deleted it first. Must run inside a write transaction.
      */
-    private <T> T consume(Connection c, String deleteReturning, String select, String delete, String hash,
+    private <T> T consume(Tx tx, String deleteReturning, String select, String delete, String hash,
                           RowReader<T> reader) throws SQLException {
         if (sql.deleteReturning) {
-            try (PreparedStatement ps = c.prepareStatement(deleteReturning)) {
+            try (Tx.Prepared p = tx.prepare(deleteReturning)) {
+                PreparedStatement ps = p.ps();
                 ps.setString(1, hash);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? reader.read(rs) : null;
@@ -100,7 +100,8 @@ class StoreCore implements TokenStore, BulkSessionStore {
             }
         }
         T found;
-        try (PreparedStatement ps = c.prepareStatement(select)) {
+        try (Tx.Prepared p = tx.prepare(select)) {
+            PreparedStatement ps = p.ps();
             ps.setString(1, hash);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -109,7 +110,8 @@ class StoreCore implements TokenStore, BulkSessionStore {
                 found = reader.read(rs);
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(delete)) {
+        try (Tx.Prepared p = tx.prepare(delete)) {
+            PreparedStatement ps = p.ps();
             ps.setString(1, hash);
             // Only the caller whose delete removed the row wins; a concurrent consumer sees 0.
             return ps.executeUpdate() == 1 ? found : null;
@@ -125,13 +127,13 @@ class StoreCore implements TokenStore, BulkSessionStore {
         String id = session.sessionId();
         String accessHash = session.accessTokenHash();
         String refreshHash = session.refreshTokenHash();
-        runner.write("storeSession", c -> {
-            requireFree(c, sql.holderOfAccessHash, accessHash, id, "accessToken");
+        runner.write("storeSession", tx -> {
+            requireFree(tx, sql.holderOfAccessHash, accessHash, id, "accessToken");
             if (refreshHash != null) {
-                requireFree(c, sql.holderOfRefreshHash, refreshHash, id, "refreshToken");
+                requireFree(tx, sql.holderOfRefreshHash, refreshHash, id, "refreshToken");
             }
             try {
-                return update(c, sql.upsertSession, Schema.SESSION_COLUMNS, row);
+                return update(tx, sql.upsertSession, Schema.SESSION_COLUMNS, row);
             } catch (SQLException e) {
                 if (dialect.isUniqueViolation(e)) {
                     throw tokenInUse(e);
@@ -149,12 +151,12 @@ class StoreCore implements TokenStore, BulkSessionStore {
             batch.add(rows.session(requireNonNull(sessions.get(i), "sessions[" + i + "]")));
         }
         if (batch.isEmpty()) {
-            runner.read("bulkStoreSessions", c -> null); // still fails on a closed store
+            runner.read("bulkStoreSessions", tx -> null); // still fails on a closed store
             return;
         }
-        runner.write("bulkStoreSessions", c -> {
+        runner.write("bulkStoreSessions", tx -> {
             try {
-                dialect.upsertAll(c, sql.schema.sessions, Schema.SESSION_COLUMNS, SESSION_KEY, batch);
+                dialect.upsertAll(tx.connection(), sql.schema.sessions, Schema.SESSION_COLUMNS, SESSION_KEY, batch);
                 return null;
             } catch (SQLException e) {
                 if (dialect.isUniqueViolation(e)) {
@@ -173,10 +175,10 @@ class StoreCore implements TokenStore, BulkSessionStore {
             hashes.add(requireText(hash, "accessTokenHashes element"));
         }
         if (hashes.isEmpty()) {
-            return runner.read("bulkDeleteSessionsByHash", c -> 0);
+            return runner.read("bulkDeleteSessionsByHash", tx -> 0);
         }
         return runner.write("bulkDeleteSessionsByHash",
-                c -> dialect.deleteWhereIn(c, sql.schema.sessions, "access_token_hash", hashes));
+                tx -> dialect.deleteWhereIn(tx.connection(), sql.schema.sessions, "access_token_hash", hashes));
     }
 
     @Override
@@ -198,8 +200,9 @@ class StoreCore implements TokenStore, BulkSessionStore {
 
     private Optional<StoredSession> loadSession(String operation, String query, String key) {
         long now = clock.millis();
-        return Optional.ofNullable(runner.read(operation, c -> {
-            try (PreparedStatement ps = c.prepareStatement(query)) {
+        return Optional.ofNullable(runner.read(operation, tx -> {
+            try (Tx.Prepared p = tx.prepare(query)) {
+                PreparedStatement ps = p.ps();
                 ps.setString(1, key);
                 ps.setLong(2, now);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -212,19 +215,19 @@ class StoreCore implements TokenStore, BulkSessionStore {
     @Override
     public boolean deleteSessionByAccessToken(String accessToken) {
         String hash = TokenHash.sha256Hex(requireText(accessToken, "accessToken"));
-        return runner.write("deleteSessionByAccessToken", c -> update(c, sql.deleteSessionByAccessHash, hash)) > 0;
+        return runner.write("deleteSessionByAccessToken", tx -> update(tx, sql.deleteSessionByAccessHash, hash)) > 0;
     }
 
     @Override
     public boolean deleteSessionById(String sessionId) {
         String id = requireText(sessionId, "sessionId");
-        return runner.write("deleteSessionById", c -> update(c, sql.deleteSessionById, id)) > 0;
+        return runner.write("deleteSessionById", tx -> update(tx, sql.deleteSessionById, id)) > 0;
     }
 
     @Override
     public int deleteSessionsByUser(String userId) {
         String id = requireText(userId, "userId");
-        return runner.write("deleteSessionsByUser", c -> update(c, sql.deleteSessionsByUser, id));
+        return runner.write("deleteSessionsByUser", tx -> update(tx, sql.deleteSessionsByUser, id));
     }
 
     // ------------------------------------------------------------------ clients
@@ -233,14 +236,15 @@ class StoreCore implements TokenStore, BulkSessionStore {
     public void storeClient(ClientRecord client) {
         requireNonNull(client, "client");
         Object[] row = rows.client(client);
-        runner.write("storeClient", c -> update(c, sql.upsertClient, Schema.CLIENT_COLUMNS, row));
+        runner.write("storeClient", tx -> update(tx, sql.upsertClient, Schema.CLIENT_COLUMNS, row));
     }
 
     @Override
     public Optional<ClientRecord> loadClient(String clientId) {
         String id = requireText(clientId, "clientId");
-        return Optional.ofNullable(runner.read("loadClient", c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.selectClient)) {
+        return Optional.ofNullable(runner.read("loadClient", tx -> {
+            try (Tx.Prepared p = tx.prepare(sql.selectClient)) {
+                PreparedStatement ps = p.ps();
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? rows.client(rs) : null;
@@ -251,9 +255,9 @@ class StoreCore implements TokenStore, BulkSessionStore {
 
     @Override
     public List<ClientRecord> listClients() {
-        List<ClientRecord> all = runner.read("listClients", c -> {
+        List<ClientRecord> all = runner.read("listClients", tx -> {
             List<ClientRecord> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql.selectClients); ResultSet rs = ps.executeQuery()) {
+            try (Tx.Prepared p = tx.prepare(sql.selectClients); ResultSet rs = p.ps().executeQuery()) {
                 while (rs.next()) {
                     out.add(rows.client(rs));
                 }
@@ -268,7 +272,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
     @Override
     public boolean deleteClient(String clientId) {
         String id = requireText(clientId, "clientId");
-        return runner.write("deleteClient", c -> update(c, sql.deleteClient, id)) > 0;
+        return runner.write("deleteClient", tx -> update(tx, sql.deleteClient, id)) > 0;
     }
 
     // ------------------------------------------------------------------ cleanup
@@ -286,8 +290,9 @@ class StoreCore implements TokenStore, BulkSessionStore {
     private int cleanup(String operation, String chunkSql, long now) {
         int total = 0;
         while (true) {
-            int deleted = runner.write(operation, c -> {
-                try (PreparedStatement ps = c.prepareStatement(chunkSql)) {
+            int deleted = runner.write(operation, tx -> {
+                try (Tx.Prepared p = tx.prepare(chunkSql)) {
+                    PreparedStatement ps = p.ps();
                     ps.setLong(1, now);
                     ps.setInt(2, cleanupChunkSize);
                     return ps.executeUpdate();
@@ -307,9 +312,10 @@ class StoreCore implements TokenStore, BulkSessionStore {
 
     // ------------------------------------------------------------------ helpers
 
-    private void requireFree(Connection c, String holderQuery, String hash, String sessionId, String field)
+    private void requireFree(Tx tx, String holderQuery, String hash, String sessionId, String field)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(holderQuery)) {
+        try (Tx.Prepared p = tx.prepare(holderQuery)) {
+            PreparedStatement ps = p.ps();
             ps.setString(1, hash);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next() && !sessionId.equals(rs.getString(1))) {
@@ -325,8 +331,9 @@ class StoreCore implements TokenStore, BulkSessionStore {
                 + " is already used by another session", e);
     }
 
-    private int update(Connection c, String statement, List<Column> columns, Object[] row) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(statement)) {
+    private int update(Tx tx, String statement, List<Column> columns, Object[] row) throws SQLException {
+        try (Tx.Prepared p = tx.prepare(statement)) {
+            PreparedStatement ps = p.ps();
             for (int i = 0; i < columns.size(); i++) {
                 dialect.bind(ps, i + 1, row[i], columns.get(i).sqlType());
             }
@@ -334,8 +341,9 @@ class StoreCore implements TokenStore, BulkSessionStore {
         }
     }
 
-    private static int update(Connection c, String statement, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(statement)) {
+    private static int update(Tx tx, String statement, String key) throws SQLException {
+        try (Tx.Prepared p = tx.prepare(statement)) {
+            PreparedStatement ps = p.ps();
             ps.setString(1, key);
             return ps.executeUpdate();
         }

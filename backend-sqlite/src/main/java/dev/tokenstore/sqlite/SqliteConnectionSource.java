@@ -2,6 +2,7 @@ package dev.tokenstore.sqlite;
 
 import dev.tokenstore.jdbc.ConnectionSource;
 import dev.tokenstore.jdbc.SqlDialect;
+import dev.tokenstore.jdbc.StatementCache;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
@@ -22,14 +23,16 @@ import org.sqlite.SQLiteConfig;
  */
 final class SqliteConnectionSource implements ConnectionSource {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteConnectionSource.class);
+    /** More than the engine's distinct statements, so nothing it uses is evicted. */
+    private static final int STATEMENTS_PER_CONNECTION = 64;
 
     private final String url;
     private final String description;
     private final SqliteSettings settings;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Semaphore readPermits;
-    private final Deque<Connection> idleReaders = new ArrayDeque<>();
-    private Connection writer; // guarded by writeLock
+    private final Deque<Handle> idleReaders = new ArrayDeque<>();
+    private Handle writer; // guarded by writeLock
     private volatile boolean closed;
 
     SqliteConnectionSource(String url, SqliteSettings settings) {
@@ -76,14 +79,14 @@ final class SqliteConnectionSource implements ConnectionSource {
             throw new SQLException("interrupted while waiting to read from " + description, e);
         }
         try {
-            Connection c;
+            Handle h;
             synchronized (idleReaders) {
-                c = idleReaders.pollFirst();
+                h = idleReaders.pollFirst();
             }
-            if (c == null) {
-                c = open(true);
+            if (h == null) {
+                h = open(true);
             }
-            return new ReaderLease(c);
+            return new ReaderLease(h);
         } catch (SQLException | RuntimeException e) {
             readPermits.release();
             throw e;
@@ -110,7 +113,7 @@ final class SqliteConnectionSource implements ConnectionSource {
         }
         try {
             if (writer != null) {
-                closeQuietly(writer);
+                writer.close();
                 writer = null;
             }
         } finally {
@@ -119,7 +122,7 @@ final class SqliteConnectionSource implements ConnectionSource {
             }
         }
         synchronized (idleReaders) {
-            idleReaders.forEach(SqliteConnectionSource::closeQuietly);
+            idleReaders.forEach(Handle::close);
             idleReaders.clear();
         }
     }
@@ -133,7 +136,7 @@ final class SqliteConnectionSource implements ConnectionSource {
         return Math.max(1_000L, settings.busyTimeoutMs * 2L);
     }
 
-    private Connection open(boolean readOnly) throws SQLException {
+    private Handle open(boolean readOnly) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(settings.busyTimeoutMs);
         config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(settings.synchronous));
@@ -145,7 +148,7 @@ final class SqliteConnectionSource implements ConnectionSource {
             if (readOnly) {
                 SqlDialect.execute(c, "PRAGMA query_only = ON");
             }
-            return c;
+            return new Handle(c, new StatementCache(c, STATEMENTS_PER_CONNECTION));
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
             throw e;
@@ -166,18 +169,31 @@ final class SqliteConnectionSource implements ConnectionSource {
         }
     }
 
+    /** A connection and the statements kept on it; closed together. */
+    private record Handle(Connection connection, StatementCache statements) {
+        void close() {
+            statements.close();
+            closeQuietly(connection);
+        }
+    }
+
     private final class WriterLease implements Lease {
-        private final Connection connection;
+        private final Handle handle;
         private boolean broken;
         private boolean released;
 
-        WriterLease(Connection connection) {
-            this.connection = connection;
+        WriterLease(Handle handle) {
+            this.handle = handle;
         }
 
         @Override
         public Connection connection() {
-            return connection;
+            return handle.connection();
+        }
+
+        @Override
+        public StatementCache statements() {
+            return handle.statements();
         }
 
         @Override
@@ -193,7 +209,7 @@ final class SqliteConnectionSource implements ConnectionSource {
             released = true;
             try {
                 if (broken || closed) {
-                    closeQuietly(connection);
+                    handle.close();
                     writer = null;
                 }
             } finally {
@@ -203,17 +219,22 @@ final class SqliteConnectionSource implements ConnectionSource {
     }
 
     private final class ReaderLease implements Lease {
-        private final Connection connection;
+        private final Handle handle;
         private boolean broken;
         private boolean released;
 
-        ReaderLease(Connection connection) {
-            this.connection = connection;
+        ReaderLease(Handle handle) {
+            this.handle = handle;
         }
 
         @Override
         public Connection connection() {
-            return connection;
+            return handle.connection();
+        }
+
+        @Override
+        public StatementCache statements() {
+            return handle.statements();
         }
 
         @Override
@@ -233,12 +254,12 @@ final class SqliteConnectionSource implements ConnectionSource {
                     synchronized (idleReaders) {
                         keep = !closed;
                         if (keep) {
-                            idleReaders.addFirst(connection);
+                            idleReaders.addFirst(handle);
                         }
                     }
                 }
                 if (!keep) {
-                    closeQuietly(connection);
+                    handle.close();
                 }
             } finally {
                 readPermits.release();
