@@ -2,6 +2,7 @@ package dev.tokenstore.jmh;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,7 @@ public final class Compare {
     /** Runs the comparison; returns how many benchmark runs failed. */
     static int run(CompareOptions options, String command) throws IOException {
         Instant started = Instant.now();
+        double startLoad = loadAverage();
         List<String> jvmArgs = forkArguments(options);
         List<Run> plan = plan(options);
         int trials = plan.stream().mapToInt(Run::trials).sum();
@@ -94,7 +96,7 @@ public final class Compare {
         Optional<CacheFootprint.Result> footprint = options.groups().stream().anyMatch(g -> g.name().equals("load"))
                 ? CacheFootprint.measureQuietly(FOOTPRINT_SESSIONS) : Optional.empty();
         Results results = Results.from(collected);
-        Report report = new Report(results, footprint, context(options, command, started));
+        Report report = new Report(results, footprint, context(options, command, started, startLoad));
         write(options.out(), collected, results, report);
         System.out.println();
         System.out.println(report.console());
@@ -115,14 +117,20 @@ public final class Compare {
         ChartWriter.write(results, out.resolve("chart.png"));
     }
 
-    private static List<String> context(CompareOptions options, String command, Instant started) {
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static List<String> context(CompareOptions options, String command, Instant started, double startLoad) {
         List<String> lines = new ArrayList<>();
         lines.add("Command: `" + command + "`");
         lines.add(String.format(Locale.ROOT, "Machine: %s %s, %d cores, JDK %s (%s)", System.getProperty("os.name"),
                 System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name")));
         lines.add("Started: " + started.truncatedTo(ChronoUnit.SECONDS) + ", took "
-                + Math.round((Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0) + " s");
+                + Math.round((Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0) + " s; load average "
+                + String.format(Locale.ROOT, "%.2f", startLoad) + " at the start, "
+                + String.format(Locale.ROOT, "%.2f", loadAverage()) + " at the end (other processes share the cores)");
         lines.add("Settings: " + (options.full() ? "JMH defaults (annotations / 5 forks x 5x10s)" : "1x1s warmup, 2x1s measurement, 1 fork")
                 + ", " + options.preload() + " sessions preloaded per trial (fresh database per trial)");
         if (options.backends().contains(Backend.POSTGRES)) {

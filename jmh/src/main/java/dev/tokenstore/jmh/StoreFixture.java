@@ -3,6 +3,7 @@ package dev.tokenstore.jmh;
 import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
+import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.TokenStores;
 import java.time.Instant;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Random;
  * One trial's store: a new database of the chosen backend, opened through
  * {@link TokenStores#open(dev.tokenstore.TokenStoreOptions)} with an encryption key, preloaded with
  * {@code preload} realistic sessions (in bulk where the backend can), wrapped as asked and, when
- * the wrapping caches, warmed so that reads of preloaded sessions are hits. Keeps the preloaded
+ * the wrapping caches, warmed so that the benchmark's reads of preloaded sessions are hits. Keeps the preloaded
  * sessions' tokens and ids for the read benchmarks. {@link #close()} closes the store and drops
  * the database.
  */
@@ -38,18 +39,22 @@ final class StoreFixture implements AutoCloseable {
         this.refreshTokens = refreshTokens;
     }
 
-    /** Opens, preloads and wraps a store; {@code seed} makes the data repeatable. */
+    /** How the benchmark will read preloaded sessions, so a cache is warmed for exactly that. */
+    enum Lookup { NONE, ACCESS_TOKEN, SESSION_ID, REFRESH_TOKEN }
+
+    /** Opens, preloads and wraps a store, warming no cache; {@code seed} makes the data repeatable. */
     static StoreFixture open(Backend backend, Wrapping wrapping, int preload, long seed) {
-        return open(backend, wrapping, preload, seed, 8);
+        return open(backend, wrapping, preload, seed, Lookup.NONE);
     }
 
-    static StoreFixture open(Backend backend, Wrapping wrapping, int preload, long seed, int poolSize) {
+    /** Opens, preloads and wraps a store; when the wrapping caches, loads every preloaded session by {@code warm}. */
+    static StoreFixture open(Backend backend, Wrapping wrapping, int preload, long seed, Lookup warm) {
         Database db = backend.create();
         TokenStore raw = null;
         try {
             byte[] key = new byte[32];
             new Random(seed).nextBytes(key);
-            raw = TokenStores.open(db.options(key, poolSize));
+            raw = TokenStores.open(db.options(key, TokenStoreOptions.DEFAULT_POOL_SIZE));
             String[] access = new String[preload];
             String[] ids = new String[preload];
             String[] refresh = new String[preload];
@@ -57,7 +62,7 @@ final class StoreFixture implements AutoCloseable {
             TokenStore wrapped = wrapping.wrap(raw);
             StoreFixture fixture = new StoreFixture(db, raw, wrapped, wrapping, access, ids, refresh);
             if (wrapping.caches()) {
-                fixture.warmCache();
+                fixture.warmCache(warm);
             }
             return fixture;
         } catch (RuntimeException | Error e) {
@@ -93,11 +98,16 @@ final class StoreFixture implements AutoCloseable {
         }
     }
 
-    private void warmCache() {
+    private void warmCache(Lookup lookup) {
         for (int i = 0; i < accessTokens.length; i++) {
-            store.loadSessionByAccessToken(accessTokens[i]).orElseThrow();
-            store.loadSessionById(sessionIds[i]).orElseThrow();
-            store.loadSessionByRefreshToken(refreshTokens[i]).orElseThrow();
+            switch (lookup) {
+                case ACCESS_TOKEN -> store.loadSessionByAccessToken(accessTokens[i]).orElseThrow();
+                case SESSION_ID -> store.loadSessionById(sessionIds[i]).orElseThrow();
+                case REFRESH_TOKEN -> store.loadSessionByRefreshToken(refreshTokens[i]).orElseThrow();
+                case NONE -> {
+                    return;
+                }
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * The shared part of every store benchmark: the {@code backend}, {@code wrapping} and
@@ -31,9 +32,16 @@ public abstract class StoreState {
     TokenStore store;
 
     @Setup(Level.Trial)
-    public void openStore() {
-        fixture = StoreFixture.open(Backend.of(backend), Wrapping.of(wrapping), preloadCount(), SEED);
+    public void openStore(BenchmarkParams params) {
+        String benchmark = params.getBenchmark();
+        fixture = StoreFixture.open(Backend.of(backend), Wrapping.of(wrapping), preloadCount(), SEED,
+                lookupOf(benchmark.substring(benchmark.lastIndexOf('.') + 1)));
         store = fixture.store();
+    }
+
+    /** How the given benchmark method reads preloaded sessions (a cache is warmed for that); none by default. */
+    StoreFixture.Lookup lookupOf(String method) {
+        return StoreFixture.Lookup.NONE;
     }
 
     /** How many live sessions the fixture preloads; the cleanup benchmark takes half. */

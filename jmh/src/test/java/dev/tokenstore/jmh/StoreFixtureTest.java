@@ -25,8 +25,8 @@ class StoreFixtureTest {
     @Test
     void sqliteFixtureOpensThroughTheProviderWithBulkAndEveryWrapping() {
         for (Wrapping w : Wrapping.values()) {
-            try (StoreFixture f = StoreFixture.open(Backend.SQLITE, w, 1_500, 2L)) {
-                assertTrue(f.store().loadSessionByAccessToken(f.accessToken(1_499)).isPresent(), w.paramName());
+            try (StoreFixture f = StoreFixture.open(Backend.SQLITE, w, 300, 2L, StoreFixture.Lookup.ACCESS_TOKEN)) {
+                assertTrue(f.store().loadSessionByAccessToken(f.accessToken(299)).isPresent(), w.paramName());
                 f.bulk().bulkDeleteSessionsByHash(java.util.List.of(
                         dev.tokenstore.TokenHash.sha256Hex(f.accessToken(0))));
                 f.store().storeSession(new SessionFactory(3).session(Instant.now()));
