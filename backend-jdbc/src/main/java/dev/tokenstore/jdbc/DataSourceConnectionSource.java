@@ -23,7 +23,7 @@ public final class DataSourceConnectionSource implements ConnectionSource {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
-     * @param dataSource  where connections come from (their auto-commit must be on)
+     * @param dataSource  where connections come from (switched to auto-commit if they are not)
      * @param description where the data lives, safe to show (no password)
      * @param onClose     what {@link #close()} releases (e.g. the pool), or null if the caller owns it
      */
@@ -35,12 +35,30 @@ public final class DataSourceConnectionSource implements ConnectionSource {
 
     @Override
     public Lease read() throws SQLException {
-        return new PooledLease(dataSource.getConnection());
+        return borrow();
     }
 
     @Override
     public Lease write() throws SQLException {
-        return new PooledLease(dataSource.getConnection());
+        return borrow();
+    }
+
+    /** A connection in auto-commit mode, whatever the pool's default is. */
+    private Lease borrow() throws SQLException {
+        Connection c = dataSource.getConnection();
+        try {
+            if (!c.getAutoCommit()) {
+                c.setAutoCommit(true);
+            }
+            return new PooledLease(c);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -66,7 +84,6 @@ public final class DataSourceConnectionSource implements ConnectionSource {
 
     private static final class PooledLease implements Lease {
         private final Connection connection;
-        private volatile boolean broken;
 
         PooledLease(Connection connection) {
             this.connection = connection;
@@ -77,13 +94,9 @@ public final class DataSourceConnectionSource implements ConnectionSource {
             return connection;
         }
 
+        /** Nothing to do: the pool sees the connection's errors itself and evicts it. */
         @Override
         public void markBroken() {
-            broken = true;
-        }
-
-        boolean broken() {
-            return broken;
         }
 
         @Override
