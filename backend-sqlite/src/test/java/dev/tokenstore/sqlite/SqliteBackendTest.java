@@ -161,6 +161,22 @@ class SqliteBackendTest extends SqliteFixture {
         } finally {
             Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
+
+        open().close();
+        Files.setPosixFilePermissions(file(), PosixFilePermissions.fromString("r--r--r--"));
+        e = assertThrows(TokenStoreException.class, this::open);
+        assertTrue(e.getMessage().contains(file().toString()) && e.getMessage().contains("read-only"), e.getMessage());
+    }
+
+    @Test
+    void fileUrlsAndRelativePathsNameTheSameFile() {
+        assertEquals(file(), SqliteSettings.file("jdbc:sqlite:file:" + file() + "?cache=private"));
+        assertEquals(file(), SqliteSettings.file("jdbc:sqlite:file://" + file()));
+        assertEquals(Path.of("tokenstore.db").toAbsolutePath(), SqliteSettings.file("jdbc:sqlite:./tokenstore.db"));
+        TokenStore store = open(b -> b.url("jdbc:sqlite:file:" + file()));
+        StoredSession s = data.session("ada");
+        store.storeSession(s);
+        assertEquals(Optional.of(s), open().loadSessionById(s.sessionId()), "the same file by its plain path");
     }
 
     @Test
