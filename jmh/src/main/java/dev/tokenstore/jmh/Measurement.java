@@ -12,7 +12,8 @@ import java.util.Locale;
  * @param wrapping    {@code raw}, {@code cached}, ... or {@code floor}
  * @param threads     benchmark threads
  * @param opsPerSec   the score in operations per second
- * @param error       the 99.9% confidence half-width in operations per second (NaN if unknown)
+ * @param error       JMH's 99.9% confidence half-width in operations per second, or half the range
+ *                    of the iterations when there are too few for one (NaN if unknown)
  */
 record Measurement(String operation, String backend, String wrapping, int threads, double opsPerSec, double error) {
 

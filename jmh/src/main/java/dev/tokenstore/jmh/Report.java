@@ -80,6 +80,9 @@ final class Report {
     private List<String> notes() {
         List<String> notes = new ArrayList<>();
         notes.add("Bulk, loop and batch operations are scored per session (row), not per call.");
+        notes.add("± is JMH's 99.9% confidence half-width, or half the range of the measurement iterations when there "
+                + "are too few for one (the quick run's two). µs/op is 1/throughput: with N threads, wall time per "
+                + "operation across all of them, not the latency of one call.");
         notes.add("PostgreSQL runs with fsync=on and synchronous_commit=on (checked with SHOW before every trial).");
         notes.add("H2 does not fsync on each commit by default: its write figures are not durable-commit figures.");
         String sync = BenchSettings.sqliteSynchronous();

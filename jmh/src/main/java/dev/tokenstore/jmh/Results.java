@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 
@@ -44,11 +46,33 @@ final class Results {
             }
             double score = primary.getScore();
             String unit = primary.getScoreUnit();
+            double error = Measurement.errorToOpsPerSecond(score, primary.getScoreError(), unit);
+            if (!Double.isFinite(error)) {
+                error = halfRange(run, unit);
+            }
             out.add(new Measurement(operation, backend, wrapping, params.getThreads(),
-                    Measurement.toOpsPerSecond(score, unit),
-                    Measurement.errorToOpsPerSecond(score, primary.getScoreError(), unit)));
+                    Measurement.toOpsPerSecond(score, unit), error));
         }
         return new Results(out);
+    }
+
+    /**
+     * Half the range of the measurement iterations in ops/s: the spread shown when JMH has too few
+     * iterations for a confidence interval (the quick run's two). NaN with fewer than two.
+     */
+    private static double halfRange(RunResult run, String unit) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        int n = 0;
+        for (BenchmarkResult b : run.getBenchmarkResults()) {
+            for (IterationResult i : b.getIterationResults()) {
+                double ops = Measurement.toOpsPerSecond(i.getPrimaryResult().getScore(), unit);
+                min = Math.min(min, ops);
+                max = Math.max(max, ops);
+                n++;
+            }
+        }
+        return n < 2 ? Double.NaN : (max - min) / 2;
     }
 
     List<Measurement> all() {
