@@ -134,8 +134,8 @@ record CompareOptions(List<Backend> backends, List<Ops.Group> groups, List<Wrapp
         }
         s.append("  --wrappings LIST         raw,cached,buffered,group-commit,cached+buffered (default: per group;\n")
                 .append("                           every wrapping with --full)\n")
-                .append("  --full                   JMH's default warmup/measurement/forks, all groups and wrappings,\n")
-                .append("                           100k preload (hours, not minutes)\n")
+                .append("  --full                   JMH's default warmup/measurement/forks (about 8 minutes per trial),\n")
+                .append("                           all groups and wrappings, 100k preload: narrow it with the options above\n")
                 .append("  --preload N              sessions preloaded per trial (default 20000; 100000 with --full)\n")
                 .append("  --sqlite-synchronous M   OFF, NORMAL (backend default), FULL or EXTRA\n")
                 .append("  --out DIR                results directory (default jmh/target/results)\n")
