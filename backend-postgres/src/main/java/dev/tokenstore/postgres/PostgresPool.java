@@ -14,7 +14,8 @@ import javax.sql.DataSource;
  * most, named {@code tokenstore-postgres-N}, every wait bounded. A new connection (and a caller
  * waiting for one) gives up after the connect timeout; a query whose reply does not come gives
  * up after the socket timeout; connections that failed with a connection error are evicted by
- * Hikari, and idle ones are validated before use, so the pool heals once the server is back.
+ * Hikari, idle ones are validated before use, and new ones are made on demand, so the pool heals
+ * as soon as the server is back.
  * The tables' schema is set per connection at connect time ({@code currentSchema}).
  */
 final class PostgresPool implements AutoCloseable {
@@ -42,7 +43,13 @@ final class PostgresPool implements AutoCloseable {
             config.setPassword(options.password());
         }
         config.setMaximumPoolSize(options.poolSize());
-        config.setMinimumIdle(Math.min(2, options.poolSize()));
+        // Grow on demand and keep what was opened (idleTimeout 0). No idle minimum: a pool that must
+        // refill to a minimum keeps retrying in the background while the server is down, with a
+        // back-off that grows to 5 s, and would still be asleep when the server comes back. On
+        // demand, each waiting call starts from a short back-off, so the first call after the
+        // server returns gets a connection.
+        config.setMinimumIdle(0);
+        config.setIdleTimeout(0);
         config.setConnectionTimeout(connectMillis);
         config.setValidationTimeout(Math.max(250L, Math.min(connectMillis, 5_000L)));
         config.setAutoCommit(true);
