@@ -119,6 +119,20 @@ class BufferedTokenStoreTest {
         }
 
         @Test
+        @DisplayName("a session rewritten without pause is still flushed maxDelay after its first write")
+        void hotKeyIsNotStarved() throws InterruptedException {
+            TestDelegate delegate = TestDelegate.singleOps(clock);
+            BufferedTokenStore store = buffer(delegate, b -> b.maxDelay(Duration.ofMillis(20)));
+            StoredSession s = sessions.session("hot", "u");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (delegate.inner.loadSessionById("hot").isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "a continuously rewritten session was never flushed");
+                s = sessions.rotated(s);
+                store.storeSession(s);
+            }
+        }
+
+        @Test
         @DisplayName("writes to one session coalesce: one persisted value, the last")
         void coalescing() {
             TestDelegate delegate = TestDelegate.singleOps(clock);
