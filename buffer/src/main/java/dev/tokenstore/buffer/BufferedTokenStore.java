@@ -272,6 +272,7 @@ public sealed class BufferedTokenStore implements TokenStore
      */
     @Override
     public void close() {
+        buffer.requireNotFlusher("close()");
         BufferFlushException unwritten;
         try {
             unwritten = buffer.close();

@@ -301,9 +301,7 @@ final class WriteBuffer {
      * @throws BufferFlushException if some of those writes failed (in write-behind they stay queued)
      */
     void flush(boolean takeRejections) {
-        if (Thread.currentThread() == flusher) {
-            throw new IllegalStateException("flush() must not be called from onFlushError");
-        }
+        requireNotFlusher("flush()");
         FlushRequest request = null;
         lock.lock();
         try {
@@ -371,9 +369,7 @@ final class WriteBuffer {
      * @return what could not be written (handed back, no longer held), or null if everything was
      */
     BufferFlushException close() {
-        if (Thread.currentThread() == flusher) {
-            throw new IllegalStateException("close() must not be called from onFlushError");
-        }
+        requireNotFlusher("close()");
         lock.lock();
         try {
             if (phase == Phase.CLOSED) {
@@ -420,6 +416,13 @@ final class WriteBuffer {
                             List.copyOf(unwritten.values()));
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** {@code flush()} and {@code close()} wait for the flusher, so it must not call them (from onFlushError). */
+    void requireNotFlusher(String call) {
+        if (Thread.currentThread() == flusher) {
+            throw new IllegalStateException(call + " must not be called from onFlushError");
         }
     }
 

@@ -347,6 +347,36 @@ class BufferedTokenStoreTest {
         }
 
         @Test
+        @DisplayName("onFlushError may not flush or close; its exceptions do not stop the flusher")
+        void listenerCannotDeadlock() {
+            TestDelegate delegate = TestDelegate.singleOps(clock);
+            delegate.failAlways = true;
+            java.util.concurrent.atomic.AtomicReference<BufferedTokenStore> self = new java.util.concurrent.atomic.AtomicReference<>();
+            List<RuntimeException> seen = new CopyOnWriteArrayList<>();
+            BufferedTokenStore store = BufferedTokenStore.builder(delegate).clock(clock).maxDelay(NEVER).maxRetries(0)
+                    .onFlushError(failure -> {
+                        for (Runnable call : List.<Runnable>of(() -> self.get().close(), () -> self.get().flush())) {
+                            try {
+                                call.run();
+                            } catch (RuntimeException e) {
+                                seen.add(e);
+                            }
+                        }
+                        throw new IllegalStateException("listener bug");
+                    }).build();
+            opened.add(store);
+            self.set(store);
+            store.storeSession(sessions.session("s1", "u"));
+            assertThrows(BufferFlushException.class, store::flush);
+            assertEquals(2, seen.size());
+            seen.forEach(e -> assertInstanceOf(IllegalStateException.class, e));
+            assertFalse(delegate.closed, "close() from the listener must not close the delegate");
+            delegate.failAlways = false;
+            store.flush();
+            assertTrue(delegate.inner.loadSessionById("s1").isPresent());
+        }
+
+        @Test
         @DisplayName("close() hands back what it could not write, and still closes the delegate")
         void closeHandsBack() {
             TestDelegate delegate = TestDelegate.transactional(clock);
