@@ -137,21 +137,21 @@ public sealed class CachingTokenStore implements TokenStore
     public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
         ensureOpen();
         String hash = TokenHash.sha256Hex(Args.requireText(accessToken, "accessToken"));
-        return sessions.get(SessionCache.Path.ACCESS, hash, () -> delegate.loadSessionByAccessToken(accessToken));
+        return sessions.byAccessHash(hash, () -> delegate.loadSessionByAccessToken(accessToken));
     }
 
     @Override
     public Optional<StoredSession> loadSessionById(String sessionId) {
         ensureOpen();
         Args.requireText(sessionId, "sessionId");
-        return sessions.get(SessionCache.Path.ID, sessionId, () -> delegate.loadSessionById(sessionId));
+        return sessions.byId(sessionId, () -> delegate.loadSessionById(sessionId));
     }
 
     @Override
     public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
         ensureOpen();
         String hash = TokenHash.sha256Hex(Args.requireText(refreshToken, "refreshToken"));
-        return sessions.get(SessionCache.Path.REFRESH, hash, () -> delegate.loadSessionByRefreshToken(refreshToken));
+        return sessions.byRefreshHash(hash, () -> delegate.loadSessionByRefreshToken(refreshToken));
     }
 
     @Override

@@ -11,20 +11,22 @@ import java.util.Locale;
  * invalidate them once the write is done. Thread-safe.
  */
 final class Changes {
+    private static final java.util.regex.Pattern HEX64 = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
     private final List<String> sessionIds = new ArrayList<>();
     private final List<String> accessHashes = new ArrayList<>();
     private final List<String> userIds = new ArrayList<>();
-    private final List<String> reachableKeys = new ArrayList<>();
+    private final List<String> reachableIds = new ArrayList<>();
+    private final List<String> reachableHashes = new ArrayList<>();
     private final List<String> clientIds = new ArrayList<>();
 
     /** A session was stored (or replaced): its id, and every key it is now reachable by. */
     synchronized Changes sessionStored(StoredSession session) {
         if (session != null) {
             sessionIds.add(session.sessionId());
-            reachableKeys.add(session.sessionId());
-            reachableKeys.add(session.accessTokenHash());
+            reachableIds.add(session.sessionId());
+            reachableHashes.add(session.accessTokenHash());
             if (session.refreshToken() != null) {
-                reachableKeys.add(session.refreshTokenHash());
+                reachableHashes.add(session.refreshTokenHash());
             }
         }
         return this;
@@ -44,8 +46,9 @@ final class Changes {
         return this;
     }
 
+    /** A deleted access-token hash; anything but 64 hex digits cannot name a session and is ignored. */
     synchronized Changes accessHashDeleted(String accessTokenHash) {
-        if (accessTokenHash != null) {
+        if (accessTokenHash != null && HEX64.matcher(accessTokenHash).matches()) {
             accessHashes.add(accessTokenHash.toLowerCase(Locale.ROOT));
         }
         return this;
@@ -66,7 +69,8 @@ final class Changes {
     }
 
     synchronized boolean isEmptyForSessions() {
-        return sessionIds.isEmpty() && accessHashes.isEmpty() && userIds.isEmpty() && reachableKeys.isEmpty();
+        return sessionIds.isEmpty() && accessHashes.isEmpty() && userIds.isEmpty() && reachableIds.isEmpty()
+                && reachableHashes.isEmpty();
     }
 
     synchronized List<String> sessionIds() {
@@ -81,8 +85,12 @@ final class Changes {
         return List.copyOf(userIds);
     }
 
-    synchronized List<String> reachableKeys() {
-        return List.copyOf(reachableKeys);
+    synchronized List<String> reachableIds() {
+        return List.copyOf(reachableIds);
+    }
+
+    synchronized List<String> reachableHashes() {
+        return List.copyOf(reachableHashes);
     }
 
     synchronized List<String> clientIds() {

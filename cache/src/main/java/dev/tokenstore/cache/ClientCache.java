@@ -43,8 +43,6 @@ final class ClientCache {
                 });
         if (refreshAfter != null) {
             builder.refreshAfterWrite(refreshAfter).executor(refreshExecutor);
-        } else {
-            builder.executor(Runnable::run);
         }
         this.cache = builder.expireAfter(new UntilDeadline()).build(new Loader(delegate, ttlNanos, negativeNanos));
     }

@@ -10,12 +10,17 @@ import java.time.Instant;
  * refresh too. Reads are nanoseconds since the ticker was made (saturating, never overflowing).
  */
 final class ClockTicker implements Ticker {
+    /** Beyond this many seconds from the origin, readings saturate (about 126 years). */
+    private static final long MAX_SECONDS = 4_000_000_000L;
     private final Clock clock;
-    private final Instant origin;
+    private final long originSeconds;
+    private final int originNanos;
 
     ClockTicker(Clock clock) {
         this.clock = clock;
-        this.origin = clock.instant();
+        Instant origin = clock.instant();
+        this.originSeconds = origin.getEpochSecond();
+        this.originNanos = origin.getNano();
     }
 
     @Override
@@ -25,7 +30,11 @@ final class ClockTicker implements Ticker {
 
     /** The ticker reading at {@code instant}. */
     long at(Instant instant) {
-        return nanos(Duration.between(origin, instant));
+        long seconds = instant.getEpochSecond() - originSeconds;
+        if (seconds > MAX_SECONDS || seconds < -MAX_SECONDS) {
+            return seconds > 0 ? Long.MAX_VALUE / 2 : Long.MIN_VALUE / 2;
+        }
+        return seconds * 1_000_000_000L + (instant.getNano() - originNanos);
     }
 
     /** {@code duration} in nanoseconds, saturated to the long range. */

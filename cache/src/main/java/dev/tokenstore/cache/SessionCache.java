@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.tokenstore.StoredSession;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -21,17 +22,39 @@ final class SessionCache {
     /** How a session was looked up; each path has its own entries and expiry. */
     enum Path { ACCESS, ID, REFRESH }
 
-    /** The cache key: the path and the session id or token hash (never a raw token). */
-    record Key(Path path, String id) {
+    /**
+     * Key of a lookup by access or refresh token: the token's {@link dev.tokenstore.TokenHash}
+     * (SHA-256) as four longs — never the token, and compared without touching another object.
+     */
+    record HashKey(Path path, long h0, long h1, long h2, long h3) {
+        static HashKey of(Path path, String tokenHashHex) {
+            return new HashKey(path, HexFormat.fromHexDigitsToLong(tokenHashHex, 0, 16),
+                    HexFormat.fromHexDigitsToLong(tokenHashHex, 16, 32), HexFormat.fromHexDigitsToLong(tokenHashHex, 32, 48),
+                    HexFormat.fromHexDigitsToLong(tokenHashHex, 48, 64));
+        }
+
+        /** The same identity hash as {@link Stripes#hashOfHex} of the hex form. */
+        int identityHash() {
+            return Long.hashCode(h0);
+        }
+
         @Override
         public String toString() {
-            return "Key[" + path + "]";
+            return "HashKey[" + path + "]";
+        }
+    }
+
+    /** Key of a lookup by session id. */
+    record IdKey(String sessionId) {
+        @Override
+        public String toString() {
+            return "IdKey";
         }
     }
 
     private enum Verdict { HIT, MISSING, STALE }
 
-    private final Cache<Key, SessionEntry> cache;
+    private final Cache<Object, SessionEntry> cache;
     private final SessionVersions versions;
     private final Counters counters;
     private final ClockTicker ticker;
@@ -51,8 +74,7 @@ final class SessionCache {
                 .maximumSize(maxEntries)
                 .expireAfter(new UntilDeadline())
                 .ticker(ticker)
-                .executor(Runnable::run)
-                .evictionListener((Key key, SessionEntry value, RemovalCause cause) -> {
+                .evictionListener((Object key, SessionEntry value, RemovalCause cause) -> {
                     if (cause == RemovalCause.SIZE) {
                         counters.evictions.increment();
                     }
@@ -64,13 +86,25 @@ final class SessionCache {
         return versions;
     }
 
-    /** The answer for {@code id} on {@code path}: from memory if usable, else from {@code loader}. */
-    Optional<StoredSession> get(Path path, String id, Supplier<Optional<StoredSession>> loader) {
-        Key key = new Key(path, id);
+    /** The session with this access-token hash (hex), from memory if usable, else from {@code loader}. */
+    Optional<StoredSession> byAccessHash(String hashHex, Supplier<Optional<StoredSession>> loader) {
+        return get(HashKey.of(Path.ACCESS, hashHex), loader);
+    }
+
+    /** The session with this refresh-token hash (hex), from memory if usable, else from {@code loader}. */
+    Optional<StoredSession> byRefreshHash(String hashHex, Supplier<Optional<StoredSession>> loader) {
+        return get(HashKey.of(Path.REFRESH, hashHex), loader);
+    }
+
+    /** The session with this id, from memory if usable, else from {@code loader}. */
+    Optional<StoredSession> byId(String sessionId, Supplier<Optional<StoredSession>> loader) {
+        return get(new IdKey(sessionId), loader);
+    }
+
+    private Optional<StoredSession> get(Object key, Supplier<Optional<StoredSession>> loader) {
         SessionEntry entry = cache.getIfPresent(key);
         if (entry != null) {
-            Instant now = ticker.clock().instant();
-            switch (judge(key, entry, now, ticker.at(now))) {
+            switch (judge(entry, ticker.read())) {
                 case HIT:
                     counters.hits.increment();
                     return Optional.of(entry.session);
@@ -85,14 +119,13 @@ final class SessionCache {
         return loadThrough(key, loader);
     }
 
-    private Optional<StoredSession> loadThrough(Key key, Supplier<Optional<StoredSession>> loader) {
+    private Optional<StoredSession> loadThrough(Object key, Supplier<Optional<StoredSession>> loader) {
         @SuppressWarnings("unchecked")
         Optional<StoredSession>[] answer = new Optional[1];
         cache.asMap().compute(key, (k, old) -> {
-            Instant now = ticker.clock().instant();
-            long nowNanos = ticker.at(now);
+            long nowNanos = ticker.read();
             if (old != null) {
-                Verdict verdict = judge(k, old, now, nowNanos);
+                Verdict verdict = judge(old, nowNanos);
                 if (verdict != Verdict.STALE) {
                     // Loaded by a concurrent caller while this one waited: no second load.
                     answer[0] = verdict == Verdict.HIT ? Optional.of(old.session) : Optional.empty();
@@ -121,24 +154,27 @@ final class SessionCache {
         return loaded == null ? Optional.empty() : loaded;
     }
 
-    private Verdict judge(Key key, SessionEntry entry, Instant now, long nowNanos) {
-        if (nowNanos >= entry.deadline || !entry.isCurrent(key.id(), versions)) {
+    /**
+     * Whether an entry may answer now. Its deadline is at or before the record's expiry for the
+     * lookup path (same clock), so a usable entry is always a live record.
+     */
+    private Verdict judge(SessionEntry entry, long nowNanos) {
+        if (nowNanos >= entry.deadline || !entry.isCurrent(versions)) {
             return Verdict.STALE;
         }
-        if (entry.session == null) {
-            return Verdict.MISSING;
-        }
-        boolean live = key.path() == Path.REFRESH ? entry.session.isRefreshLive(now) : entry.session.isAccessLive(now);
-        return live ? Verdict.HIT : Verdict.STALE;
+        return entry.session == null ? Verdict.MISSING : Verdict.HIT;
     }
 
     /** The entry to keep for a load result, or null when it must not be cached (TTL would be <= 0). */
-    private SessionEntry entryFor(Key key, StoredSession session, long nowNanos) {
+    private SessionEntry entryFor(Object key, StoredSession session, long nowNanos) {
+        HashKey hashKey = key instanceof HashKey h ? h : null;
         if (session == null) {
             long deadline = nowNanos + negativeNanos;
-            return deadline > nowNanos ? SessionEntry.missing(deadline, key.id(), versions) : null;
+            int keyHash = hashKey != null ? hashKey.identityHash() : Stripes.hashOf(((IdKey) key).sessionId());
+            return deadline > nowNanos ? SessionEntry.missing(deadline, keyHash, versions) : null;
         }
-        Instant expiry = key.path() == Path.REFRESH ? session.refreshExpiresAt() : session.accessExpiresAt();
+        Path path = hashKey != null ? hashKey.path() : Path.ID;
+        Instant expiry = path == Path.REFRESH ? session.refreshExpiresAt() : session.accessExpiresAt();
         if (expiry == null) {
             return null;
         }
@@ -146,7 +182,7 @@ final class SessionCache {
         if (deadline <= nowNanos) {
             return null;
         }
-        String accessHash = key.path() == Path.ACCESS ? key.id() : session.accessTokenHash();
+        int accessHash = path == Path.ACCESS ? hashKey.identityHash() : Stripes.hashOfHex(session.accessTokenHash());
         return SessionEntry.found(session, deadline, accessHash, versions);
     }
 
@@ -170,19 +206,19 @@ final class SessionCache {
     }
 
     /** Each entry lives until its own deadline, fixed when it was loaded. */
-    private static final class UntilDeadline implements Expiry<Key, SessionEntry> {
+    private static final class UntilDeadline implements Expiry<Object, SessionEntry> {
         @Override
-        public long expireAfterCreate(Key key, SessionEntry value, long currentTime) {
+        public long expireAfterCreate(Object key, SessionEntry value, long currentTime) {
             return Math.max(0, value.deadline - currentTime);
         }
 
         @Override
-        public long expireAfterUpdate(Key key, SessionEntry value, long currentTime, long currentDuration) {
+        public long expireAfterUpdate(Object key, SessionEntry value, long currentTime, long currentDuration) {
             return Math.max(0, value.deadline - currentTime);
         }
 
         @Override
-        public long expireAfterRead(Key key, SessionEntry value, long currentTime, long currentDuration) {
+        public long expireAfterRead(Object key, SessionEntry value, long currentTime, long currentDuration) {
             return currentDuration;
         }
     }

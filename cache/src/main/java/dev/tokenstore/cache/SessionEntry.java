@@ -4,48 +4,57 @@ import dev.tokenstore.StoredSession;
 
 /**
  * One cached answer to a session lookup: the session (or null for "not found"), when the entry
- * stops being usable (ticker nanos, already capped by the record's expiry, ttlCap and skew), and
- * the identifier versions it was loaded under (see {@link SessionVersions}).
+ * stops being usable (ticker nanos: {@code min(path expiry, now + ttlCap) - skew}, so never past
+ * the record's expiry for that path), and the stripes and versions of the identifiers it was
+ * loaded under (see {@link SessionVersions}). Checking it touches only this object and the stripe
+ * arrays, not the session.
  */
 final class SessionEntry {
     /** The session, or null for a cached miss. */
     final StoredSession session;
     final long deadline;
-    /** Stripe of the session's access-token hash in {@link SessionVersions#tokens} (positives). */
-    final int tokenStripe;
-    /** Positives: version of the session id; negatives: version of the missed key. */
-    final int sessionVersion;
-    final int tokenVersion;
-    final int userVersion;
+    // Positives: stripes of session id, access-token hash and user id. Negatives: the missed key's stripe in a.
+    private final int stripeA;
+    private final int stripeB;
+    private final int stripeC;
+    private final int versionA;
+    private final int versionB;
+    private final int versionC;
 
-    private SessionEntry(StoredSession session, long deadline, int tokenStripe, int sessionVersion,
-                         int tokenVersion, int userVersion) {
+    private SessionEntry(StoredSession session, long deadline, int stripeA, int stripeB, int stripeC,
+                         int versionA, int versionB, int versionC) {
         this.session = session;
         this.deadline = deadline;
-        this.tokenStripe = tokenStripe;
-        this.sessionVersion = sessionVersion;
-        this.tokenVersion = tokenVersion;
-        this.userVersion = userVersion;
+        this.stripeA = stripeA;
+        this.stripeB = stripeB;
+        this.stripeC = stripeC;
+        this.versionA = versionA;
+        this.versionB = versionB;
+        this.versionC = versionC;
     }
 
-    static SessionEntry found(StoredSession session, long deadline, String accessHash, SessionVersions versions) {
-        int stripe = versions.tokens.index(accessHash);
-        return new SessionEntry(session, deadline, stripe, versions.sessions.versionOf(session.sessionId()),
-                versions.tokens.version(stripe), versions.users.versionOf(session.userId()));
+    /** A found session; {@code accessHash} is the identity hash of its access-token hash. */
+    static SessionEntry found(StoredSession session, long deadline, int accessHash, SessionVersions v) {
+        int a = v.sessions.index(Stripes.hashOf(session.sessionId()));
+        int b = v.tokens.index(accessHash);
+        int c = v.users.index(Stripes.hashOf(session.userId()));
+        return new SessionEntry(session, deadline, a, b, c, v.sessions.version(a), v.tokens.version(b), v.users.version(c));
     }
 
-    static SessionEntry missing(long deadline, String key, SessionVersions versions) {
-        return new SessionEntry(null, deadline, 0, versions.negatives.versionOf(key), 0, 0);
+    /** A cached miss of the key with this identity hash. */
+    static SessionEntry missing(long deadline, int keyHash, SessionVersions v) {
+        int a = v.negatives.index(keyHash);
+        return new SessionEntry(null, deadline, a, 0, 0, v.negatives.version(a), 0, 0);
     }
 
     /** True while no write through the cache has touched what this entry was loaded under. */
-    boolean isCurrent(String key, SessionVersions versions) {
+    boolean isCurrent(SessionVersions v) {
         if (session == null) {
-            return versions.negatives.versionOf(key) == sessionVersion;
+            return v.negatives.version(stripeA) == versionA;
         }
-        return versions.sessions.versionOf(session.sessionId()) == sessionVersion
-                && versions.tokens.version(tokenStripe) == tokenVersion
-                && versions.users.versionOf(session.userId()) == userVersion;
+        return v.sessions.version(stripeA) == versionA
+                && v.tokens.version(stripeB) == versionB
+                && v.users.version(stripeC) == versionC;
     }
 
     @Override

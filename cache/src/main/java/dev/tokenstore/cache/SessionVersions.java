@@ -45,9 +45,10 @@ final class SessionVersions {
             return;
         }
         generation.incrementAndGet();
-        changes.sessionIds().forEach(sessions::bump);
-        changes.accessHashes().forEach(tokens::bump);
-        changes.userIds().forEach(users::bump);
-        changes.reachableKeys().forEach(negatives::bump);
+        changes.sessionIds().forEach(id -> sessions.bump(Stripes.hashOf(id)));
+        changes.accessHashes().forEach(hash -> tokens.bump(Stripes.hashOfHex(hash)));
+        changes.userIds().forEach(id -> users.bump(Stripes.hashOf(id)));
+        changes.reachableIds().forEach(id -> negatives.bump(Stripes.hashOf(id)));
+        changes.reachableHashes().forEach(hash -> negatives.bump(Stripes.hashOfHex(hash)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.tokenstore.cache;
 
+import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -26,8 +27,18 @@ final class Stripes {
         return Integer.highestOneBit((int) clamped - 1) << 1;
     }
 
-    int index(String id) {
-        int h = id.hashCode() * 0x9E3779B9;
+    /** The identity hash of a plain identifier (session id, user id). */
+    static int hashOf(String id) {
+        return id.hashCode();
+    }
+
+    /** The identity hash of a token hash given as hex: its first 64 bits, as {@link SessionCache.HashKey} has them. */
+    static int hashOfHex(String tokenHashHex) {
+        return Long.hashCode(HexFormat.fromHexDigitsToLong(tokenHashHex, 0, 16));
+    }
+
+    int index(int hash) {
+        int h = hash * 0x9E3779B9;
         return (h ^ (h >>> 16)) & mask;
     }
 
@@ -35,11 +46,7 @@ final class Stripes {
         return versions.get(index);
     }
 
-    int versionOf(String id) {
-        return versions.get(index(id));
-    }
-
-    void bump(String id) {
-        versions.incrementAndGet(index(id));
+    void bump(int hash) {
+        versions.incrementAndGet(index(hash));
     }
 }
