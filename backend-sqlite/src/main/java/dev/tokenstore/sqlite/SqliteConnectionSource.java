@@ -18,7 +18,8 @@ import org.sqlite.SQLiteConfig;
  * Connections to one SQLite file: a single write connection that writers of this process take
  * in turn (a lock, so they never contend inside SQLite), and up to {@code readers} read-only
  * connections ({@code PRAGMA query_only}) that WAL lets run alongside the writer. Every
- * connection has the busy timeout and {@code synchronous} level set. Other processes on the same
+ * connection has the busy timeout, {@code synchronous} level and page cache size set (the
+ * writer's cache is large so a 1000-row batch of random-key index inserts does not spill). Other processes on the same
  * file are kept out by SQLite's own locks ({@code BEGIN IMMEDIATE} plus the busy timeout).
  */
 final class SqliteConnectionSource implements ConnectionSource {
@@ -140,6 +141,8 @@ final class SqliteConnectionSource implements ConnectionSource {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(settings.busyTimeoutMs);
         config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(settings.synchronous));
+        // a negative cache_size is in KiB; readers, being many, get at most a quarter of the writer's
+        config.setCacheSize(-(readOnly ? Math.max(2_048, settings.cacheSizeKb / 4) : settings.cacheSizeKb));
         Connection c = config.createConnection(url);
         if (c == null) {
             throw new SQLException("the SQLite driver did not accept the URL of " + description);

@@ -11,18 +11,22 @@ final class SqliteSettings {
     static final String SYNCHRONOUS = "sqlite.synchronous";
     static final String BUSY_TIMEOUT_MS = "sqlite.busyTimeoutMs";
     static final int DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+    static final String CACHE_SIZE_KB = "sqlite.cacheSizeKb";
+    static final int DEFAULT_CACHE_SIZE_KB = 65_536;
     private static final Set<String> SYNCHRONOUS_MODES = Set.of("NORMAL", "FULL", "EXTRA");
 
     final Path file;
     final String synchronous;
     final int busyTimeoutMs;
     final int readers;
+    final int cacheSizeKb;
 
-    private SqliteSettings(Path file, String synchronous, int busyTimeoutMs, int readers) {
+    private SqliteSettings(Path file, String synchronous, int busyTimeoutMs, int readers, int cacheSizeKb) {
         this.file = file;
         this.synchronous = synchronous;
         this.busyTimeoutMs = busyTimeoutMs;
         this.readers = readers;
+        this.cacheSizeKb = cacheSizeKb;
     }
 
     static SqliteSettings from(TokenStoreOptions options) {
@@ -39,7 +43,11 @@ final class SqliteSettings {
         if (busy < 0) {
             throw new IllegalArgumentException("property " + BUSY_TIMEOUT_MS + " must not be negative, was " + busy);
         }
-        return new SqliteSettings(file(url), synchronous, busy, options.poolSize());
+        int cache = options.intProperty(CACHE_SIZE_KB, DEFAULT_CACHE_SIZE_KB);
+        if (cache < 64) {
+            throw new IllegalArgumentException("property " + CACHE_SIZE_KB + " must be at least 64, was " + cache);
+        }
+        return new SqliteSettings(file(url), synchronous, busy, options.poolSize(), cache);
     }
 
     /** The database file named by a {@code jdbc:sqlite:} URL (an optional {@code file:} and query string stripped). */

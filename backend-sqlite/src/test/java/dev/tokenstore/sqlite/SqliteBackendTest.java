@@ -52,18 +52,21 @@ class SqliteBackendTest extends SqliteFixture {
                 assertEquals("5000", pragma(w.connection(), "busy_timeout"));
                 assertEquals("0", pragma(w.connection(), "query_only"));
                 assertEquals("wal", pragma(w.connection(), "journal_mode"));
+                assertEquals("-65536", pragma(w.connection(), "cache_size"), "64 MiB for the writer");
             }
             try (ConnectionSource.Lease r = source.read()) {
                 assertEquals("1", pragma(r.connection(), "query_only"), "readers cannot write");
                 assertEquals("5000", pragma(r.connection(), "busy_timeout"));
+                assertEquals("-16384", pragma(r.connection(), "cache_size"));
             }
         }
         SqliteSettings full = SqliteSettings.from(options().property("sqlite.synchronous", "full")
-                .property("sqlite.busyTimeoutMs", "1234").build());
+                .property("sqlite.busyTimeoutMs", "1234").property("sqlite.cacheSizeKb", "4096").build());
         try (SqliteConnectionSource source = new SqliteConnectionSource(url(), full);
              ConnectionSource.Lease w = source.write()) {
             assertEquals("2", pragma(w.connection(), "synchronous"), "FULL by option");
             assertEquals("1234", pragma(w.connection(), "busy_timeout"));
+            assertEquals("-4096", pragma(w.connection(), "cache_size"));
         }
         TokenStore fullStore = open(b -> b.property("sqlite.synchronous", "FULL"));
         StoredSession s = data.session("ada");
@@ -133,6 +136,8 @@ class SqliteBackendTest extends SqliteFixture {
         assertTrue(e.getMessage().contains("sqlite.synchronous"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> open(b -> b.property("jdbc.cleanupChunkSize", "0")));
         assertTrue(e.getMessage().contains("jdbc.cleanupChunkSize"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> open(b -> b.property("sqlite.cacheSizeKb", "1")));
+        assertTrue(e.getMessage().contains("sqlite.cacheSizeKb"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> open(b -> b.property("sqlite.busyTimeoutMs", "soon")));
         assertTrue(e.getMessage().contains("sqlite.busyTimeoutMs"), e.getMessage());
         for (String memory : List.of("jdbc:sqlite::memory:", "jdbc:sqlite:", "jdbc:sqlite:file:x?mode=memory")) {
