@@ -1,13 +1,15 @@
 package dev.tokenstore.jdbc;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenstore.TokenStoreException;
 import dev.tokenstore.UserInfo;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,21 +47,26 @@ final class Json {
     }
 
     static String userInfo(UserInfo user) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("provider", user.provider());
-        node.put("userId", user.userId());
-        node.put("username", user.username());
-        node.put("email", user.email());
-        node.put("name", user.name());
-        node.put("avatarUrl", user.avatarUrl());
-        node.set("rawProfile", MAPPER.valueToTree(user.rawProfile()));
-        node.set("scopes", MAPPER.valueToTree(user.scopes()));
-        node.set("capabilities", MAPPER.valueToTree(user.capabilities()));
-        try {
-            return MAPPER.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("userInfo.rawProfile cannot be written as JSON: " + e.getOriginalMessage(), e);
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("provider", user.provider());
+            g.writeStringField("userId", user.userId());
+            g.writeStringField("username", user.username());
+            g.writeStringField("email", user.email());
+            g.writeStringField("name", user.name());
+            g.writeStringField("avatarUrl", user.avatarUrl());
+            g.writeFieldName("rawProfile");
+            MAPPER.writeValue(g, user.rawProfile());
+            g.writeFieldName("scopes");
+            MAPPER.writeValue(g, user.scopes());
+            g.writeFieldName("capabilities");
+            MAPPER.writeValue(g, user.capabilities());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("userInfo.rawProfile cannot be written as JSON: " + e.getMessage(), e);
         }
+        return out.toString();
     }
 
     static UserInfo readUserInfo(String json) {
