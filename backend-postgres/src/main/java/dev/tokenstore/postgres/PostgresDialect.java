@@ -34,10 +34,17 @@ final class PostgresDialect implements SqlDialect {
     private static final Set<String> SHUTDOWN_STATES = Set.of("57P01", "57P02", "57P03");
 
     private final String schema;
+    private final boolean unnest;
 
     /** @param schema the validated, lower-case schema of the tables, or null for the search path's */
     PostgresDialect(String schema) {
+        this(schema, true);
+    }
+
+    /** With {@code unnest} false, bulk upserts use the engine's JDBC batch (for measuring the two). */
+    PostgresDialect(String schema, boolean unnest) {
         this.schema = schema;
+        this.unnest = unnest;
     }
 
     @Override
@@ -95,7 +102,7 @@ final class PostgresDialect implements SqlDialect {
         if (rows.isEmpty()) {
             return;
         }
-        if (hasRepeatedKey(columns, keyColumns, rows)) {
+        if (!unnest || hasRepeatedKey(columns, keyColumns, rows)) {
             SqlDialect.super.upsertAll(connection, table, columns, keyColumns, rows);
             return;
         }
