@@ -78,6 +78,7 @@ public class JdbcFloorBenchmark {
                 chunk.clear();
             }
         }
+        FloorTable.analyze(connection, Backend.of(backend));
     }
 
     /** A new row: a template's payload under a fresh id and fresh hashes. */

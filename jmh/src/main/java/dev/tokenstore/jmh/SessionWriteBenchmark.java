@@ -15,6 +15,12 @@ import org.openjdk.jmh.annotations.Threads;
  * group-commit call once its batch has committed; pending writes are flushed, untimed, after
  * each iteration. See {@link BulkBenchmark#loopStore1000} for write-behind measured including
  * its flush.
+ *
+ * <p>Do not read {@code store16} on write-behind as a throughput: when the bounded queue is full,
+ * writers wait and are released in bursts; JMH times each thread from its first measured call,
+ * so a thread that waited long before it gets a short window and a burst, and JMH's per-thread
+ * sum then overstates the rate (by 10x and more). The flusher bounds write-behind whatever the
+ * thread count, so its 1-thread figures are the ones to use.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

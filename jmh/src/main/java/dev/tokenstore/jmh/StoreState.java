@@ -57,6 +57,10 @@ public abstract class StoreState {
     @TearDown(Level.Trial)
     public void closeStore() {
         if (fixture != null) {
+            String stats = Wrappers.stats(store);
+            if (!stats.isEmpty()) {
+                System.out.println("  [" + wrapping + " on " + backend + "] " + stats); // shows in JMH's log
+            }
             fixture.close();
         }
     }

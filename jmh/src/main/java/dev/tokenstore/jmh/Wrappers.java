@@ -52,6 +52,18 @@ final class Wrappers {
         return b.build();
     }
 
+    /** The wrappers' counters (never a token), e.g. {@code cache CacheStats[...]; buffer BufferStats[...]}; empty for raw. */
+    static String stats(TokenStore store) {
+        if (store instanceof CachingTokenStore) {
+            String inner = stats(((CachingTokenStore) store).delegate());
+            return "cache " + ((CachingTokenStore) store).stats() + (inner.isEmpty() ? "" : "; " + inner);
+        }
+        if (store instanceof BufferedTokenStore) {
+            return "buffer " + ((BufferedTokenStore) store).stats();
+        }
+        return "";
+    }
+
     /** Forces pending buffered writes out (through any cache on top); a no-op for stores without a buffer. */
     static void flush(TokenStore store) {
         if (store instanceof CachingTokenStore) {
