@@ -16,8 +16,8 @@ import java.util.List;
  * A rough measurement, not a test and not a benchmark (the jmh module has those): looped
  * {@code storeSession} against {@code bulkStoreSessions(1000)}, and looped deletes against
  * {@code bulkDeleteSessionsByHash(500)}, on an H2 file database. H2 does not sync to disk on
- * each commit, so these are not durable-commit numbers. Run from the module:
- * {@code mvn -o -q exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.tokenstore.h2.BulkMeasurement}.
+ * each commit, so these are not durable-commit numbers. Run
+ * the main class with the module's test classpath (see the module README).
  */
 public final class BulkMeasurement {
     private BulkMeasurement() {

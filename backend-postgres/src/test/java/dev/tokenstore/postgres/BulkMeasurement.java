@@ -16,8 +16,8 @@ import java.util.List;
  * A rough measurement, not a test and not a benchmark (the jmh module has those): looped
  * {@code storeSession} against {@code bulkStoreSessions(1000)}, with the bulk path through
  * {@code unnest} arrays, a plain JDBC batch and a batch with {@code reWriteBatchedInserts}, on an
- * embedded PostgreSQL with {@code fsync} and {@code synchronous_commit} on. Run from the module:
- * {@code mvn -o -q exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.tokenstore.postgres.BulkMeasurement}.
+ * embedded PostgreSQL with {@code fsync} and {@code synchronous_commit} on. Run
+ * the main class with the module's test classpath (see the module README).
  */
 public final class BulkMeasurement {
     private static final int SINGLE = 1_000;

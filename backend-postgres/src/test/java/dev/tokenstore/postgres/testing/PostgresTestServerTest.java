@@ -19,7 +19,8 @@ class PostgresTestServerTest {
     void sharedServerIsStartedOnceAndHandsOutFreshSchemas() throws SQLException {
         PostgresTestServer server = PostgresTestServer.shared();
         assertTrue(server == PostgresTestServer.shared(), "one server per JVM");
-        try (TestSchema a = server.createSchema(); TestSchema b = server.createSchema()) {
+        TestSchema a = server.createSchema();
+        try (TestSchema b = server.createSchema()) {
             assertFalse(a.name().equals(b.name()));
             try (Connection c = server.connect(); Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE " + a.name() + ".t (x int)");
@@ -29,13 +30,15 @@ class PostgresTestServerTest {
                     assertEquals(0, rs.getInt(1), "a new schema is empty");
                 }
             }
-            a.close();
+            a.close(); // dropping is what is tested here
             try (Connection c = server.connect(); Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT count(*) FROM information_schema.schemata WHERE schema_name = '"
                             + a.name() + "'")) {
                 rs.next();
                 assertEquals(0, rs.getInt(1), "closing drops the schema");
             }
+        } finally {
+            a.close();
         }
     }
 
