@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalDouble;
 
 /**
  * Renders a comparison run as a console table and as Markdown: one row per backend x wrapping x
@@ -23,8 +22,7 @@ final class Report {
     Report(Results results, Optional<CacheFootprint.Result> footprint, List<String> context) {
         this.results = results;
         this.footprint = footprint;
-        this.checks = Targets.evaluate(results,
-                footprint.map(f -> OptionalDouble.of(f.total())).orElse(OptionalDouble.empty()));
+        this.checks = Targets.evaluate(results, footprint);
         this.context = List.copyOf(context);
     }
 
@@ -89,8 +87,10 @@ final class Report {
         notes.add("SQLite runs in WAL mode with synchronous=" + (sync == null ? "NORMAL (the backend default; "
                 + "a commit is durable after the next checkpoint, not at once; use --sqlite-synchronous FULL)" : sync) + ".");
         footprint.ifPresent(f -> notes.add(String.format(Locale.ROOT, "Cache memory (JOL, %,d sessions cached by "
-                + "access token in a cache sized for them, records excluded): %.0f bytes per session including the "
-                + "cache's fixed structures, %.0f bytes marginal per added entry.", f.sessions(), f.total(), f.marginal())));
+                + "access token in a cache sized for them, records excluded): %.0f bytes per added entry; %.0f bytes "
+                + "per session counting everything the cache holds (fixed structures sized for maxEntries, and "
+                + "whatever shared objects it reaches, such as Caffeine's maintenance executor).",
+                f.sessions(), f.marginal(), f.total())));
         return notes;
     }
 
