@@ -52,13 +52,15 @@ final class ChartWriter {
     private static CategoryChart chart(Results results, String op) {
         List<Measurement> rows = results.all().stream().filter(m -> m.operation().equals(op)).toList();
         int threads = rows.get(0).threads();
-        CategoryChart chart = new CategoryChartBuilder().width(640).height(380)
+        CategoryChart chart = new CategoryChartBuilder().width(640).height(440)
                 .title(op + (threads > 1 ? " (" + threads + " threads)" : "")).yAxisTitle("ops/s (log scale)").build();
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(14f));
-        chart.getStyler().setXAxisLabelRotation(30);
+        chart.getStyler().setXAxisLabelRotation(90);
+        chart.getStyler().setXAxisMaxLabelCount(Integer.MAX_VALUE); // never thin out the bar names
         chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setLabelsRotation(90);
         chart.getStyler().setYAxisDecimalPattern("#,###");
         chart.getStyler().setLabelsFont(chart.getStyler().getAxisTickLabelsFont().deriveFont(9f));
         List<String> labels = new ArrayList<>();

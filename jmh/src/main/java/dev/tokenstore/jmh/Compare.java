@@ -56,14 +56,35 @@ public final class Compare {
             return;
         }
         System.setProperty("java.awt.headless", "true");
+        String command = "java -jar jmh/target/benchmarks.jar" + (args.length == 0 ? "" : " " + String.join(" ", args));
         try {
-            int failures = run(options, "java -jar jmh/target/benchmarks.jar" + (args.length == 0 ? "" : " " + String.join(" ", args)));
+            if (options.from() != null) {
+                redraw(options, command);
+                return;
+            }
+            int failures = run(options, command);
             System.exit(failures == 0 ? 0 : 1);
         } catch (IOException | RuntimeException e) {
             System.err.println("comparison failed: " + e);
             e.printStackTrace();
             System.exit(1);
         }
+    }
+
+    /** Redraws the report of an earlier run from its JMH JSON file, running no benchmark. */
+    static void redraw(CompareOptions options, String command) throws IOException {
+        Results results = ResultsJson.read(options.from());
+        Optional<CacheFootprint.Result> footprint = results.all().stream()
+                .anyMatch(m -> m.wrapping().equals(Wrapping.CACHED.paramName()))
+                ? CacheFootprint.measureQuietly(FOOTPRINT_SESSIONS) : Optional.empty();
+        List<String> context = new ArrayList<>();
+        context.add("Command: `" + command + "` (redrawn from " + options.from() + "; see that run for machine and settings)");
+        Report report = new Report(results, footprint, context);
+        Files.createDirectories(options.out());
+        Files.writeString(options.out().resolve("results.md"), report.markdown(), StandardCharsets.UTF_8);
+        ChartWriter.write(results, options.out().resolve("chart.png"));
+        System.out.println(report.console());
+        System.out.println("wrote " + options.out().resolve("results.md") + ", chart.png");
     }
 
     /** Runs the comparison; returns how many benchmark runs failed. */

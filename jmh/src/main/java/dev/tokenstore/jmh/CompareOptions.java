@@ -12,7 +12,7 @@ import java.util.Set;
 
 /** The comparison command's options, parsed from its arguments; see {@link #usage()}. */
 record CompareOptions(List<Backend> backends, List<Ops.Group> groups, List<Wrapping> wrappings, boolean full,
-        int preload, Path out, String sqliteSynchronous, boolean help) {
+        int preload, Path out, String sqliteSynchronous, Path from, boolean help) {
 
     /** Preload of the curated quick run (the full run uses 100k, as the benchmarks' defaults do). */
     static final int QUICK_PRELOAD = 20_000;
@@ -26,6 +26,7 @@ record CompareOptions(List<Backend> backends, List<Ops.Group> groups, List<Wrapp
         Integer preload = null;
         Path out = null;
         String sync = null;
+        Path from = null;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -46,6 +47,7 @@ record CompareOptions(List<Backend> backends, List<Ops.Group> groups, List<Wrapp
                 case "--preload" -> preload = positive(value != null ? value : next(args, ++i, arg), "--preload");
                 case "--out" -> out = Paths.get(value != null ? value : next(args, ++i, arg));
                 case "--sqlite-synchronous" -> sync = synchronous(value != null ? value : next(args, ++i, arg));
+                case "--from" -> from = Paths.get(value != null ? value : next(args, ++i, arg));
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'\n" + usage());
             }
         }
@@ -57,7 +59,7 @@ record CompareOptions(List<Backend> backends, List<Ops.Group> groups, List<Wrapp
         }
         return new CompareOptions(backends, groups, wrappings, full,
                 preload != null ? preload : full ? FULL_PRELOAD : QUICK_PRELOAD,
-                out != null ? out : defaultOut(), sync, help);
+                out != null ? out : defaultOut(), sync, from, help);
     }
 
     /** Wrappings to run for a group: the explicit {@code --wrappings}, all for {@code --full}, else the curated ones. */
@@ -139,6 +141,8 @@ record CompareOptions(List<Backend> backends, List<Ops.Group> groups, List<Wrapp
                 .append("  --preload N              sessions preloaded per trial (default 20000; 100000 with --full)\n")
                 .append("  --sqlite-synchronous M   OFF, NORMAL (backend default), FULL or EXTRA\n")
                 .append("  --out DIR                results directory (default jmh/target/results)\n")
+                .append("  --from FILE              run nothing: redraw the table, results.md and chart.png from a JMH\n")
+                .append("                           JSON file (e.g. an earlier results.json)\n")
                 .append("PostgreSQL: embedded (fsync=on, synchronous_commit=on), or the server in TOKENSTORE_POSTGRES_URL\n")
                 .append("(user/password from TOKENSTORE_POSTGRES_USER / TOKENSTORE_POSTGRES_PASSWORD).\n")
                 .append("Raw JMH: java -cp jmh/target/benchmarks.jar org.openjdk.jmh.Main <regex> [JMH options]\n");

@@ -3,7 +3,9 @@ package dev.tokenstore.jmh;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.openjdk.jmh.infra.BenchmarkParams;
@@ -34,45 +36,61 @@ final class Results {
         for (RunResult run : runs) {
             BenchmarkParams params = run.getParams();
             Result<?> primary = run.getPrimaryResult();
-            String benchmark = params.getBenchmark();
-            String operation = benchmark.substring(benchmark.lastIndexOf('.') + 1);
-            String backend = params.getParam("backend");
-            String wrapping = params.getParam("wrapping");
-            if (wrapping == null) {
-                wrapping = Measurement.FLOOR;
-                if (backend == null) {
-                    backend = "jvm";
+            List<Double> iterations = new ArrayList<>();
+            for (BenchmarkResult b : run.getBenchmarkResults()) {
+                for (IterationResult i : b.getIterationResults()) {
+                    iterations.add(i.getPrimaryResult().getScore());
                 }
             }
-            double score = primary.getScore();
-            String unit = primary.getScoreUnit();
-            double error = Measurement.errorToOpsPerSecond(score, primary.getScoreError(), unit);
-            if (!Double.isFinite(error)) {
-                error = halfRange(run, unit);
+            Map<String, String> values = new HashMap<>();
+            for (String key : params.getParamsKeys()) {
+                values.put(key, params.getParam(key));
             }
-            out.add(new Measurement(operation, backend, wrapping, params.getThreads(),
-                    Measurement.toOpsPerSecond(score, unit), error));
+            out.add(measurement(params.getBenchmark(), values, params.getThreads(), primary.getScore(),
+                    primary.getScoreError(), primary.getScoreUnit(), iterations));
         }
         return new Results(out);
+    }
+
+    /**
+     * One measurement from a JMH result's parts.
+     *
+     * @param iterations the measurement iterations' scores, for the spread when JMH has no error
+     */
+    static Measurement measurement(String benchmark, Map<String, String> params, int threads, double score,
+            double scoreError, String unit, List<Double> iterations) {
+        String operation = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+        String backend = params.get("backend");
+        String wrapping = params.get("wrapping");
+        if (wrapping == null) {
+            wrapping = Measurement.FLOOR;
+            if (backend == null) {
+                backend = "jvm";
+            }
+        }
+        double error = Measurement.errorToOpsPerSecond(score, scoreError, unit);
+        if (!Double.isFinite(error)) {
+            error = halfRange(iterations, unit);
+        }
+        return new Measurement(operation, backend, wrapping, threads, Measurement.toOpsPerSecond(score, unit), error);
     }
 
     /**
      * Half the range of the measurement iterations in ops/s: the spread shown when JMH has too few
      * iterations for a confidence interval (the quick run's two). NaN with fewer than two.
      */
-    private static double halfRange(RunResult run, String unit) {
+    private static double halfRange(List<Double> iterations, String unit) {
+        if (iterations.size() < 2) {
+            return Double.NaN;
+        }
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
-        int n = 0;
-        for (BenchmarkResult b : run.getBenchmarkResults()) {
-            for (IterationResult i : b.getIterationResults()) {
-                double ops = Measurement.toOpsPerSecond(i.getPrimaryResult().getScore(), unit);
-                min = Math.min(min, ops);
-                max = Math.max(max, ops);
-                n++;
-            }
+        for (double score : iterations) {
+            double ops = Measurement.toOpsPerSecond(score, unit);
+            min = Math.min(min, ops);
+            max = Math.max(max, ops);
         }
-        return n < 2 ? Double.NaN : (max - min) / 2;
+        return (max - min) / 2;
     }
 
     List<Measurement> all() {
