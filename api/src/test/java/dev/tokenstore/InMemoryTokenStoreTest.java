@@ -5,48 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.ArrayList;
+import dev.tokenstore.testing.ConsumeRace;
+import dev.tokenstore.testing.TestClock;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class InMemoryTokenStoreTest {
-    /** A settable clock; the tck has the public one, the api may not depend on it. */
-    private static final class TestClock extends Clock {
-        volatile Instant now = Fixtures.NOW;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-    }
-
     private final TestClock clock = new TestClock();
     private final InMemoryTokenStore store = new InMemoryTokenStore(clock);
 
@@ -66,29 +33,10 @@ class InMemoryTokenStoreTest {
     @Test
     @DisplayName("16 threads racing for one auth code: exactly one winner")
     void authCodeRace() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        try {
-            for (int round = 0; round < 50; round++) {
-                String code = "code-" + round;
-                store.storeAuthCode(Fixtures.code(code, Duration.ofMinutes(1)));
-                CountDownLatch start = new CountDownLatch(1);
-                AtomicInteger winners = new AtomicInteger();
-                List<Future<?>> futures = new ArrayList<>();
-                for (int t = 0; t < 16; t++) {
-                    futures.add(pool.submit(() -> {
-                        start.await();
-                        store.consumeAuthCode(code).ifPresent(c -> winners.incrementAndGet());
-                        return null;
-                    }));
-                }
-                start.countDown();
-                for (Future<?> f : futures) {
-                    f.get(10, TimeUnit.SECONDS);
-                }
-                assertEquals(1, winners.get(), "round " + round);
-            }
-        } finally {
-            pool.shutdownNow();
+        for (int round = 0; round < 50; round++) {
+            String code = "code-" + round;
+            store.storeAuthCode(Fixtures.code(code, Duration.ofMinutes(1)));
+            assertEquals(1, ConsumeRace.winners(List.of(store), 16, s -> s.consumeAuthCode(code)), "round " + round);
         }
     }
 

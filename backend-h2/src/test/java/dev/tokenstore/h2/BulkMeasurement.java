@@ -5,6 +5,8 @@ import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.TokenStores;
+import dev.tokenstore.testing.TestClock;
+import dev.tokenstore.testing.TestRecords;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,7 @@ public final class BulkMeasurement {
 
     public static void main(String[] args) throws IOException {
         TestClock clock = new TestClock();
-        Records data = new Records(clock);
+        TestRecords data = new TestRecords(clock);
         Path dir = Files.createTempDirectory("tokenstore-h2-measure");
         for (int round = 1; round <= 3; round++) {
             String url = "jdbc:h2:" + dir.resolve("round" + round);
@@ -57,10 +59,10 @@ public final class BulkMeasurement {
         }
     }
 
-    private static List<StoredSession> sessions(Records data, int n) {
+    private static List<StoredSession> sessions(TestRecords data, int n) {
         List<StoredSession> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(data.session("sid-" + Records.token().substring(0, 12), "user-" + (i % 100),
+            out.add(data.session("sid-" + TestRecords.token().substring(0, 12), "user-" + (i % 100),
                     Duration.ofHours(1), Duration.ofDays(30)));
         }
         return out;

@@ -15,6 +15,7 @@ import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TransactionalTokenStore;
+import dev.tokenstore.testing.TestRecords;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -69,7 +70,7 @@ class H2ContractTest extends H2Fixture {
         assertEquals(Optional.empty(), store.loadSessionByAccessToken(s.accessToken()));
         assertEquals(Optional.empty(), store.loadSessionByRefreshToken(s.refreshToken()));
         assertEquals(Optional.of(rotated), store.loadSessionById(s.sessionId()));
-        StoredSession thief = Records.withTokens(data.session("eve"), rotated.accessToken(), null);
+        StoredSession thief = TestRecords.withTokens(data.session("eve"), rotated.accessToken(), null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.storeSession(thief));
         assertTrue(e.getMessage().contains("accessToken"), e.getMessage());
         assertEquals(Optional.empty(), store.loadSessionById(thief.sessionId()));
@@ -116,7 +117,7 @@ class H2ContractTest extends H2Fixture {
         bulk.storeSession(existing);
         loop.storeSession(existing);
         StoredSession first = data.session("bob");
-        StoredSession heir = Records.withTokens(data.session("heir"), existing.accessToken(), null);
+        StoredSession heir = TestRecords.withTokens(data.session("heir"), existing.accessToken(), null);
         List<StoredSession> batch = List.of(first, data.rotated(existing), heir, data.rotated(first));
         ((BulkSessionStore) bulk).bulkStoreSessions(batch);
         batch.forEach(loop::storeSession);

@@ -14,6 +14,7 @@ import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.TokenStoreProvider;
 import dev.tokenstore.TokenStores;
 import dev.tokenstore.jdbc.JdbcTokenStore;
+import dev.tokenstore.testing.TestRecords;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -54,7 +55,8 @@ class H2DialectTest extends H2Fixture {
         assertEquals(Optional.empty(), store.loadSessionByAccessToken(s.accessToken()));
         assertEquals(Optional.of(rotated), store.loadSessionByAccessToken(rotated.accessToken()));
 
-        StoredSession thief = Records.withTokens(data.session("eve"), "at-" + Records.token(), rotated.refreshToken());
+        StoredSession thief =
+                TestRecords.withTokens(data.session("eve"), "at-" + TestRecords.token(), rotated.refreshToken());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ((BulkSessionStore) store).bulkStoreSessions(List.of(data.session("bob"), thief)));
         assertTrue(e.getMessage().contains("refreshToken"), e.getMessage());
@@ -125,7 +127,7 @@ class H2DialectTest extends H2Fixture {
 
     @Test
     void aNamedInMemoryDatabaseLivesAsLongAsAStoreOnItIsOpen() {
-        String url = "jdbc:h2:mem:lifetime-" + Records.token().substring(0, 8);
+        String url = "jdbc:h2:mem:lifetime-" + TestRecords.token().substring(0, 8);
         TokenStore first = TokenStores.open(options().url(url).build());
         StoredSession s = data.session("ada");
         first.storeSession(s);

@@ -3,6 +3,8 @@ package dev.tokenstore.h2;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.TokenStores;
+import dev.tokenstore.testing.TestClock;
+import dev.tokenstore.testing.TestRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,7 +23,7 @@ abstract class H2Fixture {
     @TempDir
     Path dir;
     final TestClock clock = new TestClock();
-    final Records data = new Records(clock);
+    final TestRecords data = new TestRecords(clock);
     private final List<TokenStore> opened = new ArrayList<>();
 
     String url() {

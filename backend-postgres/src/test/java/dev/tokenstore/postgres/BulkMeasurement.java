@@ -8,6 +8,8 @@ import dev.tokenstore.jdbc.DataSourceConnectionSource;
 import dev.tokenstore.jdbc.JdbcTokenStore;
 import dev.tokenstore.postgres.testing.PostgresTestServer;
 import dev.tokenstore.postgres.testing.TestSchema;
+import dev.tokenstore.testing.TestClock;
+import dev.tokenstore.testing.TestRecords;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +31,7 @@ public final class BulkMeasurement {
 
     public static void main(String[] args) {
         TestClock clock = new TestClock();
-        Records data = new Records(clock);
+        TestRecords data = new TestRecords(clock);
         try (PostgresTestServer server = PostgresTestServer.startEmbedded(PostgresTestServer.DURABLE)) {
             server.requireDurable();
             System.out.println("PostgreSQL " + server.show("server_version") + ", fsync=" + server.show("fsync")
@@ -45,7 +47,7 @@ public final class BulkMeasurement {
         }
     }
 
-    private static void measure(String what, PostgresTestServer server, Records data, TestClock clock, boolean bulk,
+    private static void measure(String what, PostgresTestServer server, TestRecords data, TestClock clock, boolean bulk,
                                 String urlSuffix, boolean unnest) {
         try (TestSchema schema = server.createSchema();
                 TokenStore store = open(schema, clock, urlSuffix, unnest)) {
@@ -63,7 +65,7 @@ public final class BulkMeasurement {
         }
     }
 
-    private static void measureDelete(PostgresTestServer server, Records data, TestClock clock) {
+    private static void measureDelete(PostgresTestServer server, TestRecords data, TestClock clock) {
         try (TestSchema schema = server.createSchema(); TokenStore store = open(schema, clock, "", true)) {
             List<StoredSession> sessions = sessions(data, 500 * 11);
             for (int from = 0; from < sessions.size(); from += BATCH) {
@@ -94,10 +96,10 @@ public final class BulkMeasurement {
                 new DataSourceConnectionSource(pool.dataSource(), pool.description(), pool)).build();
     }
 
-    private static List<StoredSession> sessions(Records data, int n) {
+    private static List<StoredSession> sessions(TestRecords data, int n) {
         List<StoredSession> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(data.session("sid-" + i + "-" + Records.token().substring(0, 6), "user-" + (i % 100),
+            out.add(data.session("sid-" + i + "-" + TestRecords.token().substring(0, 6), "user-" + (i % 100),
                     Duration.ofHours(1), Duration.ofDays(30)));
         }
         return out;

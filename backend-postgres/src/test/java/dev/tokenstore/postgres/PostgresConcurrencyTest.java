@@ -5,18 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
+import dev.tokenstore.testing.ConsumeRace;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
 /** Threads and two store objects (two pools) over one PostgreSQL schema, racing. */
@@ -31,25 +24,7 @@ class PostgresConcurrencyTest extends PostgresFixture {
             codes.add(data.code(Duration.ofMinutes(5)));
         }
         codes.forEach(a::storeAuthCode);
-        AtomicIntegerArray wins = new AtomicIntegerArray(codes.size());
-        List<Throwable> failures = race(16, t -> {
-            TokenStore store = t % 2 == 0 ? a : b;
-            List<Integer> order = new ArrayList<>();
-            for (int i = 0; i < codes.size(); i++) {
-                order.add(i);
-            }
-            Collections.shuffle(order, new Random(t));
-            for (int i : order) {
-                store.consumeAuthCode(codes.get(i).code()).ifPresent(found -> {
-                    assertEquals(codes.get(i), found);
-                    wins.incrementAndGet(i);
-                });
-            }
-        });
-        assertEquals(List.of(), failures);
-        for (int i = 0; i < codes.size(); i++) {
-            assertEquals(1, wins.get(i), "code " + i + " consumed exactly once");
-        }
+        ConsumeRace.assertEachCodeConsumedOnce(List.of(a, b), codes, 16);
         assertEquals(0, count("tokenstore_auth_codes"));
     }
 
@@ -61,7 +36,7 @@ class PostgresConcurrencyTest extends PostgresFixture {
         for (int i = 0; i < 40; i++) {
             sessions.add(data.session("sid-" + i, "user-" + (i % 4), Duration.ofHours(1), Duration.ofDays(1)));
         }
-        List<Throwable> failures = race(16, t -> {
+        List<Throwable> failures = ConsumeRace.run("pg-race", 16, t -> {
             TokenStore store = t % 2 == 0 ? a : b;
             Random random = new Random(t);
             for (int n = 0; n < 60; n++) {
@@ -74,42 +49,5 @@ class PostgresConcurrencyTest extends PostgresFixture {
             }
         });
         assertEquals(List.of(), failures, "conflicts are retried, never surfaced");
-    }
-
-    interface Worker {
-        void run(int thread) throws Exception;
-    }
-
-    /** Runs the worker on {@code threads} threads started together; returns what they threw. */
-    static List<Throwable> race(int threads, Worker worker) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread thread = new Thread(r, "pg-race");
-            thread.setDaemon(true);
-            return thread;
-        });
-        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        CountDownLatch start = new CountDownLatch(1);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    try {
-                        worker.run(thread);
-                    } catch (Throwable e) {
-                        failures.add(e);
-                    }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : futures) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return new ArrayList<>(failures);
     }
 }

@@ -17,6 +17,8 @@ import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.TokenStoreProvider;
 import dev.tokenstore.TokenStores;
 import dev.tokenstore.jdbc.JdbcTokenStore;
+import dev.tokenstore.testing.ConsumeRace;
+import dev.tokenstore.testing.TestRecords;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -85,7 +87,7 @@ class PostgresDialectTest extends PostgresFixture {
                 }
                 StoredSession replaced = data.rotated(existing.get(5));
                 batch.add(replaced);
-                StoredSession heir = Records.withTokens(data.session("heir"), existing.get(5).accessToken(), null);
+                StoredSession heir = TestRecords.withTokens(data.session("heir"), existing.get(5).accessToken(), null);
                 batch.add(heir);
                 ((BulkSessionStore) bulk).bulkStoreSessions(batch);
                 batch.forEach(loop::storeSession);
@@ -125,12 +127,13 @@ class PostgresDialectTest extends PostgresFixture {
         StoredSession holder = data.session("ada");
         store.storeSession(holder);
         StoredSession good = data.session("bob");
-        StoredSession thief = Records.withTokens(data.session("eve"), "at-" + Records.token(), holder.refreshToken());
+        StoredSession thief =
+                TestRecords.withTokens(data.session("eve"), "at-" + TestRecords.token(), holder.refreshToken());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ((BulkSessionStore) store).bulkStoreSessions(List.of(good, thief)));
         assertTrue(e.getMessage().contains("refreshToken"), e.getMessage());
         StoredSession one = data.session("x");
-        StoredSession two = Records.withTokens(data.session("y"), one.accessToken(), null);
+        StoredSession two = TestRecords.withTokens(data.session("y"), one.accessToken(), null);
         e = assertThrows(IllegalArgumentException.class,
                 () -> ((BulkSessionStore) store).bulkStoreSessions(List.of(one, two)));
         assertTrue(e.getMessage().contains("accessToken"), e.getMessage());
@@ -161,7 +164,7 @@ class PostgresDialectTest extends PostgresFixture {
 
     @Test
     void tablesLiveInTheConfiguredSchemaWhichIsCreatedIfMissing() throws Exception {
-        String fresh = "TS_Created_" + Records.token().replaceAll("[^A-Za-z0-9]", "").substring(0, 8);
+        String fresh = "TS_Created_" + TestRecords.token().replaceAll("[^A-Za-z0-9]", "").substring(0, 8);
         String folded = fresh.toLowerCase(java.util.Locale.ROOT);
         try {
             TokenStore store = open(b -> b.property("postgres.schema", fresh));
@@ -196,7 +199,7 @@ class PostgresDialectTest extends PostgresFixture {
 
     @Test
     void twoStoresOpeningANewSchemaAtOnceMigrateItOnce() throws Exception {
-        List<Throwable> failures = PostgresConcurrencyTest.race(4, t -> open(b -> b.poolSize(2)));
+        List<Throwable> failures = ConsumeRace.run("pg-race", 4, t -> open(b -> b.poolSize(2)));
         assertEquals(List.of(), failures);
         try (Connection c = server.connect(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*) FROM " + schema.name() + ".tokenstore_schema_version")) {
@@ -251,7 +254,7 @@ class PostgresDialectTest extends PostgresFixture {
         }, "pool-sampler");
         sampler.setDaemon(true);
         sampler.start();
-        List<Throwable> failures = PostgresConcurrencyTest.race(16, t -> {
+        List<Throwable> failures = ConsumeRace.run("pg-race", 16, t -> {
             for (int i = 0; i < 50; i++) {
                 assertEquals(Optional.of(s), store.loadSessionById(s.sessionId()));
             }

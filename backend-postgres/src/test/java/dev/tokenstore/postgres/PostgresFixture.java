@@ -5,6 +5,8 @@ import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.TokenStores;
 import dev.tokenstore.postgres.testing.PostgresTestServer;
 import dev.tokenstore.postgres.testing.TestSchema;
+import dev.tokenstore.testing.TestClock;
+import dev.tokenstore.testing.TestRecords;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,7 +26,7 @@ abstract class PostgresFixture {
     static final byte[] KEY = "pg-backend-test-key-of-32-bytes!".getBytes(StandardCharsets.US_ASCII);
 
     final TestClock clock = new TestClock();
-    final Records data = new Records(clock);
+    final TestRecords data = new TestRecords(clock);
     PostgresTestServer server;
     TestSchema schema;
     private final List<AutoCloseable> opened = new ArrayList<>();

@@ -13,6 +13,8 @@ import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.TokenStores;
 import dev.tokenstore.postgres.testing.PostgresTestServer;
 import dev.tokenstore.postgres.testing.TestSchema;
+import dev.tokenstore.testing.TestClock;
+import dev.tokenstore.testing.TestRecords;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +33,7 @@ class PostgresRestartTest {
     private static final Duration RECOVERY_BOUND = Duration.ofSeconds(15);
 
     private final TestClock clock = new TestClock();
-    private final Records data = new Records(clock);
+    private final TestRecords data = new TestRecords(clock);
 
     @Test
     void callsFailCleanlyWhileTheServerIsDownAndTheStoreRecoversWhenItIsBack() {

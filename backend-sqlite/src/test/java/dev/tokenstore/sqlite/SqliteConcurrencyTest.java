@@ -9,20 +9,12 @@ import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TransactionalTokenStore;
+import dev.tokenstore.testing.ConsumeRace;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,18 +22,6 @@ import org.junit.jupiter.api.Test;
  * consume has exactly one winner, and mixed load never surfaces SQLITE_BUSY or any other error.
  */
 class SqliteConcurrencyTest extends SqliteFixture {
-    private final ExecutorService pool = Executors.newFixedThreadPool(16, r -> {
-        Thread t = new Thread(r, "sqlite-test-worker");
-        t.setDaemon(true);
-        return t;
-    });
-
-    @AfterEach
-    void stopPool() throws InterruptedException {
-        pool.shutdownNow();
-        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
-    }
-
     @Test
     void sixteenThreadsConsumingOneStateOrCodeHaveExactlyOneWinner() throws Exception {
         TokenStore store = open();
@@ -51,8 +31,8 @@ class SqliteConcurrencyTest extends SqliteFixture {
             store.storeState(state);
             store.storeAuthCode(code);
             List<TokenStore> same = List.of(store);
-            assertEquals(1, race(same, s -> s.consumeState(state.state())), "state round " + round);
-            assertEquals(1, race(same, s -> s.consumeAuthCode(code.code())), "code round " + round);
+            assertEquals(1, ConsumeRace.winners(same, 16, s -> s.consumeState(state.state())), "state round " + round);
+            assertEquals(1, ConsumeRace.winners(same, 16, s -> s.consumeAuthCode(code.code())), "code round " + round);
         }
     }
 
@@ -65,13 +45,16 @@ class SqliteConcurrencyTest extends SqliteFixture {
         assertEquals(Optional.of(s), b.loadSessionByAccessToken(s.accessToken()), "b sees a's writes");
         assertTrue(b.deleteSessionById(s.sessionId()));
         assertEquals(Optional.empty(), a.loadSessionById(s.sessionId()), "a sees b's deletes");
+        List<TokenStore> both = List.of(a, b);
         for (int round = 0; round < 20; round++) {
             StateRecord state = data.state(Duration.ofMinutes(5));
             AuthCodeRecord code = data.code(Duration.ofMinutes(1));
             (round % 2 == 0 ? a : b).storeState(state);
             (round % 2 == 0 ? b : a).storeAuthCode(code);
-            assertEquals(1, race(List.of(a, b), st -> st.consumeState(state.state())), "state round " + round);
-            assertEquals(1, race(List.of(a, b), st -> st.consumeAuthCode(code.code())), "code round " + round);
+            assertEquals(1, ConsumeRace.winners(both, 16, st -> st.consumeState(state.state())),
+                    "state round " + round);
+            assertEquals(1, ConsumeRace.winners(both, 16, st -> st.consumeAuthCode(code.code())),
+                    "code round " + round);
         }
     }
 
@@ -80,30 +63,12 @@ class SqliteConcurrencyTest extends SqliteFixture {
         TokenStore a = open();
         TokenStore b = open();
         a.storeClient(data.client("app"));
-        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         AtomicInteger operations = new AtomicInteger();
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> workers = new ArrayList<>();
-        for (int t = 0; t < 8; t++) {
-            TokenStore store = t % 2 == 0 ? a : b;
-            String user = "user-" + t;
-            workers.add(pool.submit(() -> {
-                try {
-                    start.await();
-                    mixedLoad(store, user, operations);
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-                return null;
-            }));
-        }
-        start.countDown();
-        for (Future<?> w : workers) {
-            w.get(60, TimeUnit.SECONDS);
-        }
+        List<Throwable> failures = ConsumeRace.run("sqlite-test-worker", 8,
+                t -> mixedLoad(t % 2 == 0 ? a : b, "user-" + t, operations));
         if (!failures.isEmpty()) {
-            throw new AssertionError(failures.size() + " operations failed; first: " + failures.peek(),
-                    failures.peek());
+            throw new AssertionError(failures.size() + " operations failed; first: " + failures.get(0),
+                    failures.get(0));
         }
         assertTrue(operations.get() >= 8 * 150, "every worker finished its loop: " + operations.get());
     }
@@ -136,27 +101,5 @@ class SqliteConcurrencyTest extends SqliteFixture {
             operations.incrementAndGet();
         }
         store.deleteSessionsByUser(user);
-    }
-
-    /** 16 threads (spread over the stores) call {@code take} at once; returns how many got a record. */
-    private int race(List<TokenStore> stores, Function<TokenStore, Optional<?>> take) throws Exception {
-        CountDownLatch ready = new CountDownLatch(16);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<Boolean>> results = new ArrayList<>();
-        for (int i = 0; i < 16; i++) {
-            TokenStore store = stores.get(i % stores.size());
-            results.add(pool.submit(() -> {
-                ready.countDown();
-                go.await();
-                return take.apply(store).isPresent();
-            }));
-        }
-        ready.await();
-        go.countDown();
-        int winners = 0;
-        for (Future<Boolean> f : results) {
-            winners += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
-        }
-        return winners;
     }
 }

@@ -16,6 +16,7 @@ import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenHash;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TransactionalTokenStore;
+import dev.tokenstore.testing.TestRecords;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,10 +124,10 @@ class SqliteContractTest extends SqliteFixture {
         StoredSession holder = data.session("ada");
         store.storeSession(holder);
         StoredSession other = data.session("bob");
-        StoredSession thief = Records.withTokens(other, holder.accessToken(), "rt-" + Records.token());
+        StoredSession thief = TestRecords.withTokens(other, holder.accessToken(), "rt-" + TestRecords.token());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.storeSession(thief));
         assertTrue(e.getMessage().contains("accessToken"), e.getMessage());
-        StoredSession refreshThief = Records.withTokens(other, "at-" + Records.token(), holder.refreshToken());
+        StoredSession refreshThief = TestRecords.withTokens(other, "at-" + TestRecords.token(), holder.refreshToken());
         e = assertThrows(IllegalArgumentException.class, () -> store.storeSession(refreshThief));
         assertTrue(e.getMessage().contains("refreshToken"), e.getMessage());
         assertEquals(Optional.empty(), store.loadSessionById(other.sessionId()));
@@ -242,7 +243,7 @@ class SqliteContractTest extends SqliteFixture {
         StoredSession replacedExisting = data.rotated(existing.get(5));
         batch.add(replacedExisting);
         // takes the access token existing.get(5) just gave up, in the same batch
-        StoredSession heir = Records.withTokens(data.session("heir"), existing.get(5).accessToken(), null);
+        StoredSession heir = TestRecords.withTokens(data.session("heir"), existing.get(5).accessToken(), null);
         batch.add(heir);
 
         ((BulkSessionStore) bulkStore).bulkStoreSessions(batch);
@@ -255,7 +256,7 @@ class SqliteContractTest extends SqliteFixture {
 
         List<String> hashes = new ArrayList<>();
         for (int i = 0; i < 700; i++) { // more than one IN-list chunk
-            hashes.add(TokenHash.sha256Hex(Records.token()));
+            hashes.add(TokenHash.sha256Hex(TestRecords.token()));
         }
         hashes.add(batch.get(0).accessTokenHash());
         hashes.add(batch.get(0).accessTokenHash());
@@ -276,7 +277,8 @@ class SqliteContractTest extends SqliteFixture {
         StoredSession holder = data.session("ada");
         store.storeSession(holder);
         StoredSession good = data.session("bob");
-        StoredSession bad = Records.withTokens(data.session("eve"), "at-" + Records.token(), holder.refreshToken());
+        StoredSession bad =
+                TestRecords.withTokens(data.session("eve"), "at-" + TestRecords.token(), holder.refreshToken());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ((BulkSessionStore) store).bulkStoreSessions(List.of(good, bad)));
         assertTrue(e.getMessage().contains("refreshToken"), e.getMessage());
@@ -286,7 +288,7 @@ class SqliteContractTest extends SqliteFixture {
 
         // inside one batch too: a token taken by an earlier session of the batch
         StoredSession one = data.session("x");
-        StoredSession two = Records.withTokens(data.session("y"), one.accessToken(), null);
+        StoredSession two = TestRecords.withTokens(data.session("y"), one.accessToken(), null);
         e = assertThrows(IllegalArgumentException.class,
                 () -> ((BulkSessionStore) store).bulkStoreSessions(List.of(one, two)));
         assertTrue(e.getMessage().contains("accessToken"), e.getMessage());

@@ -3,6 +3,8 @@ package dev.tokenstore.sqlite;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.TokenStores;
+import dev.tokenstore.testing.TestClock;
+import dev.tokenstore.testing.TestRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +20,7 @@ abstract class SqliteFixture {
     @TempDir
     Path dir;
     final TestClock clock = new TestClock();
-    final Records data = new Records(clock);
+    final TestRecords data = new TestRecords(clock);
     private final List<TokenStore> opened = new ArrayList<>();
 
     Path file() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.TransactionalTokenStore;
+import dev.tokenstore.testing.TestClock;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.DisplayName;

@@ -10,6 +10,7 @@ import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStoreException;
 import dev.tokenstore.TransactionalTokenStore;
+import dev.tokenstore.testing.TestClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokenstore.InMemoryTokenStore;
 import dev.tokenstore.StoredSession;
+import dev.tokenstore.testing.TestClock;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;

@@ -11,6 +11,7 @@ import dev.tokenstore.InMemoryTokenStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TransactionalTokenStore;
+import dev.tokenstore.testing.TestClock;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tokenstore.ClientRecord;
 import dev.tokenstore.InMemoryTokenStore;
 import dev.tokenstore.TokenStoreException;
+import dev.tokenstore.testing.TestClock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;

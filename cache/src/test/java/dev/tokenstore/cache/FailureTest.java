@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.tokenstore.InMemoryTokenStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStoreException;
+import dev.tokenstore.testing.TestClock;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

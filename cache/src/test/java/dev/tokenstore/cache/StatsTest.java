@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokenstore.InMemoryTokenStore;
 import dev.tokenstore.StoredSession;
+import dev.tokenstore.testing.TestClock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;

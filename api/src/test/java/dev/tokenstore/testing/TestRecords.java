@@ -1,4 +1,4 @@
-package dev.tokenstore.sqlite;
+package dev.tokenstore.testing;
 
 import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.ClientRecord;
@@ -14,36 +14,45 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Test records with random 256-bit tokens and times from the test clock. */
-final class Records {
+/** Valid test records with random 256-bit tokens, timed by the given clock; every record is fresh. */
+public final class TestRecords {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final Clock clock;
 
-    Records(Clock clock) {
+    /** Records timed by {@code clock}. */
+    public TestRecords(Clock clock) {
         this.clock = clock;
     }
 
-    static String token() {
+    /** A random URL-safe 256-bit token. */
+    public static String token() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    Instant now() {
+    /** The clock's current instant. */
+    public Instant now() {
         return clock.instant();
     }
 
-    StateRecord state(Duration ttl) {
+    /** A state with every optional field set, expiring after {@code ttl}. */
+    public StateRecord state(Duration ttl) {
         return new StateRecord("st-" + token(), "client-1", "https://app.example/cb", "chal-" + token(), "S256",
                 "verifier-" + token(), "cs-" + token(), List.of("openid", "profile"), now().plus(ttl), now());
     }
 
-    AuthCodeRecord code(Duration ttl) {
+    /** An authorization code expiring after {@code ttl}. */
+    public AuthCodeRecord code(Duration ttl) {
         return new AuthCodeRecord("code-" + token(), "sid-" + token(), "client-1", "https://app.example/cb",
                 "chal-" + token(), "S256", List.of("openid"), now().plus(ttl), now());
     }
 
-    UserInfo user(String userId) {
+    /**
+     * A user whose raw profile holds every JSON shape a provider sends: int, long beyond int, double,
+     * boolean, nested object, array and an explicit null.
+     */
+    public UserInfo user(String userId) {
         Map<String, Object> profile = new LinkedHashMap<>();
         profile.put("login", userId);
         profile.put("id", 12345);
@@ -57,11 +66,13 @@ final class Records {
                 "https://avatars.example/" + userId, profile, List.of("read:user"), List.of("admin"));
     }
 
-    StoredSession session(String userId) {
+    /** A session of {@code userId}: access live for an hour, refresh for 30 days. */
+    public StoredSession session(String userId) {
         return session("sid-" + token(), userId, Duration.ofHours(1), Duration.ofDays(30));
     }
 
-    StoredSession session(String sessionId, String userId, Duration accessTtl, Duration refreshTtl) {
+    /** A session with the given id and lifetimes; no refresh token when {@code refreshTtl} is null. */
+    public StoredSession session(String sessionId, String userId, Duration accessTtl, Duration refreshTtl) {
         Instant now = now();
         return new StoredSession(sessionId, "github", user(userId), "at-" + token(),
                 refreshTtl == null ? null : "rt-" + token(), "gho_" + token(), "ghr_" + token(),
@@ -70,17 +81,20 @@ final class Records {
     }
 
     /** The same session id and user with new tokens. */
-    StoredSession rotated(StoredSession s) {
+    public StoredSession rotated(StoredSession s) {
         return withTokens(s, "at-" + token(), s.refreshToken() == null ? null : "rt-" + token());
     }
 
-    static StoredSession withTokens(StoredSession s, String accessToken, String refreshToken) {
+    /** {@code s} with the given tokens (a refresh token lives a day past the access expiry). */
+    public static StoredSession withTokens(StoredSession s, String accessToken, String refreshToken) {
         return new StoredSession(s.sessionId(), s.provider(), s.userInfo(), accessToken, refreshToken,
                 s.providerAccessToken(), s.providerRefreshToken(), s.providerExpiresAt(), s.accessExpiresAt(),
-                refreshToken == null ? null : s.accessExpiresAt().plus(Duration.ofDays(1)), s.issuedAt(), s.createdAt());
+                refreshToken == null ? null : s.accessExpiresAt().plus(Duration.ofDays(1)), s.issuedAt(),
+                s.createdAt());
     }
 
-    ClientRecord client(String clientId) {
+    /** A confidential client with a random secret. */
+    public ClientRecord client(String clientId) {
         return new ClientRecord(clientId, "secret-" + token(), "client_secret_basic",
                 List.of("https://app.example/cb"), List.of("authorization_code", "refresh_token"), List.of("code"),
                 "openid profile", "App " + clientId, now());
