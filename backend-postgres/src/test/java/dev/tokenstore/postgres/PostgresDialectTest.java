@@ -1,14 +1,17 @@
 package dev.tokenstore.postgres;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.ClientRecord;
 import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenHash;
@@ -16,6 +19,7 @@ import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.TokenStoreProvider;
 import dev.tokenstore.TokenStores;
+import dev.tokenstore.TransactionalTokenStore;
 import dev.tokenstore.jdbc.JdbcTokenStore;
 import dev.tokenstore.testing.ConsumeRace;
 import dev.tokenstore.testing.TestRecords;
@@ -324,5 +328,52 @@ class PostgresDialectTest extends PostgresFixture {
         assertTrue(dialect.isRetryable(new SQLException("could not serialize", "40001")));
         assertTrue(dialect.isRetryable(new SQLException("deadlock detected", "40P01")));
         assertTrue(dialect.isUniqueViolation(new SQLException("duplicate key value", "23505")));
+    }
+
+    // Contract details the TCK does not check yet (moved from the former PostgresContractTest).
+
+    @Test
+    void anAccessTokenDoesNotFindTheSessionAsARefreshTokenNorTheOtherWayRound() {
+        TokenStore store = open();
+        StoredSession s = data.session("ada");
+        store.storeSession(s);
+        assertEquals(Optional.empty(), store.loadSessionByAccessToken(s.refreshToken()), "keys do not mix");
+        assertEquals(Optional.empty(), store.loadSessionByRefreshToken(s.accessToken()));
+    }
+
+    @Test
+    void clientsAreListedInCodePointOrderOfTheirIds() {
+        TokenStore store = open();
+        ClientRecord z = data.client("zeta");
+        ClientRecord a = data.client("alpha");
+        ClientRecord pub = new ClientRecord("Public", null, "none", List.of(), List.of(), List.of(), null, null,
+                data.now());
+        List.of(z, a, pub).forEach(store::storeClient);
+        assertEquals(List.of(pub, a, z), store.listClients());
+    }
+
+    @Test
+    void aConsumeInsideARolledBackTransactionTakesNothing() {
+        TokenStore store = open();
+        TransactionalTokenStore tx = (TransactionalTokenStore) store;
+        StateRecord state = data.state(Duration.ofMinutes(5));
+        store.storeState(state);
+        IllegalStateException boom = new IllegalStateException("boom");
+        assertSame(boom, assertThrows(IllegalStateException.class, () -> tx.inTransaction(t -> {
+            assertEquals(Optional.of(state), t.consumeState(state.state()));
+            throw boom;
+        })));
+        assertEquals(Optional.of(state), store.consumeState(state.state()), "the rolled-back consume took nothing");
+    }
+
+    @Test
+    void badInputNamesTheFieldAndAClosedStoreRefusesCalls() {
+        TokenStore store = open();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.consumeState(" "));
+        assertTrue(e.getMessage().contains("state"), e.getMessage());
+        store.close();
+        assertDoesNotThrow(store::close);
+        assertThrows(IllegalStateException.class, () -> store.loadClient("x"));
+        assertThrows(IllegalStateException.class, store::cleanupExpired);
     }
 }

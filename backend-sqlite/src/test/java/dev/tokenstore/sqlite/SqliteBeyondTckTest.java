@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
@@ -24,159 +23,60 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@link TokenStore} contract on SQLite, until the TCK runs it: round trips, one-time,
- * expiry, replace, conflicts, cleanup, bulk parity and transactions.
+ * Contract details the TCK does not check yet, on SQLite: tokens never found under the other key,
+ * long profile numbers, revoking expired sessions, client order, field names in errors, IN-list
+ * chunks in bulk delete, conflicts inside one batch, transaction views and a closed store.
+ * Everything else of the contract is the TCK's (tck/.../run/SqliteTckTest).
  */
-class SqliteContractTest extends SqliteFixture {
+class SqliteBeyondTckTest extends SqliteFixture {
 
     @Test
-    void stateIsReturnedOnceAndExpires() {
-        TokenStore store = open();
-        StateRecord state = data.state(Duration.ofMinutes(10));
-        store.storeState(state);
-        assertEquals(Optional.of(state), store.consumeState(state.state()));
-        assertEquals(Optional.empty(), store.consumeState(state.state()));
-        assertEquals(Optional.empty(), store.consumeState("never-stored"));
-
-        StateRecord replaced = data.state(Duration.ofMinutes(10));
-        StateRecord again = new StateRecord(replaced.state(), "client-2", "https://other.example/cb", null, null,
-                null, null, List.of(), replaced.expiresAt(), replaced.createdAt());
-        store.storeState(replaced);
-        store.storeState(again);
-        assertEquals(Optional.of(again), store.consumeState(replaced.state()));
-
-        StateRecord expiring = data.state(Duration.ofMinutes(1));
-        store.storeState(expiring);
-        clock.advance(Duration.ofMinutes(1)); // expiry is exclusive: at expiresAt it is gone
-        assertEquals(Optional.empty(), store.consumeState(expiring.state()));
-        assertEquals(CleanupResult.NONE, store.cleanupExpired(), "the expired consume removed the row");
-    }
-
-    @Test
-    void authCodeIsReturnedOnceAndExpires() {
-        TokenStore store = open();
-        AuthCodeRecord code = data.code(Duration.ofMinutes(1));
-        store.storeAuthCode(code);
-        assertEquals(Optional.of(code), store.consumeAuthCode(code.code()));
-        assertEquals(Optional.empty(), store.consumeAuthCode(code.code()));
-
-        AuthCodeRecord expiring = data.code(Duration.ofMinutes(1));
-        store.storeAuthCode(expiring);
-        clock.advance(Duration.ofSeconds(61));
-        assertEquals(Optional.empty(), store.consumeAuthCode(expiring.code()));
-        assertEquals(CleanupResult.NONE, store.cleanupExpired());
-    }
-
-    @Test
-    void sessionIsFoundByEveryKeyWhileLive() {
+    void anAccessTokenDoesNotFindTheSessionAsARefreshTokenNorTheOtherWayRound() {
         TokenStore store = open();
         StoredSession s = data.session("ada");
         store.storeSession(s);
-        assertEquals(Optional.of(s), store.loadSessionByAccessToken(s.accessToken()));
-        assertEquals(Optional.of(s), store.loadSessionById(s.sessionId()));
-        assertEquals(Optional.of(s), store.loadSessionByRefreshToken(s.refreshToken()));
         assertEquals(Optional.empty(), store.loadSessionByAccessToken(s.refreshToken()), "keys do not mix");
         assertEquals(Optional.empty(), store.loadSessionByRefreshToken(s.accessToken()));
-
-        clock.advance(Duration.ofHours(1)); // access expired, refresh still live
-        assertEquals(Optional.empty(), store.loadSessionByAccessToken(s.accessToken()));
-        assertEquals(Optional.empty(), store.loadSessionById(s.sessionId()));
-        assertEquals(Optional.of(s), store.loadSessionByRefreshToken(s.refreshToken()));
-        assertEquals(CleanupResult.NONE, store.cleanupExpired(), "a live refresh token keeps the session");
-
-        clock.advance(Duration.ofDays(30));
-        assertEquals(Optional.empty(), store.loadSessionByRefreshToken(s.refreshToken()));
-        assertEquals(new CleanupResult(0, 0, 1), store.cleanupExpired());
     }
 
     @Test
-    void sessionWithoutRefreshTokenAndWithOddProfile() {
+    void aProfileKeepsLongsBeyondIntAndNullValues() {
         TokenStore store = open();
         StoredSession s = data.session("sid-plain", "bob", Duration.ofMinutes(5), null);
         store.storeSession(s);
-        assertEquals(Optional.of(s), store.loadSessionById("sid-plain"));
         StoredSession loaded = store.loadSessionByAccessToken(s.accessToken()).orElseThrow();
         assertEquals(s.userInfo().rawProfile(), loaded.userInfo().rawProfile());
         assertEquals(12345678901L, loaded.userInfo().rawProfile().get("big"));
         assertTrue(loaded.userInfo().rawProfile().containsKey("bio"));
-        clock.advance(Duration.ofMinutes(5));
-        assertEquals(new CleanupResult(0, 0, 1), store.cleanupExpired());
     }
 
     @Test
-    void storingASessionAgainReplacesItAndItsTokens() {
-        TokenStore store = open();
-        StoredSession s = data.session("ada");
-        store.storeSession(s);
-        StoredSession rotated = data.rotated(s);
-        store.storeSession(rotated);
-        assertEquals(Optional.empty(), store.loadSessionByAccessToken(s.accessToken()));
-        assertEquals(Optional.empty(), store.loadSessionByRefreshToken(s.refreshToken()));
-        assertEquals(Optional.of(rotated), store.loadSessionByAccessToken(rotated.accessToken()));
-        assertEquals(Optional.of(rotated), store.loadSessionById(s.sessionId()));
-        store.storeSession(rotated); // same tokens, same session: not a conflict
-        assertEquals(Optional.of(rotated), store.loadSessionByRefreshToken(rotated.refreshToken()));
-    }
-
-    @Test
-    void aTokenHeldByAnotherSessionIsRefusedAndNothingIsWritten() {
-        TokenStore store = open();
-        StoredSession holder = data.session("ada");
-        store.storeSession(holder);
-        StoredSession other = data.session("bob");
-        StoredSession thief = TestRecords.withTokens(other, holder.accessToken(), "rt-" + TestRecords.token());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.storeSession(thief));
-        assertTrue(e.getMessage().contains("accessToken"), e.getMessage());
-        StoredSession refreshThief = TestRecords.withTokens(other, "at-" + TestRecords.token(), holder.refreshToken());
-        e = assertThrows(IllegalArgumentException.class, () -> store.storeSession(refreshThief));
-        assertTrue(e.getMessage().contains("refreshToken"), e.getMessage());
-        assertEquals(Optional.empty(), store.loadSessionById(other.sessionId()));
-        assertEquals(Optional.of(holder), store.loadSessionByAccessToken(holder.accessToken()));
-        assertEquals(Optional.of(holder), store.loadSessionByRefreshToken(holder.refreshToken()));
-    }
-
-    @Test
-    void deletesAndRevocation() {
+    void revokingAUserAlsoRemovesTheirExpiredSessions() {
         TokenStore store = open();
         StoredSession a1 = data.session("ada");
         StoredSession a2 = data.session("ada");
-        StoredSession a3 = data.session("ada");
         StoredSession b = data.session("bob");
-        List.of(a1, a2, a3, b).forEach(store::storeSession);
-        assertTrue(store.deleteSessionByAccessToken(a1.accessToken()));
-        assertFalse(store.deleteSessionByAccessToken(a1.accessToken()));
-        assertTrue(store.deleteSessionById(a2.sessionId()));
-        assertFalse(store.deleteSessionById(a2.sessionId()));
-        store.storeSession(a2);
-        clock.advance(Duration.ofHours(2)); // expired sessions are revoked too
+        List.of(a1, a2, b).forEach(store::storeSession);
+        clock.advance(Duration.ofHours(2)); // access expired, refresh still live
         assertEquals(2, store.deleteSessionsByUser("ada"));
         assertEquals(0, store.deleteSessionsByUser("ada"));
-        assertEquals(Optional.empty(), store.loadSessionByRefreshToken(a3.refreshToken()));
+        assertEquals(Optional.empty(), store.loadSessionByRefreshToken(a1.refreshToken()));
         assertEquals(Optional.of(b), store.loadSessionByRefreshToken(b.refreshToken()));
     }
 
     @Test
-    void clients() {
+    void clientsAreListedInCodePointOrderOfTheirIds() {
         TokenStore store = open();
         ClientRecord z = data.client("zeta");
         ClientRecord a = data.client("alpha");
         ClientRecord pub = new ClientRecord("Public", null, "none", List.of(), List.of(), List.of(), null, null,
                 data.now());
         List.of(z, a, pub).forEach(store::storeClient);
-        assertEquals(Optional.of(z), store.loadClient("zeta"));
-        assertEquals(Optional.of(pub), store.loadClient("Public"));
-        assertEquals(Optional.empty(), store.loadClient("nope"));
         assertEquals(List.of(pub, a, z), store.listClients());
-        ClientRecord z2 = data.client("zeta");
-        store.storeClient(z2);
-        assertEquals(Optional.of(z2), store.loadClient("zeta"));
-        assertTrue(store.deleteClient("zeta"));
-        assertFalse(store.deleteClient("zeta"));
-        assertEquals(List.of(pub, a), store.listClients());
     }
 
     @Test
-    void cleanupRemovesOnlyWhatCanNeverBeReturnedInSmallChunks() {
+    void cleanupInChunksOfThreeCountsEveryKindExactly() {
         TokenStore store = open(b -> b.property("jdbc.cleanupChunkSize", "3"));
         List<StateRecord> liveStates = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -223,7 +123,7 @@ class SqliteContractTest extends SqliteFixture {
     }
 
     @Test
-    void bulkStoreEndsExactlyLikeLoopingSingleCalls() {
+    void bulkStoreAndChunkedBulkDeleteEndExactlyLikeLoopingSingleCalls() {
         TokenStore bulkStore = open();
         TokenStore loopStore = open(b -> b.url("jdbc:sqlite:" + dir.resolve("loop.db")));
         List<StoredSession> existing = new ArrayList<>();
@@ -272,7 +172,7 @@ class SqliteContractTest extends SqliteFixture {
     }
 
     @Test
-    void bulkStoreIsAllOrNothing() {
+    void bulkStoreIsAllOrNothingAlsoForAConflictInsideTheBatch() {
         TokenStore store = open();
         StoredSession holder = data.session("ada");
         store.storeSession(holder);
@@ -296,33 +196,22 @@ class SqliteContractTest extends SqliteFixture {
     }
 
     @Test
-    void inTransactionCommitsOrRollsBackEverything() {
+    void inTransactionSeesItsOwnWritesAndRollsBackAConsume() {
         TokenStore store = open();
         TransactionalTokenStore tx = (TransactionalTokenStore) store;
-        StoredSession kept = data.session("ada");
-        store.storeSession(kept);
         StoredSession s = data.session("bob");
         StateRecord state = data.state(Duration.ofMinutes(5));
-        String result = tx.inTransaction(t -> {
+        tx.inTransaction(t -> {
             t.storeSession(s);
             t.storeState(state);
             assertEquals(Optional.of(s), t.loadSessionById(s.sessionId()), "the work sees its own writes");
-            return "done";
+            return null;
         });
-        assertEquals("done", result);
-        assertEquals(Optional.of(s), store.loadSessionById(s.sessionId()));
-
-        StoredSession lost = data.session("eve");
         IllegalStateException boom = new IllegalStateException("boom");
-        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> tx.inTransaction(t -> {
-            t.storeSession(lost);
-            assertTrue(t.deleteSessionById(kept.sessionId()));
+        assertSame(boom, assertThrows(IllegalStateException.class, () -> tx.inTransaction(t -> {
             assertEquals(Optional.of(state), t.consumeState(state.state()));
             throw boom;
-        }));
-        assertSame(boom, thrown);
-        assertEquals(Optional.empty(), store.loadSessionById(lost.sessionId()));
-        assertEquals(Optional.of(kept), store.loadSessionById(kept.sessionId()));
+        })));
         assertEquals(Optional.of(state), store.consumeState(state.state()), "the consume was rolled back");
     }
 
