@@ -1,11 +1,8 @@
 package dev.tokenstore.buffer;
 
-import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.BulkSessionStore;
-import dev.tokenstore.CleanupResult;
-import dev.tokenstore.ClientRecord;
+import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.InMemoryTokenStore;
-import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreException;
@@ -13,18 +10,17 @@ import dev.tokenstore.TransactionalTokenStore;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A hand-written delegate around {@link InMemoryTokenStore} for the buffer's own tests: it can fail
+ * A delegate around {@link InMemoryTokenStore} for the buffer's own tests: it can fail
  * session writes (N times, or always), hold the first session write at a gate, and counts calls.
  * {@link #close()} is recorded, not forwarded, so tests can look at {@link #inner} afterwards.
  */
-class TestDelegate implements TokenStore {
+class TestDelegate extends ForwardingTokenStore {
     final InMemoryTokenStore inner;
     final AtomicInteger failuresLeft = new AtomicInteger();
     volatile boolean failAlways;
@@ -35,6 +31,11 @@ class TestDelegate implements TokenStore {
 
     TestDelegate(Clock clock) {
         inner = new InMemoryTokenStore(clock);
+    }
+
+    @Override
+    protected TokenStore delegate() {
+        return inner;
     }
 
     static TestDelegate singleOps(Clock clock) {
@@ -86,81 +87,6 @@ class TestDelegate implements TokenStore {
     public void storeSession(StoredSession session) {
         beforeWrite();
         inner.storeSession(session);
-    }
-
-    @Override
-    public void storeState(StateRecord state) {
-        inner.storeState(state);
-    }
-
-    @Override
-    public Optional<StateRecord> consumeState(String state) {
-        return inner.consumeState(state);
-    }
-
-    @Override
-    public void storeAuthCode(AuthCodeRecord code) {
-        inner.storeAuthCode(code);
-    }
-
-    @Override
-    public Optional<AuthCodeRecord> consumeAuthCode(String code) {
-        return inner.consumeAuthCode(code);
-    }
-
-    @Override
-    public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
-        return inner.loadSessionByAccessToken(accessToken);
-    }
-
-    @Override
-    public Optional<StoredSession> loadSessionById(String sessionId) {
-        return inner.loadSessionById(sessionId);
-    }
-
-    @Override
-    public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
-        return inner.loadSessionByRefreshToken(refreshToken);
-    }
-
-    @Override
-    public boolean deleteSessionByAccessToken(String accessToken) {
-        return inner.deleteSessionByAccessToken(accessToken);
-    }
-
-    @Override
-    public boolean deleteSessionById(String sessionId) {
-        return inner.deleteSessionById(sessionId);
-    }
-
-    @Override
-    public int deleteSessionsByUser(String userId) {
-        return inner.deleteSessionsByUser(userId);
-    }
-
-    @Override
-    public void storeClient(ClientRecord client) {
-        inner.storeClient(client);
-    }
-
-    @Override
-    public Optional<ClientRecord> loadClient(String clientId) {
-        return inner.loadClient(clientId);
-    }
-
-    @Override
-    public List<ClientRecord> listClients() {
-        return inner.listClients();
-    }
-
-    @Override
-    public boolean deleteClient(String clientId) {
-        return inner.deleteClient(clientId);
-    }
-
-    @Override
-    public CleanupResult cleanupExpired() {
-        return inner.cleanupExpired();
     }
 
     @Override

@@ -1,10 +1,8 @@
 package dev.tokenstore.cache;
 
-import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.BulkSessionStore;
-import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
-import dev.tokenstore.StateRecord;
+import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TransactionalTokenStore;
@@ -20,7 +18,7 @@ import java.util.function.Function;
  * counts client and session reads, can fail reads or answer the next client read with a scripted
  * value. Subclasses add the optional capabilities.
  */
-class ForwardingStore implements TokenStore {
+class ForwardingStore extends ForwardingTokenStore {
     final TokenStore inner;
     final AtomicInteger sessionReads = new AtomicInteger();
     final AtomicInteger clientReads = new AtomicInteger();
@@ -31,36 +29,16 @@ class ForwardingStore implements TokenStore {
         this.inner = inner;
     }
 
+    @Override
+    protected TokenStore delegate() {
+        return inner;
+    }
+
     private void maybeFail() {
         RuntimeException e = failReads.get();
         if (e != null) {
             throw e;
         }
-    }
-
-    @Override
-    public void storeState(StateRecord state) {
-        inner.storeState(state);
-    }
-
-    @Override
-    public Optional<StateRecord> consumeState(String state) {
-        return inner.consumeState(state);
-    }
-
-    @Override
-    public void storeAuthCode(AuthCodeRecord code) {
-        inner.storeAuthCode(code);
-    }
-
-    @Override
-    public Optional<AuthCodeRecord> consumeAuthCode(String code) {
-        return inner.consumeAuthCode(code);
-    }
-
-    @Override
-    public void storeSession(StoredSession session) {
-        inner.storeSession(session);
     }
 
     @Override
@@ -85,51 +63,11 @@ class ForwardingStore implements TokenStore {
     }
 
     @Override
-    public boolean deleteSessionByAccessToken(String accessToken) {
-        return inner.deleteSessionByAccessToken(accessToken);
-    }
-
-    @Override
-    public boolean deleteSessionById(String sessionId) {
-        return inner.deleteSessionById(sessionId);
-    }
-
-    @Override
-    public int deleteSessionsByUser(String userId) {
-        return inner.deleteSessionsByUser(userId);
-    }
-
-    @Override
-    public void storeClient(ClientRecord client) {
-        inner.storeClient(client);
-    }
-
-    @Override
     public Optional<ClientRecord> loadClient(String clientId) {
         clientReads.incrementAndGet();
         maybeFail();
         Optional<ClientRecord> scripted = nextClientAnswer.getAndSet(null);
         return scripted != null ? scripted : inner.loadClient(clientId);
-    }
-
-    @Override
-    public List<ClientRecord> listClients() {
-        return inner.listClients();
-    }
-
-    @Override
-    public boolean deleteClient(String clientId) {
-        return inner.deleteClient(clientId);
-    }
-
-    @Override
-    public CleanupResult cleanupExpired() {
-        return inner.cleanupExpired();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 
     /** With bulk: loops the single-op calls (the in-memory store has no transactions). */

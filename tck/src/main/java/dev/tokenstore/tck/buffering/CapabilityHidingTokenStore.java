@@ -1,16 +1,12 @@
 package dev.tokenstore.tck.buffering;
 
-import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.BulkSessionStore;
-import dev.tokenstore.CleanupResult;
-import dev.tokenstore.ClientRecord;
-import dev.tokenstore.StateRecord;
+import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TransactionalTokenStore;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -19,7 +15,7 @@ import java.util.function.Function;
  * session writes first pass {@link WriteFaults}. {@link #close()} is recorded, not forwarded: the kit
  * closes the backend store itself and can inspect it after the buffer is closed.
  */
-public class CapabilityHidingTokenStore implements TokenStore {
+public class CapabilityHidingTokenStore extends ForwardingTokenStore {
 
     /** Which capabilities the wrapped store shows. */
     public enum Flavor {
@@ -73,6 +69,11 @@ public class CapabilityHidingTokenStore implements TokenStore {
         };
     }
 
+    @Override
+    protected TokenStore delegate() {
+        return backend;
+    }
+
     /** True once {@link #close()} was called (by the buffer). */
     public boolean closed() {
         return closed;
@@ -82,81 +83,6 @@ public class CapabilityHidingTokenStore implements TokenStore {
     public void storeSession(StoredSession session) {
         faults.beforeWrite();
         backend.storeSession(session);
-    }
-
-    @Override
-    public void storeState(StateRecord state) {
-        backend.storeState(state);
-    }
-
-    @Override
-    public Optional<StateRecord> consumeState(String state) {
-        return backend.consumeState(state);
-    }
-
-    @Override
-    public void storeAuthCode(AuthCodeRecord code) {
-        backend.storeAuthCode(code);
-    }
-
-    @Override
-    public Optional<AuthCodeRecord> consumeAuthCode(String code) {
-        return backend.consumeAuthCode(code);
-    }
-
-    @Override
-    public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
-        return backend.loadSessionByAccessToken(accessToken);
-    }
-
-    @Override
-    public Optional<StoredSession> loadSessionById(String sessionId) {
-        return backend.loadSessionById(sessionId);
-    }
-
-    @Override
-    public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
-        return backend.loadSessionByRefreshToken(refreshToken);
-    }
-
-    @Override
-    public boolean deleteSessionByAccessToken(String accessToken) {
-        return backend.deleteSessionByAccessToken(accessToken);
-    }
-
-    @Override
-    public boolean deleteSessionById(String sessionId) {
-        return backend.deleteSessionById(sessionId);
-    }
-
-    @Override
-    public int deleteSessionsByUser(String userId) {
-        return backend.deleteSessionsByUser(userId);
-    }
-
-    @Override
-    public void storeClient(ClientRecord client) {
-        backend.storeClient(client);
-    }
-
-    @Override
-    public Optional<ClientRecord> loadClient(String clientId) {
-        return backend.loadClient(clientId);
-    }
-
-    @Override
-    public List<ClientRecord> listClients() {
-        return backend.listClients();
-    }
-
-    @Override
-    public boolean deleteClient(String clientId) {
-        return backend.deleteClient(clientId);
-    }
-
-    @Override
-    public CleanupResult cleanupExpired() {
-        return backend.cleanupExpired();
     }
 
     @Override

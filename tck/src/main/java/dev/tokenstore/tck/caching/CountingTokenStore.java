@@ -1,13 +1,10 @@
 package dev.tokenstore.tck.caching;
 
-import dev.tokenstore.AuthCodeRecord;
-import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
-import dev.tokenstore.StateRecord;
+import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -20,9 +17,9 @@ import java.util.function.Supplier;
  * A {@link TokenStore} in front of the backend under test that counts the reads reaching it, so a
  * caching kit can tell a cache hit from a load. It can also fail reads on demand, or hold one read
  * after it has read the backend (to put a load and a write in a known order). Writes and consumes
- * pass straight through.
+ * pass straight through, and so does {@code close()}.
  */
-public final class CountingTokenStore implements TokenStore {
+public final class CountingTokenStore extends ForwardingTokenStore {
     /** The reads that are counted. */
     public enum Read { ACCESS, ID, REFRESH, CLIENT }
 
@@ -36,6 +33,11 @@ public final class CountingTokenStore implements TokenStore {
         for (Read read : Read.values()) {
             reads.put(read, new AtomicInteger());
         }
+    }
+
+    @Override
+    protected TokenStore delegate() {
+        return backend;
     }
 
     /** How many reads of this kind reached the backend (failed ones included). */
@@ -142,71 +144,6 @@ public final class CountingTokenStore implements TokenStore {
     @Override
     public Optional<ClientRecord> loadClient(String clientId) {
         return counted(Read.CLIENT, () -> backend.loadClient(clientId));
-    }
-
-    @Override
-    public void storeState(StateRecord state) {
-        backend.storeState(state);
-    }
-
-    @Override
-    public Optional<StateRecord> consumeState(String state) {
-        return backend.consumeState(state);
-    }
-
-    @Override
-    public void storeAuthCode(AuthCodeRecord code) {
-        backend.storeAuthCode(code);
-    }
-
-    @Override
-    public Optional<AuthCodeRecord> consumeAuthCode(String code) {
-        return backend.consumeAuthCode(code);
-    }
-
-    @Override
-    public void storeSession(StoredSession session) {
-        backend.storeSession(session);
-    }
-
-    @Override
-    public boolean deleteSessionByAccessToken(String accessToken) {
-        return backend.deleteSessionByAccessToken(accessToken);
-    }
-
-    @Override
-    public boolean deleteSessionById(String sessionId) {
-        return backend.deleteSessionById(sessionId);
-    }
-
-    @Override
-    public int deleteSessionsByUser(String userId) {
-        return backend.deleteSessionsByUser(userId);
-    }
-
-    @Override
-    public void storeClient(ClientRecord client) {
-        backend.storeClient(client);
-    }
-
-    @Override
-    public List<ClientRecord> listClients() {
-        return backend.listClients();
-    }
-
-    @Override
-    public boolean deleteClient(String clientId) {
-        return backend.deleteClient(clientId);
-    }
-
-    @Override
-    public CleanupResult cleanupExpired() {
-        return backend.cleanupExpired();
-    }
-
-    @Override
-    public void close() {
-        backend.close();
     }
 
     @Override
