@@ -66,6 +66,22 @@ class BufferedTokenStoreTest {
         }
     }
 
+    /** Stores sessions s0..s{n-1} of user u through {@code store}; returns them in order. */
+    private List<StoredSession> storeSessions(BufferedTokenStore store, int n) {
+        List<StoredSession> written = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            written.add(sessions.session("s" + i, "u"));
+            store.storeSession(written.get(i));
+        }
+        return written;
+    }
+
+    private static void assertWritten(TestDelegate delegate, List<StoredSession> written) {
+        for (StoredSession s : written) {
+            assertEquals(Optional.of(s), delegate.inner.loadSessionById(s.sessionId()));
+        }
+    }
+
     private static List<String> ids(List<StoredSession> list) {
         return list.stream().map(StoredSession::sessionId).sorted().collect(Collectors.toList());
     }
@@ -308,15 +324,9 @@ class BufferedTokenStoreTest {
             TestDelegate delegate = TestDelegate.bulk(clock);
             delegate.failuresLeft.set(2);
             BufferedTokenStore store = buffer(delegate, b -> b.maxRetries(3));
-            List<StoredSession> written = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                written.add(sessions.session("s" + i, "u"));
-                store.storeSession(written.get(i));
-            }
+            List<StoredSession> written = storeSessions(store, 20);
             store.flush();
-            for (StoredSession s : written) {
-                assertEquals(Optional.of(s), delegate.inner.loadSessionById(s.sessionId()));
-            }
+            assertWritten(delegate, written);
             assertEquals(2, store.stats().retries());
             assertEquals(0, store.stats().failures());
             assertTrue(reported.isEmpty());
@@ -328,11 +338,7 @@ class BufferedTokenStoreTest {
             TestDelegate delegate = TestDelegate.singleOps(clock);
             delegate.failAlways = true;
             BufferedTokenStore store = buffer(delegate, b -> b.maxRetries(1));
-            List<StoredSession> written = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                written.add(sessions.session("s" + i, "u"));
-                store.storeSession(written.get(i));
-            }
+            List<StoredSession> written = storeSessions(store, 10);
             BufferFlushException e = assertThrows(BufferFlushException.class, store::flush);
             assertEquals(ids(written), ids(e.unwrittenSessions()));
             assertEquals(1, reported.size());
@@ -342,9 +348,7 @@ class BufferedTokenStoreTest {
             assertEquals(Optional.of(written.get(3)), store.loadSessionById("s3"), "still readable while queued");
             delegate.failAlways = false;
             store.flush();
-            for (StoredSession s : written) {
-                assertEquals(Optional.of(s), delegate.inner.loadSessionById(s.sessionId()));
-            }
+            assertWritten(delegate, written);
         }
 
         @Test
@@ -383,11 +387,7 @@ class BufferedTokenStoreTest {
             TestDelegate delegate = TestDelegate.transactional(clock);
             delegate.failAlways = true;
             BufferedTokenStore store = buffer(delegate, b -> b.maxRetries(0));
-            List<StoredSession> written = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                written.add(sessions.session("s" + i, "u"));
-                store.storeSession(written.get(i));
-            }
+            List<StoredSession> written = storeSessions(store, 5);
             BufferFlushException e = assertThrows(BufferFlushException.class, store::close);
             assertEquals(ids(written), ids(e.unwrittenSessions()));
             assertTrue(delegate.closed);
