@@ -170,8 +170,10 @@ public final class Compare {
         }
         if (options.backends().contains(Backend.POSTGRES)) {
             PostgresServer server = PostgresServer.get(); // starts the embedded server once, checks fsync with SHOW
-            args.add("-D" + BenchSettings.POSTGRES_URL_PROPERTY + "=" + server.url());
-            if (server.user() != null) {
+            // an external server's URL may hold credentials: the forks read it from the inherited
+            // environment, so it never shows in JMH's "VM options" line or in results.json
+            if (server.embedded()) {
+                args.add("-D" + BenchSettings.POSTGRES_URL_PROPERTY + "=" + server.url());
                 args.add("-D" + BenchSettings.POSTGRES_USER_PROPERTY + "=" + server.user());
             }
         }
