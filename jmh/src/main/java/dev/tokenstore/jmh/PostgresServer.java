@@ -32,6 +32,11 @@ final class PostgresServer {
         this.embedded = embedded;
     }
 
+    /** A server at {@code url} (not checked yet: call {@link #verifyDurable()}). */
+    static PostgresServer at(String url, String user, String password) {
+        return new PostgresServer(url, user, password, null);
+    }
+
     /** The server for this JVM, started on first use. */
     static synchronized PostgresServer get() {
         if (instance == null) {
