@@ -204,69 +204,8 @@ class H2DialectTest extends H2Fixture {
 
     // Contract details the TCK does not check yet (moved from the former H2ContractTest).
 
-    @Test
-    void anAccessTokenDoesNotFindTheSessionAsARefreshTokenNorTheOtherWayRound() {
-        TokenStore store = open();
-        StoredSession s = data.session("ada");
-        store.storeSession(s);
-        assertEquals(Optional.empty(), store.loadSessionByAccessToken(s.refreshToken()), "keys do not mix");
-        assertEquals(Optional.empty(), store.loadSessionByRefreshToken(s.accessToken()));
-    }
 
-    @Test
-    void clientsAreListedInCodePointOrderOfTheirIds() {
-        TokenStore store = open();
-        ClientRecord z = data.client("zeta");
-        ClientRecord a = data.client("alpha");
-        ClientRecord pub = new ClientRecord("Public", null, "none", List.of(), List.of(), List.of(), null, null,
-                data.now());
-        List.of(z, a, pub).forEach(store::storeClient);
-        assertEquals(List.of(pub, a, z), store.listClients());
-    }
 
-    @Test
-    void aConsumeInsideARolledBackTransactionTakesNothing() {
-        TokenStore store = open();
-        TransactionalTokenStore tx = (TransactionalTokenStore) store;
-        StateRecord state = data.state(Duration.ofMinutes(5));
-        store.storeState(state);
-        IllegalStateException boom = new IllegalStateException("boom");
-        assertSame(boom, assertThrows(IllegalStateException.class, () -> tx.inTransaction(t -> {
-            assertEquals(Optional.of(state), t.consumeState(state.state()));
-            throw boom;
-        })));
-        assertEquals(Optional.of(state), store.consumeState(state.state()), "the rolled-back consume took nothing");
-    }
 
-    @Test
-    void badInputNamesTheFieldAndAClosedStoreRefusesCalls() {
-        TokenStore store = open();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.consumeState(" "));
-        assertTrue(e.getMessage().contains("state"), e.getMessage());
-        store.close();
-        assertDoesNotThrow(store::close);
-        assertThrows(IllegalStateException.class, () -> store.loadClient("x"));
-        assertThrows(IllegalStateException.class, store::cleanupExpired);
-    }
 
-    @Test
-    void bulkStoreHandsATokenGivenUpEarlierInTheBatchToALaterSession() {
-        TokenStore bulk = open();
-        TokenStore loop = open(b -> b.url("jdbc:h2:" + dir.resolve("loop")));
-        StoredSession existing = data.session("ada");
-        bulk.storeSession(existing);
-        loop.storeSession(existing);
-        StoredSession first = data.session("bob");
-        StoredSession heir = TestRecords.withTokens(data.session("heir"), existing.accessToken(), null);
-        List<StoredSession> batch = List.of(first, data.rotated(existing), heir, data.rotated(first));
-        ((BulkSessionStore) bulk).bulkStoreSessions(batch);
-        batch.forEach(loop::storeSession);
-        for (StoredSession s : List.of(existing, first, heir)) {
-            assertEquals(loop.loadSessionById(s.sessionId()), bulk.loadSessionById(s.sessionId()));
-            assertEquals(loop.loadSessionByAccessToken(s.accessToken()), bulk.loadSessionByAccessToken(s.accessToken()));
-        }
-        assertEquals(Optional.of(heir), bulk.loadSessionByAccessToken(existing.accessToken()));
-        assertEquals(2, ((BulkSessionStore) bulk).bulkDeleteSessionsByHash(
-                List.of(heir.accessTokenHash(), first.accessTokenHash(), batch.get(3).accessTokenHash())));
-    }
 }

@@ -332,48 +332,7 @@ class PostgresDialectTest extends PostgresFixture {
 
     // Contract details the TCK does not check yet (moved from the former PostgresContractTest).
 
-    @Test
-    void anAccessTokenDoesNotFindTheSessionAsARefreshTokenNorTheOtherWayRound() {
-        TokenStore store = open();
-        StoredSession s = data.session("ada");
-        store.storeSession(s);
-        assertEquals(Optional.empty(), store.loadSessionByAccessToken(s.refreshToken()), "keys do not mix");
-        assertEquals(Optional.empty(), store.loadSessionByRefreshToken(s.accessToken()));
-    }
 
-    @Test
-    void clientsAreListedInCodePointOrderOfTheirIds() {
-        TokenStore store = open();
-        ClientRecord z = data.client("zeta");
-        ClientRecord a = data.client("alpha");
-        ClientRecord pub = new ClientRecord("Public", null, "none", List.of(), List.of(), List.of(), null, null,
-                data.now());
-        List.of(z, a, pub).forEach(store::storeClient);
-        assertEquals(List.of(pub, a, z), store.listClients());
-    }
 
-    @Test
-    void aConsumeInsideARolledBackTransactionTakesNothing() {
-        TokenStore store = open();
-        TransactionalTokenStore tx = (TransactionalTokenStore) store;
-        StateRecord state = data.state(Duration.ofMinutes(5));
-        store.storeState(state);
-        IllegalStateException boom = new IllegalStateException("boom");
-        assertSame(boom, assertThrows(IllegalStateException.class, () -> tx.inTransaction(t -> {
-            assertEquals(Optional.of(state), t.consumeState(state.state()));
-            throw boom;
-        })));
-        assertEquals(Optional.of(state), store.consumeState(state.state()), "the rolled-back consume took nothing");
-    }
 
-    @Test
-    void badInputNamesTheFieldAndAClosedStoreRefusesCalls() {
-        TokenStore store = open();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.consumeState(" "));
-        assertTrue(e.getMessage().contains("state"), e.getMessage());
-        store.close();
-        assertDoesNotThrow(store::close);
-        assertThrows(IllegalStateException.class, () -> store.loadClient("x"));
-        assertThrows(IllegalStateException.class, store::cleanupExpired);
-    }
 }

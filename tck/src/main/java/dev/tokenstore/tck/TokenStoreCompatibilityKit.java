@@ -240,6 +240,29 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
         }
 
         @Test
+        @DisplayName("an access token never finds a session as a refresh token, nor the other way round")
+        void keysDoNotMix() {
+            StoredSession s = data.session();
+            store.storeSession(s);
+            assertEquals(Optional.empty(), store.loadSessionByAccessToken(s.refreshToken()));
+            assertEquals(Optional.empty(), store.loadSessionByRefreshToken(s.accessToken()));
+            assertEquals(Optional.empty(), store.loadSessionById(s.accessToken()));
+        }
+
+        @Test
+        @DisplayName("deleteSessionsByUser also revokes the user's sessions whose access token has expired")
+        void deleteByUserIncludesExpired() {
+            StoredSession expired = data.session("carol");
+            StoredSession live = data.session("sid-" + TestData.token(), "carol", Duration.ofHours(5), Duration.ofDays(2));
+            store.storeSession(expired);
+            store.storeSession(live);
+            clock.set(expired.accessExpiresAt().plusSeconds(1));
+            assertEquals(2, store.deleteSessionsByUser("carol"));
+            assertEquals(Optional.empty(), store.loadSessionByRefreshToken(expired.refreshToken()));
+            assertEquals(Optional.empty(), store.loadSessionById(live.sessionId()));
+        }
+
+        @Test
         @DisplayName("a session without refresh or provider tokens round-trips with nulls")
         void minimalSession() {
             StoredSession s = new StoredSession("sid-" + TestData.token(), "local", UserInfo.of("local", "u-min"),
@@ -465,6 +488,16 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             store.storeClient(c);
             store.storeClient(a);
             assertEquals(List.of(a, b, c), store.listClients());
+        }
+
+        @Test
+        @DisplayName("listClients orders ids by code point, not by a locale's collation")
+        void codePointOrder() {
+            ClientRecord lower = data.client("alpha");
+            ClientRecord upper = data.client("Public");
+            ClientRecord accented = data.client("\u00e9clair");
+            List.of(lower, accented, upper).forEach(store::storeClient);
+            assertEquals(List.of(upper, lower, accented), store.listClients());
         }
 
         @Test
@@ -710,6 +743,9 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             Map<String, Object> profile = new LinkedHashMap<>();
             profile.put("bio", "x".repeat(64 * 1024));
             profile.put("nested", Map.of("list", List.of(1, 2, 3), "flag", true));
+            profile.put("followers", 9_000_000_000L);
+            profile.put("company", null);
+            profile.put("score", 4.25);
             UserInfo user = new UserInfo("github", "big-user", null, null, null, null, profile, List.of(), List.of());
             StoredSession s = new StoredSession("sid-big", "github", user, "a".repeat(8192) + TestData.token(),
                     "r".repeat(8192) + TestData.token(), "p".repeat(8192), null, null, data.now().plusSeconds(60),
@@ -807,6 +843,40 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
     }
 
     // ----------------------------------------------------------------------------------------
+    // Lifecycle
+    // ----------------------------------------------------------------------------------------
+
+    @Nested
+    @DisplayName("lifecycle")
+    class Lifecycle {
+        @Test
+        @DisplayName("after close every call throws IllegalStateException; closing twice is harmless")
+        void closed() {
+            store.storeClient(data.client("app"));
+            store.close();
+            store.close();
+            assertThrows(IllegalStateException.class, () -> store.loadClient("app"));
+            assertThrows(IllegalStateException.class, () -> store.storeSession(data.session()));
+            assertThrows(IllegalStateException.class, () -> store.consumeState(TestData.token()));
+            assertThrows(IllegalStateException.class, () -> store.cleanupExpired());
+        }
+
+        @Test
+        @DisplayName("data survives closing and reopening the store")
+        void reopen() {
+            assumeTrue(storage.sharesData(), "the backend cannot open a second store over the same data");
+            StoredSession s = data.session();
+            StateRecord state = data.state();
+            store.storeSession(s);
+            store.storeState(state);
+            store.close();
+            TokenStore reopened = openStore();
+            assertEquals(Optional.of(s), reopened.loadSessionByRefreshToken(s.refreshToken()));
+            assertEquals(Optional.of(state), reopened.consumeState(state.state()));
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
     // Bulk and transactions
     // ----------------------------------------------------------------------------------------
 
@@ -878,6 +948,72 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             assertEquals(Optional.empty(), store.loadSessionById(bad.sessionId()));
             assertEquals(Optional.of(holder), store.loadSessionById(holder.sessionId()));
             assertThrows(IllegalArgumentException.class, () -> ((BulkSessionStore) store).bulkStoreSessions(null));
+        }
+
+        @Test
+        @DisplayName("a token given up earlier in a batch may be taken by a later session of the same batch")
+        void bulkTokenHandover() {
+            assumeTrue(store instanceof BulkSessionStore, "the backend has no BulkSessionStore");
+            TokenStore looped = openStore(extraStorage());
+            StoredSession existing = data.session();
+            store.storeSession(existing);
+            looped.storeSession(existing);
+            StoredSession rotated = data.rotated(existing);
+            StoredSession heir = withTokens(data.session(), existing.accessToken(), existing.refreshToken());
+            List<StoredSession> batch = List.of(rotated, heir);
+            ((BulkSessionStore) store).bulkStoreSessions(batch);
+            batch.forEach(looped::storeSession);
+            assertSameSessions(List.of(existing, rotated, heir), store, looped);
+            assertEquals(Optional.of(heir), store.loadSessionByAccessToken(existing.accessToken()));
+        }
+
+        @Test
+        @DisplayName("two sessions of one batch claiming the same token: nothing of the batch is written")
+        void bulkConflictInsideBatch() {
+            assumeTrue(store instanceof BulkSessionStore, "the backend has no BulkSessionStore");
+            StoredSession first = data.session();
+            StoredSession other = data.session();
+            StoredSession clash = withTokens(data.session(), first.accessToken(), null);
+            assertThrows(IllegalArgumentException.class,
+                    () -> ((BulkSessionStore) store).bulkStoreSessions(List.of(other, first, clash)));
+            for (StoredSession s : List.of(first, other, clash)) {
+                assertEquals(Optional.empty(), store.loadSessionById(s.sessionId()));
+            }
+        }
+
+        @Test
+        @DisplayName("bulk delete of more hashes than fit in one statement deletes exactly the known ones")
+        void bulkDeleteManyHashes() {
+            assumeTrue(store instanceof BulkSessionStore, "the backend has no BulkSessionStore");
+            BulkSessionStore bulk = (BulkSessionStore) store;
+            List<StoredSession> sessions = new ArrayList<>();
+            for (int i = 0; i < 1200; i++) {
+                sessions.add(data.session("many-" + (i % 10)));
+            }
+            bulk.bulkStoreSessions(sessions);
+            List<String> hashes = new ArrayList<>();
+            for (int i = 0; i < sessions.size(); i += 2) {
+                hashes.add(sessions.get(i).accessTokenHash());
+                hashes.add(TokenHash.sha256Hex(TestData.token()));
+            }
+            assertEquals(600, bulk.bulkDeleteSessionsByHash(hashes));
+            for (int i = 0; i < sessions.size(); i++) {
+                assertEquals(i % 2 == 1, store.loadSessionById(sessions.get(i).sessionId()).isPresent(), "session " + i);
+            }
+        }
+
+        @Test
+        @DisplayName("a consume inside a rolled-back transaction takes nothing")
+        void rolledBackConsume() {
+            assumeTrue(store instanceof TransactionalTokenStore, "the backend has no TransactionalTokenStore");
+            StateRecord state = data.state();
+            store.storeState(state);
+            IllegalStateException boom = new IllegalStateException("boom");
+            assertThrows(IllegalStateException.class, () -> ((TransactionalTokenStore) store).inTransaction(tx -> {
+                assertEquals(Optional.of(state), tx.consumeState(state.state()));
+                throw boom;
+            }));
+            assertEquals(Optional.of(state), store.consumeState(state.state()));
         }
 
         @Test
