@@ -6,7 +6,6 @@ import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
 import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
-import dev.tokenstore.TokenHash;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TransactionalTokenStore;
 import java.time.Clock;
@@ -42,8 +41,9 @@ import java.util.function.Function;
  *   of reads is bounded by {@code ttlCap} (and {@code negativeTtl} for cached misses).</li>
  *   <li>The wrapper implements {@link BulkSessionStore} and/or {@link TransactionalTokenStore}
  *   exactly when the delegate does, and keeps the cache coherent through them.</li>
- *   <li>Nothing secret in keys, statistics, logs or messages: tokens are keyed by their
- *   {@link TokenHash}.</li>
+ *   <li>Nothing secret in statistics, logs or messages. Token lookups are keyed by the token
+ *   itself (kept in heap only, like the cached record that holds it; a key's {@code toString()}
+ *   shows only the lookup path), so a hit costs no SHA-256.</li>
  * </ul>
  *
  * <pre>{@code
@@ -136,8 +136,8 @@ public sealed class CachingTokenStore implements TokenStore
     @Override
     public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
         ensureOpen();
-        String hash = TokenHash.sha256Hex(Args.requireText(accessToken, "accessToken"));
-        return sessions.byAccessHash(hash, () -> delegate.loadSessionByAccessToken(accessToken));
+        Args.requireText(accessToken, "accessToken");
+        return sessions.byAccessToken(accessToken, () -> delegate.loadSessionByAccessToken(accessToken));
     }
 
     @Override
@@ -150,8 +150,8 @@ public sealed class CachingTokenStore implements TokenStore
     @Override
     public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
         ensureOpen();
-        String hash = TokenHash.sha256Hex(Args.requireText(refreshToken, "refreshToken"));
-        return sessions.byRefreshHash(hash, () -> delegate.loadSessionByRefreshToken(refreshToken));
+        Args.requireText(refreshToken, "refreshToken");
+        return sessions.byRefreshToken(refreshToken, () -> delegate.loadSessionByRefreshToken(refreshToken));
     }
 
     @Override

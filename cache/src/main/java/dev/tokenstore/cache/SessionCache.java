@@ -5,14 +5,14 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.tokenstore.StoredSession;
+import dev.tokenstore.TokenHash;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Read-through cache of session lookups by access-token hash, session id and refresh-token hash,
+ * Read-through cache of session lookups by access token, session id and refresh token,
  * on one bounded Caffeine cache with a per-entry deadline. A hit is served only while the entry is
  * before its deadline, no write has touched it ({@link SessionVersions}) and the session is live
  * for that lookup path by the clock. Misses load under Caffeine's per-key compute, so concurrent
@@ -23,24 +23,37 @@ final class SessionCache {
     enum Path { ACCESS, ID, REFRESH }
 
     /**
-     * Key of a lookup by access or refresh token: the token's {@link dev.tokenstore.TokenHash}
-     * (SHA-256) as four longs — never the token, and compared without touching another object.
+     * Key of a lookup by access or refresh token: the token itself, so a hit needs no SHA-256
+     * (the cached record holds the raw token anyway). The token's hash is computed only when the
+     * entry is loaded, to record its invalidation stripes. {@link #toString()} never shows it.
      */
-    record HashKey(Path path, long h0, long h1, long h2, long h3) {
-        static HashKey of(Path path, String tokenHashHex) {
-            return new HashKey(path, HexFormat.fromHexDigitsToLong(tokenHashHex, 0, 16),
-                    HexFormat.fromHexDigitsToLong(tokenHashHex, 16, 32), HexFormat.fromHexDigitsToLong(tokenHashHex, 32, 48),
-                    HexFormat.fromHexDigitsToLong(tokenHashHex, 48, 64));
+    static final class TokenKey {
+        private final Path path;
+        private final String token;
+
+        TokenKey(Path path, String token) {
+            this.path = path;
+            this.token = token;
         }
 
-        /** The same identity hash as {@link Stripes#hashOfHex} of the hex form. */
+        /** The identity hash of the token's {@link TokenHash} (see {@link Stripes#hashOfHex}); costs one SHA-256. */
         int identityHash() {
-            return Long.hashCode(h0);
+            return Stripes.hashOfHex(TokenHash.sha256Hex(token));
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof TokenKey k && k.path == path && k.token.equals(token);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * token.hashCode() + path.ordinal();
         }
 
         @Override
         public String toString() {
-            return "HashKey[" + path + "]";
+            return "TokenKey[" + path + "]";
         }
     }
 
@@ -51,8 +64,6 @@ final class SessionCache {
             return "IdKey";
         }
     }
-
-    private enum Verdict { HIT, MISSING, STALE }
 
     private final Cache<Object, SessionEntry> cache;
     private final SessionVersions versions;
@@ -86,14 +97,14 @@ final class SessionCache {
         return versions;
     }
 
-    /** The session with this access-token hash (hex), from memory if usable, else from {@code loader}. */
-    Optional<StoredSession> byAccessHash(String hashHex, Supplier<Optional<StoredSession>> loader) {
-        return get(HashKey.of(Path.ACCESS, hashHex), loader);
+    /** The session with this access token, from memory if usable, else from {@code loader}. */
+    Optional<StoredSession> byAccessToken(String accessToken, Supplier<Optional<StoredSession>> loader) {
+        return get(new TokenKey(Path.ACCESS, accessToken), loader);
     }
 
-    /** The session with this refresh-token hash (hex), from memory if usable, else from {@code loader}. */
-    Optional<StoredSession> byRefreshHash(String hashHex, Supplier<Optional<StoredSession>> loader) {
-        return get(HashKey.of(Path.REFRESH, hashHex), loader);
+    /** The session with this refresh token, from memory if usable, else from {@code loader}. */
+    Optional<StoredSession> byRefreshToken(String refreshToken, Supplier<Optional<StoredSession>> loader) {
+        return get(new TokenKey(Path.REFRESH, refreshToken), loader);
     }
 
     /** The session with this id, from memory if usable, else from {@code loader}. */
@@ -101,19 +112,15 @@ final class SessionCache {
         return get(new IdKey(sessionId), loader);
     }
 
+    /**
+     * The hit path: one map lookup, one clock read, the entry's version check and a counter; no
+     * hashing and no allocation beyond the key (the answer's {@link Optional} is kept in the entry).
+     */
     private Optional<StoredSession> get(Object key, Supplier<Optional<StoredSession>> loader) {
         SessionEntry entry = cache.getIfPresent(key);
-        if (entry != null) {
-            switch (judge(entry, ticker.read())) {
-                case HIT:
-                    counters.hits.increment();
-                    return Optional.of(entry.session);
-                case MISSING:
-                    counters.negativeHits.increment();
-                    return Optional.empty();
-                default:
-                    break;
-            }
+        if (entry != null && usable(entry, ticker.read())) {
+            (entry.session != null ? counters.hits : counters.negativeHits).increment();
+            return entry.answer;
         }
         counters.misses.increment();
         return loadThrough(key, loader);
@@ -124,13 +131,10 @@ final class SessionCache {
         Optional<StoredSession>[] answer = new Optional[1];
         cache.asMap().compute(key, (k, old) -> {
             long nowNanos = ticker.read();
-            if (old != null) {
-                Verdict verdict = judge(old, nowNanos);
-                if (verdict != Verdict.STALE) {
-                    // Loaded by a concurrent caller while this one waited: no second load.
-                    answer[0] = verdict == Verdict.HIT ? Optional.of(old.session) : Optional.empty();
-                    return old;
-                }
+            if (old != null && usable(old, nowNanos)) {
+                // Loaded by a concurrent caller while this one waited: no second load.
+                answer[0] = old.answer;
+                return old;
             }
             long generation = versions.generation();
             Optional<StoredSession> loaded = load(loader);
@@ -158,22 +162,22 @@ final class SessionCache {
      * Whether an entry may answer now. Its deadline is at or before the record's expiry for the
      * lookup path (same clock), so a usable entry is always a live record.
      */
-    private Verdict judge(SessionEntry entry, long nowNanos) {
-        if (nowNanos >= entry.deadline || !entry.isCurrent(versions)) {
-            return Verdict.STALE;
-        }
-        return entry.session == null ? Verdict.MISSING : Verdict.HIT;
+    private boolean usable(SessionEntry entry, long nowNanos) {
+        return nowNanos < entry.deadline && entry.isCurrent(versions);
     }
 
     /** The entry to keep for a load result, or null when it must not be cached (TTL would be <= 0). */
     private SessionEntry entryFor(Object key, StoredSession session, long nowNanos) {
-        HashKey hashKey = key instanceof HashKey h ? h : null;
+        TokenKey tokenKey = key instanceof TokenKey t ? t : null;
         if (session == null) {
             long deadline = nowNanos + negativeNanos;
-            int keyHash = hashKey != null ? hashKey.identityHash() : Stripes.hashOf(((IdKey) key).sessionId());
-            return deadline > nowNanos ? SessionEntry.missing(deadline, keyHash, versions) : null;
+            if (deadline <= nowNanos) {
+                return null;
+            }
+            int keyHash = tokenKey != null ? tokenKey.identityHash() : Stripes.hashOf(((IdKey) key).sessionId());
+            return SessionEntry.missing(deadline, keyHash, versions);
         }
-        Path path = hashKey != null ? hashKey.path() : Path.ID;
+        Path path = tokenKey != null ? tokenKey.path : Path.ID;
         Instant expiry = path == Path.REFRESH ? session.refreshExpiresAt() : session.accessExpiresAt();
         if (expiry == null) {
             return null;
@@ -182,8 +186,7 @@ final class SessionCache {
         if (deadline <= nowNanos) {
             return null;
         }
-        int accessHash = path == Path.ACCESS ? hashKey.identityHash() : Stripes.hashOfHex(session.accessTokenHash());
-        return SessionEntry.found(session, deadline, accessHash, versions);
+        return SessionEntry.found(session, deadline, Stripes.hashOfHex(session.accessTokenHash()), versions);
     }
 
     /** Stale-marks everything the changes touch (see {@link SessionVersions#apply}). */

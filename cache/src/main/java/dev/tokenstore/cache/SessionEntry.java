@@ -1,6 +1,7 @@
 package dev.tokenstore.cache;
 
 import dev.tokenstore.StoredSession;
+import java.util.Optional;
 
 /**
  * One cached answer to a session lookup: the session (or null for "not found"), when the entry
@@ -12,6 +13,8 @@ import dev.tokenstore.StoredSession;
 final class SessionEntry {
     /** The session, or null for a cached miss. */
     final StoredSession session;
+    /** What a hit returns: {@code Optional.ofNullable(session)}, made once at load, not per hit. */
+    final Optional<StoredSession> answer;
     final long deadline;
     // Positives: stripes of session id, access-token hash and user id. Negatives: the missed key's stripe in a.
     private final int stripeA;
@@ -24,6 +27,7 @@ final class SessionEntry {
     private SessionEntry(StoredSession session, long deadline, int stripeA, int stripeB, int stripeC,
                          int versionA, int versionB, int versionC) {
         this.session = session;
+        this.answer = Optional.ofNullable(session);
         this.deadline = deadline;
         this.stripeA = stripeA;
         this.stripeB = stripeB;

@@ -32,7 +32,7 @@ final class Stripes {
         return id.hashCode();
     }
 
-    /** The identity hash of a token hash given as hex: its first 64 bits, as {@link SessionCache.HashKey} has them. */
+    /** The identity hash of a token hash given as hex: its first 64 bits. */
     static int hashOfHex(String tokenHashHex) {
         return Long.hashCode(HexFormat.fromHexDigitsToLong(tokenHashHex, 0, 16));
     }
