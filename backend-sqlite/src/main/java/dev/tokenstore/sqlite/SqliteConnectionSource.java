@@ -180,12 +180,13 @@ final class SqliteConnectionSource implements ConnectionSource {
         }
     }
 
-    private final class WriterLease implements Lease {
-        private final Handle handle;
+    /** A lease on one handle: released once, however often it is closed. */
+    private abstract static class HandleLease implements Lease {
+        final Handle handle;
         private boolean broken;
         private boolean released;
 
-        WriterLease(Handle handle) {
+        HandleLease(Handle handle) {
             this.handle = handle;
         }
 
@@ -206,10 +207,23 @@ final class SqliteConnectionSource implements ConnectionSource {
 
         @Override
         public void close() {
-            if (released) {
-                return;
+            if (!released) {
+                released = true;
+                release(broken);
             }
-            released = true;
+        }
+
+        /** Gives the handle back, or closes it when {@code broken}. */
+        abstract void release(boolean broken);
+    }
+
+    private final class WriterLease extends HandleLease {
+        WriterLease(Handle handle) {
+            super(handle);
+        }
+
+        @Override
+        void release(boolean broken) {
             try {
                 if (broken || closed) {
                     handle.close();
@@ -221,36 +235,13 @@ final class SqliteConnectionSource implements ConnectionSource {
         }
     }
 
-    private final class ReaderLease implements Lease {
-        private final Handle handle;
-        private boolean broken;
-        private boolean released;
-
+    private final class ReaderLease extends HandleLease {
         ReaderLease(Handle handle) {
-            this.handle = handle;
+            super(handle);
         }
 
         @Override
-        public Connection connection() {
-            return handle.connection();
-        }
-
-        @Override
-        public StatementCache statements() {
-            return handle.statements();
-        }
-
-        @Override
-        public void markBroken() {
-            broken = true;
-        }
-
-        @Override
-        public void close() {
-            if (released) {
-                return;
-            }
-            released = true;
+        void release(boolean broken) {
             try {
                 boolean keep = !broken && !closed;
                 if (keep) {
