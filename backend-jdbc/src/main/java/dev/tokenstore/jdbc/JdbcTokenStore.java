@@ -1,12 +1,10 @@
 package dev.tokenstore.jdbc;
 
-import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.BulkSessionStore;
-import dev.tokenstore.CleanupResult;
-import dev.tokenstore.ClientRecord;
-import dev.tokenstore.StateRecord;
+import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenCipher;
+
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreException;
 import dev.tokenstore.TokenStoreOptions;
@@ -15,7 +13,6 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *   other database failures surface as {@link TokenStoreException} naming the store.</li>
  * </ul>
  */
-public final class JdbcTokenStore implements TokenStore, BulkSessionStore, TransactionalTokenStore {
+public final class JdbcTokenStore extends ForwardingTokenStore implements BulkSessionStore, TransactionalTokenStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcTokenStore.class);
 
     private final String name;
@@ -83,89 +80,15 @@ public final class JdbcTokenStore implements TokenStore, BulkSessionStore, Trans
         return name;
     }
 
+    /** Every single-op call goes to the engine core, which runs it in its own transaction. */
+    @Override
+    protected TokenStore delegate() {
+        return core;
+    }
+
     /** The table prefix in use. */
     public String tablePrefix() {
         return tablePrefix;
-    }
-
-    @Override
-    public void storeState(StateRecord state) {
-        core.storeState(state);
-    }
-
-    @Override
-    public Optional<StateRecord> consumeState(String state) {
-        return core.consumeState(state);
-    }
-
-    @Override
-    public void storeAuthCode(AuthCodeRecord code) {
-        core.storeAuthCode(code);
-    }
-
-    @Override
-    public Optional<AuthCodeRecord> consumeAuthCode(String code) {
-        return core.consumeAuthCode(code);
-    }
-
-    @Override
-    public void storeSession(StoredSession session) {
-        core.storeSession(session);
-    }
-
-    @Override
-    public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
-        return core.loadSessionByAccessToken(accessToken);
-    }
-
-    @Override
-    public Optional<StoredSession> loadSessionById(String sessionId) {
-        return core.loadSessionById(sessionId);
-    }
-
-    @Override
-    public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
-        return core.loadSessionByRefreshToken(refreshToken);
-    }
-
-    @Override
-    public boolean deleteSessionByAccessToken(String accessToken) {
-        return core.deleteSessionByAccessToken(accessToken);
-    }
-
-    @Override
-    public boolean deleteSessionById(String sessionId) {
-        return core.deleteSessionById(sessionId);
-    }
-
-    @Override
-    public int deleteSessionsByUser(String userId) {
-        return core.deleteSessionsByUser(userId);
-    }
-
-    @Override
-    public void storeClient(ClientRecord client) {
-        core.storeClient(client);
-    }
-
-    @Override
-    public Optional<ClientRecord> loadClient(String clientId) {
-        return core.loadClient(clientId);
-    }
-
-    @Override
-    public List<ClientRecord> listClients() {
-        return core.listClients();
-    }
-
-    @Override
-    public boolean deleteClient(String clientId) {
-        return core.deleteClient(clientId);
-    }
-
-    @Override
-    public CleanupResult cleanupExpired() {
-        return core.cleanupExpired();
     }
 
     @Override
