@@ -4,7 +4,6 @@ import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenCipher;
-
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreException;
 import dev.tokenstore.TokenStoreOptions;
