@@ -57,6 +57,10 @@ public sealed class CachingTokenStore implements TokenStore
 
     private final TokenStore delegate;
     private final SessionCache sessions;
+    // The delegate's lookups, bound once so a cache hit allocates no loader.
+    private final Function<String, Optional<StoredSession>> delegateByAccessToken;
+    private final Function<String, Optional<StoredSession>> delegateById;
+    private final Function<String, Optional<StoredSession>> delegateByRefreshToken;
     private final ClientCache clients;
     private final Counters counters = new Counters();
     private final ExecutorService ownedExecutor;
@@ -66,6 +70,9 @@ public sealed class CachingTokenStore implements TokenStore
     CachingTokenStore(Builder builder) {
         this.delegate = builder.delegate;
         ClockTicker ticker = new ClockTicker(builder.clock);
+        this.delegateByAccessToken = delegate::loadSessionByAccessToken;
+        this.delegateById = delegate::loadSessionById;
+        this.delegateByRefreshToken = delegate::loadSessionByRefreshToken;
         this.sessions = new SessionCache(builder.maxEntries, builder.ttlCap, builder.skew, builder.negativeTtl,
                 ticker, counters);
         Executor executor = builder.refreshExecutor;
@@ -136,22 +143,22 @@ public sealed class CachingTokenStore implements TokenStore
     @Override
     public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
         ensureOpen();
-        Args.requireText(accessToken, "accessToken");
-        return sessions.byAccessToken(accessToken, () -> delegate.loadSessionByAccessToken(accessToken));
+        Args.requireNonNull(accessToken, "accessToken"); // blank is rejected on the miss path (see SessionCache)
+        return sessions.byAccessToken(accessToken, delegateByAccessToken);
     }
 
     @Override
     public Optional<StoredSession> loadSessionById(String sessionId) {
         ensureOpen();
-        Args.requireText(sessionId, "sessionId");
-        return sessions.byId(sessionId, () -> delegate.loadSessionById(sessionId));
+        Args.requireNonNull(sessionId, "sessionId"); // blank is rejected on the miss path (see SessionCache)
+        return sessions.byId(sessionId, delegateById);
     }
 
     @Override
     public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
         ensureOpen();
-        Args.requireText(refreshToken, "refreshToken");
-        return sessions.byRefreshToken(refreshToken, () -> delegate.loadSessionByRefreshToken(refreshToken));
+        Args.requireNonNull(refreshToken, "refreshToken"); // blank is rejected on the miss path (see SessionCache)
+        return sessions.byRefreshToken(refreshToken, delegateByRefreshToken);
     }
 
     @Override

@@ -7,34 +7,48 @@ import java.time.Instant;
 
 /**
  * Caffeine's time source, driven by the cache's {@link Clock}, so a test clock moves expiry and
- * refresh too. Reads are nanoseconds since the ticker was made (saturating, never overflowing).
+ * refresh too. Readings are nanoseconds since the ticker was made, at millisecond resolution
+ * ({@link Clock#millis()}: no {@link Instant} per read, and every stored instant is already
+ * truncated to milliseconds). Both readings and {@link #at(Instant)} round down to the
+ * millisecond, so {@code read() < at(expiry)} implies the clock is before {@code expiry}.
+ * Readings saturate instead of overflowing.
  */
 final class ClockTicker implements Ticker {
-    /** Beyond this many seconds from the origin, readings saturate (about 126 years). */
-    private static final long MAX_SECONDS = 4_000_000_000L;
+    /** Beyond this many milliseconds from the origin, readings saturate (about 126 years). */
+    private static final long MAX_MILLIS = 4_000_000_000_000L;
+    private static final long NANOS_PER_MILLI = 1_000_000L;
     private final Clock clock;
-    private final long originSeconds;
-    private final int originNanos;
+    private final long originMillis;
 
     ClockTicker(Clock clock) {
         this.clock = clock;
-        Instant origin = clock.instant();
-        this.originSeconds = origin.getEpochSecond();
-        this.originNanos = origin.getNano();
+        this.originMillis = clock.millis();
     }
 
     @Override
     public long read() {
-        return at(clock.instant());
+        return fromOrigin(clock.millis());
     }
 
     /** The ticker reading at {@code instant}. */
     long at(Instant instant) {
-        long seconds = instant.getEpochSecond() - originSeconds;
-        if (seconds > MAX_SECONDS || seconds < -MAX_SECONDS) {
-            return seconds > 0 ? Long.MAX_VALUE / 2 : Long.MIN_VALUE / 2;
+        long millis;
+        try {
+            millis = instant.toEpochMilli();
+        } catch (ArithmeticException outOfRange) {
+            return instant.getEpochSecond() > 0 ? Long.MAX_VALUE / 2 : Long.MIN_VALUE / 2;
         }
-        return seconds * 1_000_000_000L + (instant.getNano() - originNanos);
+        return fromOrigin(millis);
+    }
+
+    private long fromOrigin(long epochMillis) {
+        if (epochMillis > originMillis + MAX_MILLIS) {
+            return Long.MAX_VALUE / 2;
+        }
+        if (epochMillis < originMillis - MAX_MILLIS) {
+            return Long.MIN_VALUE / 2;
+        }
+        return (epochMillis - originMillis) * NANOS_PER_MILLI;
     }
 
     /** {@code duration} in nanoseconds, saturated to the long range. */

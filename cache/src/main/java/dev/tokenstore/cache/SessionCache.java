@@ -3,13 +3,15 @@ package dev.tokenstore.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenHash;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
  * Read-through cache of session lookups by access token, session id and refresh token,
@@ -19,41 +21,17 @@ import java.util.function.Supplier;
  * misses on one key load once.
  */
 final class SessionCache {
-    /** How a session was looked up; each path has its own entries and expiry. */
-    enum Path { ACCESS, ID, REFRESH }
-
     /**
-     * Key of a lookup by access or refresh token: the token itself, so a hit needs no SHA-256
-     * (the cached record holds the raw token anyway). The token's hash is computed only when the
-     * entry is loaded, to record its invalidation stripes. {@link #toString()} never shows it.
+     * Key of a lookup by refresh token: the token itself, so a hit needs no SHA-256 (the cached
+     * record holds the raw token anyway). {@link #toString()} never shows it. Lookups by access
+     * token, the hot path, are keyed by the bare token {@code String}: no key object to allocate or
+     * to chase on a hit. The three kinds of key never equal one another, so a refresh token or a
+     * session id presented as an access token cannot hit the other path's entry.
      */
-    static final class TokenKey {
-        private final Path path;
-        private final String token;
-
-        TokenKey(Path path, String token) {
-            this.path = path;
-            this.token = token;
-        }
-
-        /** The identity hash of the token's {@link TokenHash} (see {@link Stripes#hashOfHex}); costs one SHA-256. */
-        int identityHash() {
-            return Stripes.hashOfHex(TokenHash.sha256Hex(token));
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof TokenKey k && k.path == path && k.token.equals(token);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * token.hashCode() + path.ordinal();
-        }
-
+    record RefreshKey(String refreshToken) {
         @Override
         public String toString() {
-            return "TokenKey[" + path + "]";
+            return "RefreshKey";
         }
     }
 
@@ -65,7 +43,10 @@ final class SessionCache {
         }
     }
 
+    /** One hit in this many (a power of two) is recorded with the eviction policy. */
+    static final int POLICY_SAMPLE = 8;
     private final Cache<Object, SessionEntry> cache;
+    private final Policy<Object, SessionEntry> policy;
     private final SessionVersions versions;
     private final Counters counters;
     private final ClockTicker ticker;
@@ -91,42 +72,55 @@ final class SessionCache {
                     }
                 })
                 .build();
+        this.policy = cache.policy();
     }
 
     SessionVersions versions() {
         return versions;
     }
 
-    /** The session with this access token, from memory if usable, else from {@code loader}. */
-    Optional<StoredSession> byAccessToken(String accessToken, Supplier<Optional<StoredSession>> loader) {
-        return get(new TokenKey(Path.ACCESS, accessToken), loader);
+    /**
+     * The session with this access token, from memory if usable, else from {@code loader}.
+     * The lookup must not be null; a blank one gets an {@link IllegalArgumentException}.
+     */
+    Optional<StoredSession> byAccessToken(String accessToken, Function<String, Optional<StoredSession>> loader) {
+        return get(accessToken, accessToken, "accessToken", loader);
     }
 
     /** The session with this refresh token, from memory if usable, else from {@code loader}. */
-    Optional<StoredSession> byRefreshToken(String refreshToken, Supplier<Optional<StoredSession>> loader) {
-        return get(new TokenKey(Path.REFRESH, refreshToken), loader);
+    Optional<StoredSession> byRefreshToken(String refreshToken, Function<String, Optional<StoredSession>> loader) {
+        return get(new RefreshKey(refreshToken), refreshToken, "refreshToken", loader);
     }
 
     /** The session with this id, from memory if usable, else from {@code loader}. */
-    Optional<StoredSession> byId(String sessionId, Supplier<Optional<StoredSession>> loader) {
-        return get(new IdKey(sessionId), loader);
+    Optional<StoredSession> byId(String sessionId, Function<String, Optional<StoredSession>> loader) {
+        return get(new IdKey(sessionId), sessionId, "sessionId", loader);
     }
 
     /**
-     * The hit path: one map lookup, one clock read, the entry's version check and a counter; no
-     * hashing and no allocation beyond the key (the answer's {@link Optional} is kept in the entry).
+     * The hit path: one quiet map lookup (Caffeine checks the entry's deadline against the ticker),
+     * the entry's version check and a counter; no hashing and no allocation beyond the key (the
+     * answer's {@link Optional} is kept in the entry). One hit in {@value #POLICY_SAMPLE} is read
+     * through {@link Cache#getIfPresent} instead, so the eviction policy still learns which
+     * sessions are hot: Caffeine's own read buffer is lossy too, this only samples earlier and
+     * saves the per-read buffer write on the others. A blank {@code lookup} is rejected on the miss
+     * path only: it is never cached, so it always misses, and a hit need not scan the string.
      */
-    private Optional<StoredSession> get(Object key, Supplier<Optional<StoredSession>> loader) {
-        SessionEntry entry = cache.getIfPresent(key);
-        if (entry != null && usable(entry, ticker.read())) {
+    private Optional<StoredSession> get(Object key, String lookup, String field,
+                                        Function<String, Optional<StoredSession>> loader) {
+        SessionEntry entry = (ThreadLocalRandom.current().nextInt() & (POLICY_SAMPLE - 1)) == 0
+                ? cache.getIfPresent(key)
+                : policy.getIfPresentQuietly(key);
+        if (entry != null && entry.isCurrent(versions)) {
             (entry.session != null ? counters.hits : counters.negativeHits).increment();
             return entry.answer;
         }
+        Args.requireText(lookup, field);
         counters.misses.increment();
-        return loadThrough(key, loader);
+        return loadThrough(key, lookup, loader);
     }
 
-    private Optional<StoredSession> loadThrough(Object key, Supplier<Optional<StoredSession>> loader) {
+    private Optional<StoredSession> loadThrough(Object key, String lookup, Function<String, Optional<StoredSession>> loader) {
         @SuppressWarnings("unchecked")
         Optional<StoredSession>[] answer = new Optional[1];
         cache.asMap().compute(key, (k, old) -> {
@@ -137,7 +131,7 @@ final class SessionCache {
                 return old;
             }
             long generation = versions.generation();
-            Optional<StoredSession> loaded = load(loader);
+            Optional<StoredSession> loaded = load(lookup, loader);
             answer[0] = loaded;
             SessionEntry fresh = entryFor(k, loaded.orElse(null), nowNanos);
             // A write that ran while we loaded may have made what we read stale: serve, don't cache.
@@ -146,10 +140,10 @@ final class SessionCache {
         return answer[0];
     }
 
-    private Optional<StoredSession> load(Supplier<Optional<StoredSession>> loader) {
+    private Optional<StoredSession> load(String lookup, Function<String, Optional<StoredSession>> loader) {
         Optional<StoredSession> loaded;
         try {
-            loaded = loader.get();
+            loaded = loader.apply(lookup);
         } catch (RuntimeException | Error e) {
             counters.loadFailures.increment();
             throw e;
@@ -168,17 +162,14 @@ final class SessionCache {
 
     /** The entry to keep for a load result, or null when it must not be cached (TTL would be <= 0). */
     private SessionEntry entryFor(Object key, StoredSession session, long nowNanos) {
-        TokenKey tokenKey = key instanceof TokenKey t ? t : null;
         if (session == null) {
             long deadline = nowNanos + negativeNanos;
             if (deadline <= nowNanos) {
                 return null;
             }
-            int keyHash = tokenKey != null ? tokenKey.identityHash() : Stripes.hashOf(((IdKey) key).sessionId());
-            return SessionEntry.missing(deadline, keyHash, versions);
+            return SessionEntry.missing(deadline, identityHash(key), versions);
         }
-        Path path = tokenKey != null ? tokenKey.path : Path.ID;
-        Instant expiry = path == Path.REFRESH ? session.refreshExpiresAt() : session.accessExpiresAt();
+        Instant expiry = key instanceof RefreshKey ? session.refreshExpiresAt() : session.accessExpiresAt();
         if (expiry == null) {
             return null;
         }
@@ -187,6 +178,21 @@ final class SessionCache {
             return null;
         }
         return SessionEntry.found(session, deadline, Stripes.hashOfHex(session.accessTokenHash()), versions);
+    }
+
+    /**
+     * The identity hash a store bumps to replace a cached miss of {@code key} (see
+     * {@link Changes}): of the token's SHA-256 for token keys (one hash, on the miss path only),
+     * of the id for id keys.
+     */
+    private static int identityHash(Object key) {
+        if (key instanceof String accessToken) {
+            return Stripes.hashOfHex(TokenHash.sha256Hex(accessToken));
+        }
+        if (key instanceof RefreshKey refresh) {
+            return Stripes.hashOfHex(TokenHash.sha256Hex(refresh.refreshToken()));
+        }
+        return Stripes.hashOf(((IdKey) key).sessionId());
     }
 
     /** Stale-marks everything the changes touch (see {@link SessionVersions#apply}). */

@@ -28,11 +28,17 @@ final class SessionVersions {
     final Stripes negatives;
 
     SessionVersions(long maxEntries) {
-        int size = Stripes.sizeFor(maxEntries, 1024, 1 << 20);
+        // One version per 4 entries (at most 256 Ki, 1 MiB): a store makes about 4 other entries
+        // reload in a full cache, and the array a hit reads stays small enough for the CPU cache.
+        int size = Stripes.sizeFor(maxEntries / 4, 1024, 1 << 18);
         this.sessions = new Stripes(size);
         this.negatives = new Stripes(size);
-        this.tokens = new Stripes(Math.max(256, size / 4));
-        this.users = new Stripes(Math.max(256, size / 4));
+        // Deletes by access token and by user are revocations, far rarer than stores: small stripe
+        // arrays (at most 64 Ki versions, 256 KiB) stay in the CPU cache on the hit path, at the
+        // price of a few needless reloads per revocation in a very large cache.
+        int revocationSize = Stripes.sizeFor(maxEntries / 16, 256, 1 << 16);
+        this.tokens = new Stripes(revocationSize);
+        this.users = new Stripes(revocationSize);
     }
 
     long generation() {

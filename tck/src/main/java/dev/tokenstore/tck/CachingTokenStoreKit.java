@@ -138,6 +138,21 @@ public abstract class CachingTokenStoreKit extends StoreKit {
         }
 
         @Test
+        @DisplayName("lookup paths never cross: a cached refresh token or id is no access token, and back")
+        void pathsNeverCross() {
+            StoredSession s = stored();
+            warm(cached, s);
+            assertEquals(Optional.empty(), cached.loadSessionByAccessToken(s.refreshToken()), "refresh token as access token");
+            assertEquals(Optional.empty(), cached.loadSessionByAccessToken(s.sessionId()), "session id as access token");
+            assertEquals(Optional.empty(), cached.loadSessionByRefreshToken(s.accessToken()), "access token as refresh token");
+            assertEquals(Optional.empty(), cached.loadSessionById(s.accessToken()), "access token as session id");
+            // and the other way round: misses cached under one path do not hide hits on another
+            assertEquals(Optional.of(s), cached.loadSessionByAccessToken(s.accessToken()));
+            assertEquals(Optional.of(s), cached.loadSessionByRefreshToken(s.refreshToken()));
+            assertEquals(Optional.of(s), cached.loadSessionById(s.sessionId()));
+        }
+
+        @Test
         @DisplayName("a client is loaded once, then served from memory")
         void clientOnce() {
             ClientRecord c = data.client("client-" + TestData.token().substring(0, 8));
