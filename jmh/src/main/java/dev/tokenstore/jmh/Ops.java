@@ -60,7 +60,7 @@ final class Ops {
                     List.of(Wrapping.RAW), false, false,
                     "cleanupExpired on preload rows of which half expired (single shot)"),
             new Group("floors", floors(), List.of(), false, true,
-                    "ConcurrentHashMap.get; hand-written JDBC select, insert, 1000-row executeBatch"));
+                    "ConcurrentHashMap.get; hand-written JDBC select, insert, 16-row and 1000-row executeBatch"));
 
     private Ops() {
     }
@@ -71,7 +71,7 @@ final class Ops {
 
     private static List<String> floors() {
         List<String> all = new java.util.ArrayList<>(methods(MapFloorBenchmark.class, "chmGet"));
-        all.addAll(methods(JdbcFloorBenchmark.class, "select", "insert", "batchInsert1000"));
+        all.addAll(methods(JdbcFloorBenchmark.class, "select", "insert", "batchInsert16", "batchInsert1000"));
         return List.copyOf(all);
     }
 
