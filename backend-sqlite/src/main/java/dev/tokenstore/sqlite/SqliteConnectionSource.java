@@ -20,12 +20,15 @@ import org.sqlite.SQLiteConfig;
  * connections ({@code PRAGMA query_only}) that WAL lets run alongside the writer. Every
  * connection has the busy timeout, {@code synchronous} level and page cache size set (the
  * writer's cache is large so a 1000-row batch of random-key index inserts does not spill). Other processes on the same
- * file are kept out by SQLite's own locks ({@code BEGIN IMMEDIATE} plus the busy timeout).
+ * file are kept out by SQLite's own locks ({@code BEGIN IMMEDIATE} plus the busy timeout). WAL
+ * checkpoints run on a background thread of their own ({@link Checkpointer}), not inside commits.
  */
 final class SqliteConnectionSource implements ConnectionSource {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteConnectionSource.class);
     /** More than the engine's distinct statements, so nothing it uses is evicted. */
     private static final int STATEMENTS_PER_CONNECTION = 64;
+    /** At most one background WAL checkpoint per this many milliseconds (see {@link Checkpointer}). */
+    private static final long CHECKPOINT_INTERVAL_MS = 50;
 
     private final String url;
     private final String description;
@@ -33,6 +36,7 @@ final class SqliteConnectionSource implements ConnectionSource {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Semaphore readPermits;
     private final Deque<Handle> idleReaders = new ArrayDeque<>();
+    private final Checkpointer checkpointer;
     private Handle writer; // guarded by writeLock
     private volatile boolean closed;
 
@@ -41,6 +45,7 @@ final class SqliteConnectionSource implements ConnectionSource {
         this.settings = settings;
         this.description = settings.file.toString();
         this.readPermits = new Semaphore(settings.readers, true);
+        this.checkpointer = new Checkpointer(() -> connect(false), description, CHECKPOINT_INTERVAL_MS);
     }
 
     @Override
@@ -106,6 +111,7 @@ final class SqliteConnectionSource implements ConnectionSource {
             return;
         }
         closed = true;
+        checkpointer.close();
         boolean locked = false;
         try {
             locked = writeLock.tryLock(lockWaitMs(), TimeUnit.MILLISECONDS);
@@ -137,7 +143,29 @@ final class SqliteConnectionSource implements ConnectionSource {
         return Math.max(1_000L, settings.busyTimeoutMs * 2L);
     }
 
+    /** How many background checkpoints ran (for tests). */
+    long checkpoints() {
+        return checkpointer.checkpoints();
+    }
+
     private Handle open(boolean readOnly) throws SQLException {
+        Connection c = connect(readOnly);
+        try {
+            if (readOnly) {
+                SqlDialect.execute(c, "PRAGMA query_only = ON");
+            } else {
+                // checkpoints run in the background; the writer checkpoints only if the WAL runs away
+                SqlDialect.execute(c, "PRAGMA wal_autocheckpoint = " + Checkpointer.WRITER_AUTOCHECKPOINT_PAGES);
+            }
+            return new Handle(c, new StatementCache(c, STATEMENTS_PER_CONNECTION));
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    /** A new connection with the busy timeout, {@code synchronous} level and page cache size set. */
+    private Connection connect(boolean readOnly) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(settings.busyTimeoutMs);
         config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(settings.synchronous));
@@ -147,15 +175,7 @@ final class SqliteConnectionSource implements ConnectionSource {
         if (c == null) {
             throw new SQLException("the SQLite driver did not accept the URL of " + description);
         }
-        try {
-            if (readOnly) {
-                SqlDialect.execute(c, "PRAGMA query_only = ON");
-            }
-            return new Handle(c, new StatementCache(c, STATEMENTS_PER_CONNECTION));
-        } catch (SQLException | RuntimeException e) {
-            closeQuietly(c);
-            throw e;
-        }
+        return c;
     }
 
     private void ensureOpen() throws SQLException {
@@ -231,6 +251,7 @@ final class SqliteConnectionSource implements ConnectionSource {
                 }
             } finally {
                 writeLock.unlock();
+                checkpointer.written();
             }
         }
     }

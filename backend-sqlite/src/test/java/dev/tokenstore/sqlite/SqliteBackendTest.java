@@ -75,6 +75,38 @@ class SqliteBackendTest extends SqliteFixture {
     }
 
     @Test
+    void walCheckpointsRunInTheBackgroundNotInsideCommits() throws Exception {
+        SqliteSettings defaults = SqliteSettings.from(options().build());
+        try (SqliteConnectionSource source = new SqliteConnectionSource(url(), defaults)) {
+            try (ConnectionSource.Lease w = source.write()) {
+                assertEquals(String.valueOf(Checkpointer.WRITER_AUTOCHECKPOINT_PAGES),
+                        pragma(w.connection(), "wal_autocheckpoint"), "the writer checkpoints only if the WAL runs away");
+            }
+            assertTrue(checkpointThreads() >= 1, "a named daemon thread checkpoints");
+        }
+        TokenStore store = open();
+        long before = Files.size(file());
+        for (int i = 0; i < 200; i++) {
+            store.storeSession(data.session("user-" + i)); // about 1,200 WAL pages, far below the writer's bound
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (Files.size(file()) <= before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(Files.size(file()) > before,
+                "the background checkpoint copied the WAL into the database file while the store stayed open");
+        store.close();
+        assertEquals(0, checkpointThreads(), "close() stops every checkpoint thread");
+    }
+
+    private static long checkpointThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("tokenstore-sqlite-checkpoint-") && t.isAlive())
+                .peek(t -> assertTrue(t.isDaemon(), t.getName() + " is a daemon"))
+                .count();
+    }
+
+    @Test
     void schemaHasEveryTableAndIndexUnderThePrefix() throws SQLException {
         open(b -> b.property("jdbc.tablePrefix", "App_TS_"));
         List<String> names = new ArrayList<>();
