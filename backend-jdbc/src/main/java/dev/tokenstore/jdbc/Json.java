@@ -2,10 +2,10 @@ package dev.tokenstore.jdbc;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.tokenstore.TokenStoreException;
 import dev.tokenstore.UserInfo;
 import java.io.IOException;
@@ -21,8 +21,7 @@ import java.util.Map;
 final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    private static final TypeReference<Map<String, Object>> PROFILE = new TypeReference<>() {
-    };
+    private static final ObjectReader USER_READER = MAPPER.readerFor(StoredUser.class);
 
     private Json() {
     }
@@ -69,22 +68,30 @@ final class Json {
         return out.toString();
     }
 
+    /**
+     * Reads what {@link #userInfo} wrote, bound straight to {@link StoredUser} (no intermediate
+     * tree). Unknown fields are ignored, so a newer writer's extra fields do not break this reader.
+     */
     static UserInfo readUserInfo(String json) {
         try {
-            JsonNode node = MAPPER.readTree(json);
-            Map<String, Object> profile = node.hasNonNull("rawProfile")
-                    ? MAPPER.convertValue(node.get("rawProfile"), PROFILE) : Map.of();
-            return new UserInfo(text(node, "provider"), text(node, "userId"), text(node, "username"),
-                    text(node, "email"), text(node, "name"), text(node, "avatarUrl"), profile,
-                    strings(node.get("scopes")), strings(node.get("capabilities")));
+            StoredUser u = USER_READER.readValue(json);
+            if (u == null) {
+                throw new IllegalArgumentException("a stored user is JSON null");
+            }
+            return new UserInfo(u.provider(), u.userId(), u.username(), u.email(), u.name(), u.avatarUrl(),
+                    u.rawProfile() == null ? Map.of() : u.rawProfile(), orEmpty(u.scopes()), orEmpty(u.capabilities()));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new TokenStoreException("a stored user is not valid JSON (corrupt row)", e);
         }
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asText();
+    private static List<String> orEmpty(List<String> values) {
+        return values == null ? List.of() : values;
+    }
+
+    /** The stored shape of a {@link UserInfo}: its field names are the stored format. */
+    record StoredUser(String provider, String userId, String username, String email, String name, String avatarUrl,
+                      Map<String, Object> rawProfile, List<String> scopes, List<String> capabilities) {
     }
 
     private static List<String> strings(JsonNode array) {

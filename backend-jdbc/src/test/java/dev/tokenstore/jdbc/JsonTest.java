@@ -33,6 +33,12 @@ class JsonTest {
     }
 
     @Test
+    void userInfoReaderIgnoresUnknownFieldsAndDefaultsMissingOnes() {
+        assertEquals(UserInfo.of("p", "u"),
+                Json.readUserInfo("{\"provider\":\"p\",\"userId\":\"u\",\"addedLater\":{\"x\":[1]}}"));
+    }
+
+    @Test
     void listsRoundTrip() {
         assertEquals(List.of(), Json.readList(Json.list(List.of())));
         assertEquals(List.of("a b", "c,d", "\"e\""), Json.readList(Json.list(List.of("a b", "c,d", "\"e\""))));
@@ -45,5 +51,11 @@ class JsonTest {
         assertThrows(TokenStoreException.class, () -> Json.readList("{\"a\":1}"));
         assertThrows(TokenStoreException.class, () -> Json.readUserInfo("{\"provider\":\"p\"}"));
         assertThrows(TokenStoreException.class, () -> Json.readUserInfo("not json"));
+        assertThrows(TokenStoreException.class, () -> Json.readUserInfo("null"));
+        assertThrows(TokenStoreException.class, () -> Json.readUserInfo("[]"));
+        assertThrows(TokenStoreException.class,
+                () -> Json.readUserInfo("{\"provider\":\"p\",\"userId\":\"u\",\"scopes\":{\"a\":1}}"));
+        assertThrows(TokenStoreException.class,
+                () -> Json.readUserInfo("{\"provider\":\"p\",\"userId\":\"u\",\"rawProfile\":[1]}"));
     }
 }
