@@ -30,7 +30,8 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@code storeSession} is queued; the queue is flushed when it holds {@code maxBatchSize}
  *   sessions or {@code maxDelay} after its oldest write (in {@link AckMode#GROUP_COMMIT}: as soon as
- *   the flusher is free). Writes to one session coalesce: the last write wins, and sessions are
+ *   the flusher is free, after waiting at most a quarter of the last commit's time for the callers
+ *   that commit released). Writes to one session coalesce: the last write wins, and sessions are
  *   written in the order of their latest write.</li>
  *   <li>A flush uses {@link BulkSessionStore} if the delegate has it, else single ops inside
  *   {@link TransactionalTokenStore#inTransaction}, else single ops one by one; the outcome is the

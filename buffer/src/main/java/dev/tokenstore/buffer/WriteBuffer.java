@@ -69,6 +69,10 @@ final class WriteBuffer {
     private long queuedSinceNanos;
     private boolean holding;
     private long holdUntilNanos;
+    /** Group commit: after a commit, the next batch waits until this many writes are queued ... */
+    private int gatherTarget;
+    /** ... or until this instant, whichever comes first (see {@link #gatherAfterCommit}). */
+    private long gatherUntilNanos;
     /** Counts finished batches; a read that raced with one is repeated (see {@link #read}). */
     private long commitEpoch;
     private long flushed;
@@ -142,7 +146,8 @@ final class WriteBuffer {
             if (wasEmpty) {
                 queuedSinceNanos = now;
             }
-            if (wasEmpty || pending.queuedCount() == settings.maxBatchSize()) {
+            if (wasEmpty || pending.queuedCount() == settings.maxBatchSize()
+                    || (waiter != null && pending.queuedCount() == gatherTarget)) {
                 workAvailable.signal();
             }
             return waiter;
@@ -500,8 +505,14 @@ final class WriteBuffer {
         if (pending.queuedCount() == 0) {
             return Long.MAX_VALUE;
         }
-        if (phase != Phase.OPEN || !flushRequests.isEmpty() || settings.ackMode() == AckMode.GROUP_COMMIT) {
+        if (phase != Phase.OPEN || !flushRequests.isEmpty()) {
             return 0;
+        }
+        if (settings.ackMode() == AckMode.GROUP_COMMIT) {
+            if (pending.queuedCount() >= Math.min(gatherTarget, settings.maxBatchSize())) {
+                return 0;
+            }
+            return gatherUntilNanos - System.nanoTime();
         }
         long now = System.nanoTime();
         long due = pending.queuedCount() >= settings.maxBatchSize() ? now : queuedSinceNanos + maxDelayNanos;
@@ -534,6 +545,8 @@ final class WriteBuffer {
     private void commit(List<PendingWrite> batch) {
         int attempts = 0;
         RuntimeException failure;
+        long startNanos = System.nanoTime();
+        long firstAttemptNanos = 0;
         while (true) {
             attempts++;
             commitLock.lock();
@@ -560,6 +573,9 @@ final class WriteBuffer {
             } finally {
                 commitLock.unlock();
             }
+            if (attempts == 1) {
+                firstAttemptNanos = System.nanoTime() - startNanos;
+            }
             if (failure == null || attempts > settings.maxRetries()) {
                 break;
             }
@@ -572,10 +588,10 @@ final class WriteBuffer {
             LOG.debug("flush attempt {} of {} session writes failed; retrying", attempts, batch.size());
             sleepNanos(settings.backoffNanos(attempts));
         }
-        settle(batch, failure, attempts);
+        settle(batch, failure, attempts, firstAttemptNanos);
     }
 
-    private void settle(List<PendingWrite> batch, RuntimeException failure, int attempts) {
+    private void settle(List<PendingWrite> batch, RuntimeException failure, int attempts, long commitNanos) {
         List<FlushFailure> reports = new ArrayList<>(2);
         List<PendingWrite> rejected = new ArrayList<>();
         List<PendingWrite> failed = new ArrayList<>();
@@ -604,6 +620,7 @@ final class WriteBuffer {
                 batches++;
                 flushed += written;
             }
+            gatherAfterCommit(written, commitNanos);
             commitEpoch++;
             if (!rejected.isEmpty()) {
                 FlushFailure report = new FlushFailure(rejected.get(0).rejection, sessions(rejected), attempts, false);
@@ -648,6 +665,24 @@ final class WriteBuffer {
         }
         reports.forEach(this::report);
         failCallers.forEach(Runnable::run);
+    }
+
+    /**
+     * Group commit: the callers of the batch just committed are released now and will mostly be
+     * back with their next write in a moment. Rather than commit whoever is queued at once (with
+     * 16 writers, batches would then alternate between two halves for good), the next batch waits
+     * until those callers are queued again too, but never longer than a quarter of the commit that
+     * just ran (nor {@code maxDelay}). Where a commit is expensive (a durable one) this doubles the
+     * batch for a short wait; where it is cheap the wait is too. Like PostgreSQL's
+     * {@code commit_delay}, bounded and only right after a commit.
+     */
+    private void gatherAfterCommit(int released, long commitNanos) {
+        if (settings.ackMode() != AckMode.GROUP_COMMIT || released <= 1) {
+            gatherTarget = 0;
+            return;
+        }
+        gatherTarget = pending.queuedCount() + released;
+        gatherUntilNanos = System.nanoTime() + Math.min(maxDelayNanos, commitNanos / 4);
     }
 
     private void report(FlushFailure failure) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -238,6 +239,37 @@ class BufferedTokenStoreTest {
             assertEquals(8, stats.flushed());
             assertEquals(2, stats.batches());
             assertEquals(2, ((TestDelegate.Transactional) delegate).transactions.get());
+        }
+
+        @Test
+        @DisplayName("after a commit the next batch waits, briefly, for the callers that commit released")
+        void releasedCallersJoinTheNextBatch() throws Exception {
+            TestDelegate delegate = TestDelegate.bulk(clock);
+            delegate.writeDelayMillis = 150; // a slow commit: the wait after it is at most ~37 ms
+            BufferedTokenStore store = buffer(delegate, b -> b.ackMode(AckMode.GROUP_COMMIT));
+            int writers = 4;
+            int rounds = 8;
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> running = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                String prefix = "w" + w + "-";
+                running.add(threads.submit(() -> {
+                    start.await();
+                    for (int r = 0; r < rounds; r++) {
+                        store.storeSession(sessions.session(prefix + r, "u"));
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> writer : running) {
+                writer.get(30, TimeUnit.SECONDS);
+            }
+            BufferStats stats = store.stats();
+            assertEquals(writers * rounds, stats.flushed());
+            // Without the wait, batches alternate between the callers of the last commit and the rest
+            // (1, 3, 1, 3, ...: about 16 batches); with it they fill up to all 4 writers (about 9).
+            assertTrue(stats.batches() <= 12, "batches: " + stats.batches() + ", mean size " + stats.meanBatchSize());
         }
 
         @Test

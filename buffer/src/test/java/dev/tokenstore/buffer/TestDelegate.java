@@ -17,7 +17,8 @@ import java.util.function.Function;
 
 /**
  * A delegate around {@link InMemoryTokenStore} for the buffer's own tests: it can fail
- * session writes (N times, or always), hold the first session write at a gate, and counts calls.
+ * session writes (N times, or always), hold the first session write at a gate, make every write
+ * slow, and counts calls.
  * {@link #close()} is recorded, not forwarded, so tests can look at {@link #inner} afterwards.
  */
 class TestDelegate extends ForwardingTokenStore {
@@ -26,6 +27,8 @@ class TestDelegate extends ForwardingTokenStore {
     volatile boolean failAlways;
     final AtomicInteger writeCalls = new AtomicInteger();
     volatile boolean closed;
+    /** Every session write takes this long (a slow commit). */
+    volatile long writeDelayMillis;
     private volatile CountDownLatch gate;
     final CountDownLatch atGate = new CountDownLatch(1);
 
@@ -73,6 +76,14 @@ class TestDelegate extends ForwardingTokenStore {
                 if (!g.await(10, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("gate was never opened");
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        if (writeDelayMillis > 0) {
+            try {
+                Thread.sleep(writeDelayMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
