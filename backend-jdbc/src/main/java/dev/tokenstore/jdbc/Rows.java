@@ -147,8 +147,7 @@ final class Rows {
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : Instant.ofEpochMilli(value);
+        return instant(rs, rs.findColumn(column));
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {

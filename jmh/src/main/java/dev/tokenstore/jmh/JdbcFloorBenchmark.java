@@ -116,11 +116,7 @@ public class JdbcFloorBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public void batchInsert1000() throws SQLException {
-        List<FloorTable.Row> rows = new ArrayList<>(BATCH);
-        for (int i = 0; i < BATCH; i++) {
-            rows.add(nextRow());
-        }
-        FloorTable.insertBatch(connection, insert, rows);
+        insertNewRows(BATCH);
     }
 
     /**
@@ -130,8 +126,13 @@ public class JdbcFloorBenchmark {
     @Benchmark
     @OperationsPerInvocation(GROUP)
     public void batchInsert16() throws SQLException {
-        List<FloorTable.Row> rows = new ArrayList<>(GROUP);
-        for (int i = 0; i < GROUP; i++) {
+        insertNewRows(GROUP);
+    }
+
+    /** {@code count} new rows in one {@code executeBatch} and one transaction. */
+    private void insertNewRows(int count) throws SQLException {
+        List<FloorTable.Row> rows = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
             rows.add(nextRow());
         }
         FloorTable.insertBatch(connection, insert, rows);
