@@ -45,7 +45,8 @@ final class SqliteConnectionSource implements ConnectionSource {
         this.settings = settings;
         this.description = settings.file.toString();
         this.readPermits = new Semaphore(settings.readers, true);
-        this.checkpointer = new Checkpointer(() -> connect(false), description, CHECKPOINT_INTERVAL_MS);
+        // the checkpoint connection reads little through its own page cache: a reader's size will do
+        this.checkpointer = new Checkpointer(() -> connect(true), description, CHECKPOINT_INTERVAL_MS);
     }
 
     @Override
@@ -164,13 +165,16 @@ final class SqliteConnectionSource implements ConnectionSource {
         }
     }
 
-    /** A new connection with the busy timeout, {@code synchronous} level and page cache size set. */
-    private Connection connect(boolean readOnly) throws SQLException {
+    /**
+     * A new connection with the busy timeout, {@code synchronous} level and page cache size set
+     * (a reader's size when {@code readerSized}); {@code query_only} is the caller's business.
+     */
+    private Connection connect(boolean readerSized) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(settings.busyTimeoutMs);
         config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(settings.synchronous));
         // a negative cache_size is in KiB; readers, being many, get at most a quarter of the writer's
-        config.setCacheSize(-(readOnly ? Math.max(2_048, settings.cacheSizeKb / 4) : settings.cacheSizeKb));
+        config.setCacheSize(-(readerSized ? Math.max(2_048, settings.cacheSizeKb / 4) : settings.cacheSizeKb));
         Connection c = config.createConnection(url);
         if (c == null) {
             throw new SQLException("the SQLite driver did not accept the URL of " + description);
