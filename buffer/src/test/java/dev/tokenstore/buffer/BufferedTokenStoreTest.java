@@ -245,7 +245,7 @@ class BufferedTokenStoreTest {
         @DisplayName("after a commit the next batch waits, briefly, for the callers that commit released")
         void releasedCallersJoinTheNextBatch() throws Exception {
             TestDelegate delegate = TestDelegate.bulk(clock);
-            delegate.writeDelayMillis = 150; // a slow commit: the wait after it is at most ~37 ms
+            delegate.writeDelayMillis = 200; // a slow commit: the wait after it is at most ~50 ms
             BufferedTokenStore store = buffer(delegate, b -> b.ackMode(AckMode.GROUP_COMMIT));
             int writers = 4;
             int rounds = 8;
