@@ -837,6 +837,39 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             }
         }
 
+        @Test
+        @DisplayName("16 threads storing, deleting and revoking the same 40 sessions of 4 users: no error, and "
+                + "every session left is whole")
+        void writersOnTheSameSessionsAndUsers() throws Exception {
+            List<TokenStore> instances = storage.sharesData() ? List.of(store, openStore()) : List.of(store);
+            List<StoredSession> sessions = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                sessions.add(data.session("race-" + i + "-" + TestData.token().substring(0, 8), "race-user-" + (i % 4),
+                        Duration.ofHours(1), Duration.ofDays(1)));
+            }
+            Concurrent.run(THREADS, thread -> {
+                TokenStore mine = instances.get(thread % instances.size());
+                java.util.Random random = new java.util.Random(thread);
+                for (int n = 0; n < 40; n++) {
+                    StoredSession s = sessions.get(random.nextInt(sessions.size()));
+                    switch (random.nextInt(6)) {
+                        case 0 -> mine.deleteSessionsByUser(s.userId());
+                        case 1 -> mine.deleteSessionById(s.sessionId());
+                        default -> mine.storeSession(data.rotated(s)); // fresh tokens: no conflict between sessions
+                    }
+                }
+            });
+            // a fresh instance where there are two: a wrapper's memory of what it read is not the point here
+            TokenStore checker = instances.size() > 1 ? openStore() : store;
+            for (StoredSession s : sessions) {
+                Optional<StoredSession> left = checker.loadSessionById(s.sessionId());
+                left.ifPresent(found -> {
+                    assertEquals(left, checker.loadSessionByAccessToken(found.accessToken()), "found by its access token");
+                    assertEquals(left, checker.loadSessionByRefreshToken(found.refreshToken()), "by its refresh token");
+                });
+            }
+        }
+
         private void count(Map<String, AtomicInteger> wins, String key) {
             wins.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         }
