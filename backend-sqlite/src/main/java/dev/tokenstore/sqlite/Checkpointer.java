@@ -7,7 +7,6 @@ import java.sql.Statement;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,6 @@ final class Checkpointer implements AutoCloseable {
     private final String description;
     private final long intervalNanos;
     private final Object signal = new Object();
-    private final AtomicLong checkpoints = new AtomicLong();
     private final Thread thread;
     private volatile boolean dirty;
     private volatile boolean closed;
@@ -55,11 +53,6 @@ final class Checkpointer implements AutoCloseable {
                 signal.notifyAll();
             }
         }
-    }
-
-    /** How many checkpoints the thread has run (for tests and diagnostics). */
-    long checkpoints() {
-        return checkpoints.get();
     }
 
     @Override
@@ -138,7 +131,6 @@ final class Checkpointer implements AutoCloseable {
                 LOG.trace("checkpoint of {}: {} of {} WAL frames copied", description, rs.getInt(3), rs.getInt(2));
             }
         }
-        checkpoints.incrementAndGet();
     }
 
     private static Connection closeQuietly(Connection connection) {

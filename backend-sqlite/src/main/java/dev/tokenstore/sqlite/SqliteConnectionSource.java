@@ -144,11 +144,6 @@ final class SqliteConnectionSource implements ConnectionSource {
         return Math.max(1_000L, settings.busyTimeoutMs * 2L);
     }
 
-    /** How many background checkpoints ran (for tests). */
-    long checkpoints() {
-        return checkpointer.checkpoints();
-    }
-
     private Handle open(boolean readOnly) throws SQLException {
         Connection c = connect(readOnly);
         try {
