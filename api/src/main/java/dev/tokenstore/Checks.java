@@ -70,4 +70,18 @@ final class Checks {
         return Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
+
+    /**
+     * Checks the session a refresh token is rotated to: present, with a refresh token of its own
+     * that is not the presented one.
+     */
+    static void requireRotationSuccessor(String presentedRefreshToken, StoredSession next) {
+        requireNonNull(next, "next");
+        if (next.refreshToken() == null) {
+            throw new IllegalArgumentException("next.refreshToken is required: a rotation issues a new refresh token");
+        }
+        if (next.refreshToken().equals(presentedRefreshToken)) {
+            throw new IllegalArgumentException("next.refreshToken must differ from presentedRefreshToken");
+        }
+    }
 }

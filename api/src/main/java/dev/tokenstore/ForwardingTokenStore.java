@@ -7,7 +7,8 @@ import java.util.Optional;
  * A {@link TokenStore} that forwards every call, {@code close()} included, to {@link #delegate()}:
  * the base for decorators that override only a few calls (in the style of Guava's
  * {@code Forwarding*} classes). It adds no behaviour of its own and does not pass capabilities
- * such as {@link BulkSessionStore} through; a subclass that wants them implements them itself.
+ * such as {@link BulkSessionStore} or {@link ChangeFeed} through; a subclass that wants them
+ * implements them itself ({@link #subscribeThrough} helps with the feed).
  */
 public abstract class ForwardingTokenStore implements TokenStore {
 
@@ -59,6 +60,11 @@ public abstract class ForwardingTokenStore implements TokenStore {
     }
 
     @Override
+    public Rotation rotateSession(String presentedRefreshToken, StoredSession next) {
+        return delegate().rotateSession(presentedRefreshToken, next);
+    }
+
+    @Override
     public boolean deleteSessionByAccessToken(String accessToken) {
         return delegate().deleteSessionByAccessToken(accessToken);
     }
@@ -101,6 +107,18 @@ public abstract class ForwardingTokenStore implements TokenStore {
     @Override
     public void close() {
         delegate().close();
+    }
+
+    /**
+     * For subclasses that implement {@link ChangeFeed}: subscribes to the delegate's feed.
+     *
+     * @throws UnsupportedOperationException if the delegate has no change feed
+     */
+    protected ChangeSubscription subscribeThrough(ChangeListener listener) {
+        if (!(delegate() instanceof ChangeFeed feed)) {
+            throw new UnsupportedOperationException(delegate() + " has no change feed");
+        }
+        return feed.subscribe(listener);
     }
 
     /** The delegate's {@code toString()}, which never shows a secret. */

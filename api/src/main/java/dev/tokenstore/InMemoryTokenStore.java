@@ -1,6 +1,7 @@
 package dev.tokenstore;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,10 +20,14 @@ import java.util.function.Supplier;
  * demos. Honours the whole contract (thread-safe, atomic one-time consume, expiry by the given
  * {@link Clock}). Sessions are indexed by token hash like the SQL stores; it keeps records as
  * objects and so needs no encryption key. It offers neither {@link BulkSessionStore} nor
- * {@link TransactionalTokenStore}: it is the plain single-op backend of the TCK.
+ * {@link TransactionalTokenStore}: it is the plain single-op backend of the TCK. Its
+ * {@link ChangeFeed} delivers each change on the writing thread right after the write, so a
+ * subscriber is always caught up (there is no other instance over the same data).
  */
-public final class InMemoryTokenStore implements TokenStore {
+public final class InMemoryTokenStore implements TokenStore, ChangeFeed {
     private final Clock clock;
+    private final Duration reuseGrace;
+    private final LocalChangeFeed feed = new LocalChangeFeed();
     private final ConcurrentMap<String, StateRecord> states = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, AuthCodeRecord> codes = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ClientRecord> clients = new ConcurrentHashMap<>();
@@ -31,6 +36,7 @@ public final class InMemoryTokenStore implements TokenStore {
     private final Map<String, StoredSession> sessionsById = new HashMap<>();
     private final Map<String, String> idByAccessHash = new HashMap<>();
     private final Map<String, String> idByRefreshHash = new HashMap<>();
+    private final Map<String, RetiredToken> retiredByHash = new HashMap<>();
     private volatile boolean closed;
 
     /** A store judging expiry by the system UTC clock. */
@@ -40,7 +46,22 @@ public final class InMemoryTokenStore implements TokenStore {
 
     /** A store judging expiry by {@code clock}. */
     public InMemoryTokenStore(Clock clock) {
+        this(clock, Duration.ZERO);
+    }
+
+    /** A store judging expiry by {@code clock}, with this refresh-token reuse grace window (zero: off). */
+    public InMemoryTokenStore(Clock clock, Duration refreshReuseGrace) {
         this.clock = Checks.requireNonNull(clock, "clock");
+        this.reuseGrace = Checks.requireNonNull(refreshReuseGrace, "refreshReuseGrace");
+        if (refreshReuseGrace.isNegative()) {
+            throw new IllegalArgumentException("refreshReuseGrace must not be negative, was " + refreshReuseGrace);
+        }
+    }
+
+    @Override
+    public ChangeSubscription subscribe(ChangeListener listener) {
+        ensureOpen();
+        return feed.subscribe(listener);
     }
 
     @Override
@@ -78,18 +99,66 @@ public final class InMemoryTokenStore implements TokenStore {
         Checks.requireNonNull(session, "session");
         String accessHash = session.accessTokenHash();
         String refreshHash = session.refreshTokenHash();
+        ChangeEvent.Builder change = ChangeEvent.builder().sessionStored(session);
         withWriteLock(() -> {
             ensureOpen();
             requireFree(idByAccessHash, accessHash, session.sessionId(), "accessToken");
             requireFree(idByRefreshHash, refreshHash, session.sessionId(), "refreshToken");
-            removeSession(session.sessionId());
-            sessionsById.put(session.sessionId(), session);
-            idByAccessHash.put(accessHash, session.sessionId());
-            if (refreshHash != null) {
-                idByRefreshHash.put(refreshHash, session.sessionId());
-            }
+            putSession(session, change);
             return null;
         });
+        feed.publish(change.build());
+    }
+
+    /** Replaces the session with this id by {@code session}; caller holds the write lock and checked its tokens. */
+    private void putSession(StoredSession session, ChangeEvent.Builder change) {
+        removeSession(session.sessionId(), change);
+        sessionsById.put(session.sessionId(), session);
+        idByAccessHash.put(session.accessTokenHash(), session.sessionId());
+        if (session.refreshToken() != null) {
+            idByRefreshHash.put(session.refreshTokenHash(), session.sessionId());
+        }
+    }
+
+    @Override
+    public Rotation rotateSession(String presentedRefreshToken, StoredSession next) {
+        String presentedHash = Rotation.checkArguments(presentedRefreshToken, next);
+        Instant now = now();
+        ChangeEvent.Builder change = ChangeEvent.builder();
+        Rotation result = withWriteLock(() -> {
+            ensureOpen();
+            String holderId = idByRefreshHash.get(presentedHash);
+            StoredSession current = holderId == null ? null : sessionsById.get(holderId);
+            if (current != null && current.isRefreshLive(now)) {
+                if (!current.sessionId().equals(next.sessionId())) {
+                    return Rotation.NOT_FOUND;
+                }
+                requireFree(idByAccessHash, next.accessTokenHash(), next.sessionId(), "next.accessToken");
+                requireFree(idByRefreshHash, next.refreshTokenHash(), next.sessionId(), "next.refreshToken");
+                putSession(next, change.sessionStored(next));
+                retiredByHash.put(presentedHash, new RetiredToken(current.sessionId(), next.refreshTokenHash(), now,
+                        current.refreshExpiresAt()));
+                return new Rotation.Rotated(current);
+            }
+            RetiredToken retired = retiredByHash.get(presentedHash);
+            if (retired == null || !now.isBefore(retired.expiresAt())) {
+                return Rotation.NOT_FOUND;
+            }
+            StoredSession holder = sessionsById.get(retired.sessionId());
+            if (holder != null && retired.withinGrace(now, reuseGrace, holder)) {
+                return new Rotation.AlreadyRotated(holder);
+            }
+            if (holder != null) {
+                removeSession(retired.sessionId(), change);
+                if (holder.refreshToken() != null) {
+                    retiredByHash.put(holder.refreshTokenHash(), new RetiredToken(holder.sessionId(), null, now,
+                            holder.refreshExpiresAt()));
+                }
+            }
+            return new Rotation.Reused(retired.sessionId());
+        });
+        feed.publish(change.build());
+        return result;
     }
 
     @Override
@@ -118,33 +187,44 @@ public final class InMemoryTokenStore implements TokenStore {
     @Override
     public boolean deleteSessionByAccessToken(String accessToken) {
         String hash = TokenHash.sha256Hex(Checks.requireText(accessToken, "accessToken"));
-        return withWriteLock(() -> {
+        ChangeEvent.Builder change = ChangeEvent.builder();
+        boolean deleted = withWriteLock(() -> {
             ensureOpen();
             String id = idByAccessHash.get(hash);
-            return id != null && removeSession(id);
+            return id != null && removeSession(id, change);
         });
+        feed.publish(change.build());
+        return deleted;
     }
 
     @Override
     public boolean deleteSessionById(String sessionId) {
         Checks.requireText(sessionId, "sessionId");
-        return withWriteLock(() -> {
+        ChangeEvent.Builder change = ChangeEvent.builder();
+        boolean deleted = withWriteLock(() -> {
             ensureOpen();
-            return removeSession(sessionId);
+            return removeSession(sessionId, change);
         });
+        feed.publish(change.build());
+        return deleted;
     }
 
     @Override
     public int deleteSessionsByUser(String userId) {
         Checks.requireText(userId, "userId");
-        return withWriteLock(() -> {
+        ChangeEvent.Builder change = ChangeEvent.builder();
+        int deleted = withWriteLock(() -> {
             ensureOpen();
             List<String> ids = new ArrayList<>();
             sessionsById.values().stream().filter(s -> s.userId().equals(userId))
                     .forEach(s -> ids.add(s.sessionId()));
-            ids.forEach(this::removeSession);
+            ids.forEach(id -> removeSession(id, change));
             return ids.size();
         });
+        if (deleted > 0) {
+            feed.publish(change.userRevoked(userId).build());
+        }
+        return deleted;
     }
 
     @Override
@@ -152,6 +232,7 @@ public final class InMemoryTokenStore implements TokenStore {
         Checks.requireNonNull(client, "client");
         ensureOpen();
         clients.put(client.clientId(), client);
+        feed.publish(ChangeEvent.builder().clientChanged(client.clientId()).build());
     }
 
     @Override
@@ -173,7 +254,11 @@ public final class InMemoryTokenStore implements TokenStore {
     public boolean deleteClient(String clientId) {
         Checks.requireText(clientId, "clientId");
         ensureOpen();
-        return clients.remove(clientId) != null;
+        boolean deleted = clients.remove(clientId) != null;
+        if (deleted) {
+            feed.publish(ChangeEvent.builder().clientChanged(clientId).build());
+        }
+        return deleted;
     }
 
     @Override
@@ -182,13 +267,17 @@ public final class InMemoryTokenStore implements TokenStore {
         Instant now = now();
         int expiredStates = removeExpired(states, s -> s.isExpired(now));
         int expiredCodes = removeExpired(codes, c -> c.isExpired(now));
+        int[] retired = new int[1];
         int expiredSessions = withWriteLock(() -> {
             List<String> ids = new ArrayList<>();
             sessionsById.values().stream().filter(s -> s.isFullyExpired(now)).forEach(s -> ids.add(s.sessionId()));
-            ids.forEach(this::removeSession);
+            ids.forEach(id -> removeSession(id, null));
+            int before = retiredByHash.size();
+            retiredByHash.values().removeIf(r -> !now.isBefore(r.expiresAt()));
+            retired[0] = before - retiredByHash.size();
             return ids.size();
         });
-        return new CleanupResult(expiredStates, expiredCodes, expiredSessions);
+        return new CleanupResult(expiredStates, expiredCodes, expiredSessions, retired[0]);
     }
 
     @Override
@@ -221,17 +310,32 @@ public final class InMemoryTokenStore implements TokenStore {
         }
     }
 
-    /** Removes a session and its index entries; caller holds the write lock. */
-    private boolean removeSession(String sessionId) {
+    /** Removes a session and its index entries, noting them in {@code change} if given; caller holds the write lock. */
+    private boolean removeSession(String sessionId, ChangeEvent.Builder change) {
         StoredSession old = sessionsById.remove(sessionId);
         if (old == null) {
             return false;
+        }
+        if (change != null) {
+            change.sessionRemoved(sessionId).tokenHash(old.accessTokenHash()).tokenHash(old.refreshTokenHash());
         }
         idByAccessHash.remove(old.accessTokenHash());
         if (old.refreshToken() != null) {
             idByRefreshHash.remove(old.refreshTokenHash());
         }
         return true;
+    }
+
+    /**
+     * A refresh token retired by a rotation (successor: the refresh hash that replaced it) or by a
+     * revocation (no successor), remembered until the expiry it had.
+     */
+    private record RetiredToken(String sessionId, String successorHash, Instant retiredAt, Instant expiresAt) {
+        /** True if this was retired by the session's latest rotation within the grace window. */
+        boolean withinGrace(Instant now, Duration grace, StoredSession current) {
+            return !grace.isZero() && successorHash != null && successorHash.equals(current.refreshTokenHash())
+                    && now.isBefore(retiredAt.plus(grace));
+        }
     }
 
     private <T> T withReadLock(Supplier<T> work) {

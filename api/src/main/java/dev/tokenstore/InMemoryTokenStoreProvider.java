@@ -20,6 +20,6 @@ public final class InMemoryTokenStoreProvider implements TokenStoreProvider {
 
     @Override
     public TokenStore open(TokenStoreOptions options) {
-        return new InMemoryTokenStore(options.clock());
+        return new InMemoryTokenStore(options.clock(), options.refreshReuseGrace());
     }
 }

@@ -55,6 +55,32 @@ public interface TokenStore extends AutoCloseable {
     /** The session holding this refresh token, while its refresh token is live. */
     Optional<StoredSession> loadSessionByRefreshToken(String refreshToken);
 
+    /**
+     * Rotates a refresh token atomically, with reuse detection (RFC 9700 §4.14.2), as one
+     * transaction that concurrent callers and other store instances over the same data cannot
+     * interleave with:
+     * <ul>
+     *   <li>{@link Rotation.Rotated}: a session whose refresh token is live held
+     *   {@code presentedRefreshToken} and has {@code next}'s id; it is replaced by {@code next}, and
+     *   the presented token is retired (remembered by hash with the session id until the expiry it
+     *   had).</li>
+     *   <li>{@link Rotation.Reused}: the presented token is a retired token of a session; the session
+     *   is revoked (deleted, its current refresh token retired).</li>
+     *   <li>{@link Rotation.AlreadyRotated}: only with a reuse grace window
+     *   ({@link TokenStoreOptions.Builder#refreshReuseGrace}): the token retired by the session's
+     *   latest rotation, presented within the window, returns the session as it is now.</li>
+     *   <li>{@link Rotation.NotFound}: anything else (unknown, expired, {@code next} for another
+     *   session); nothing is written.</li>
+     * </ul>
+     * Of many concurrent rotations of one token at most one is {@code Rotated}.
+     *
+     * @throws IllegalArgumentException if the token is null or blank, {@code next} is null, has no
+     *                                  refresh token or reuses the presented one, or one of
+     *                                  {@code next}'s tokens is held by another session; nothing is
+     *                                  written then
+     */
+    Rotation rotateSession(String presentedRefreshToken, StoredSession next);
+
     /** Deletes the session holding this access token (live or not); true if one was deleted. */
     boolean deleteSessionByAccessToken(String accessToken);
 
@@ -76,7 +102,10 @@ public interface TokenStore extends AutoCloseable {
     /** Deletes the client; true if it existed. */
     boolean deleteClient(String clientId);
 
-    /** Removes every state, code and session that can never be returned again, and counts them. */
+    /**
+     * Removes every state, code and session that can never be returned again, and every retired
+     * refresh token past the expiry it had, and counts them.
+     */
     CleanupResult cleanupExpired();
 
     /** Releases connections and files. Does not throw checked exceptions. */

@@ -1,6 +1,7 @@
 package dev.tokenstore;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,6 +35,7 @@ public final class TokenStoreOptions {
     private final DataSource dataSource;
     private final int poolSize;
     private final Map<String, String> properties;
+    private final Duration refreshReuseGrace;
 
     private TokenStoreOptions(Builder b) {
         this.url = b.url;
@@ -46,6 +48,7 @@ public final class TokenStoreOptions {
         this.dataSource = b.dataSource;
         this.poolSize = b.poolSize;
         this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(b.properties));
+        this.refreshReuseGrace = b.refreshReuseGrace;
     }
 
     public static Builder builder() {
@@ -66,7 +69,13 @@ public final class TokenStoreOptions {
         b.dataSource = dataSource;
         b.poolSize = poolSize;
         b.properties.putAll(properties);
+        b.refreshReuseGrace = refreshReuseGrace;
         return b;
+    }
+
+    /** How long a just-retired refresh token is answered as {@link Rotation.AlreadyRotated} (zero: off). */
+    public Duration refreshReuseGrace() {
+        return refreshReuseGrace;
     }
 
     /** The store URL, or null when discovery should decide. */
@@ -160,6 +169,7 @@ public final class TokenStoreOptions {
         private DataSource dataSource;
         private int poolSize = DEFAULT_POOL_SIZE;
         private final Map<String, String> properties = new LinkedHashMap<>();
+        private Duration refreshReuseGrace = Duration.ZERO;
 
         private Builder() {
         }
@@ -221,6 +231,23 @@ public final class TokenStoreOptions {
                 throw new IllegalArgumentException("poolSize must be at least 1, was " + poolSize);
             }
             this.poolSize = poolSize;
+            return this;
+        }
+
+        /**
+         * The reuse grace window of {@link TokenStore#rotateSession} (default zero: off). Within it,
+         * presenting the refresh token retired by a session's latest rotation returns the session as
+         * it is now ({@link Rotation.AlreadyRotated}) instead of revoking it, for clients that retry a
+         * refresh whose response they lost. The trade-off: for that long, a thief replaying the
+         * just-rotated token gets the current session instead of triggering its revocation. Keep it to
+         * seconds.
+         */
+        public Builder refreshReuseGrace(Duration grace) {
+            Checks.requireNonNull(grace, "refreshReuseGrace");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("refreshReuseGrace must not be negative, was " + grace);
+            }
+            this.refreshReuseGrace = grace;
             return this;
         }
 

@@ -8,7 +8,11 @@ final class JdbcSettings {
     static final String TABLE_PREFIX = "jdbc.tablePrefix";
     static final String CLEANUP_CHUNK_SIZE = "jdbc.cleanupChunkSize";
     static final String MAX_RETRIES = "jdbc.maxRetries";
+    static final String CHANGE_POLL_MILLIS = "jdbc.changePollMillis";
+    static final String CHANGE_RETENTION_SECONDS = "jdbc.changeLogRetentionSeconds";
     static final String DEFAULT_TABLE_PREFIX = "tokenstore_";
+    static final int DEFAULT_CHANGE_POLL_MILLIS = 50;
+    static final int DEFAULT_CHANGE_RETENTION_SECONDS = 600;
     static final int DEFAULT_CLEANUP_CHUNK_SIZE = 5_000;
     static final int DEFAULT_MAX_RETRIES = 3;
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9_]{0,40}");
@@ -16,11 +20,16 @@ final class JdbcSettings {
     final String tablePrefix;
     final int cleanupChunkSize;
     final int maxRetries;
+    final int changePollMillis;
+    final int changeRetentionSeconds;
 
-    private JdbcSettings(String tablePrefix, int cleanupChunkSize, int maxRetries) {
+    private JdbcSettings(String tablePrefix, int cleanupChunkSize, int maxRetries, int changePollMillis,
+                         int changeRetentionSeconds) {
         this.tablePrefix = tablePrefix;
         this.cleanupChunkSize = cleanupChunkSize;
         this.maxRetries = maxRetries;
+        this.changePollMillis = changePollMillis;
+        this.changeRetentionSeconds = changeRetentionSeconds;
     }
 
     static JdbcSettings from(TokenStoreOptions options) {
@@ -41,6 +50,15 @@ final class JdbcSettings {
         if (retries < 0) {
             throw new IllegalArgumentException("property " + MAX_RETRIES + " must not be negative, was " + retries);
         }
-        return new JdbcSettings(prefix.toLowerCase(java.util.Locale.ROOT), chunk, retries);
+        int poll = options.intProperty(CHANGE_POLL_MILLIS, DEFAULT_CHANGE_POLL_MILLIS);
+        if (poll < 1) {
+            throw new IllegalArgumentException("property " + CHANGE_POLL_MILLIS + " must be at least 1, was " + poll);
+        }
+        int retention = options.intProperty(CHANGE_RETENTION_SECONDS, DEFAULT_CHANGE_RETENTION_SECONDS);
+        if (retention < 1) {
+            throw new IllegalArgumentException("property " + CHANGE_RETENTION_SECONDS + " must be at least 1, was "
+                    + retention);
+        }
+        return new JdbcSettings(prefix.toLowerCase(java.util.Locale.ROOT), chunk, retries, poll, retention);
     }
 }

@@ -1,6 +1,9 @@
 package dev.tokenstore.jdbc;
 
 import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.ChangeFeed;
+import dev.tokenstore.ChangeListener;
+import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenCipher;
@@ -35,10 +38,18 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #cleanupExpired()} deletes at most {@code jdbc.cleanupChunkSize} (default 5000)
  *   rows per transaction, through the expiry indexes;</li>
  *   <li>transient lock conflicts are retried a few times ({@code jdbc.maxRetries}, default 3);
- *   other database failures surface as {@link TokenStoreException} naming the store.</li>
+ *   other database failures surface as {@link TokenStoreException} naming the store;</li>
+ *   <li>{@link ChangeFeed}: every session and client write records what it changed in the same
+ *   transaction — a row of {@code <prefix>change_log} by default, read by every subscribed store
+ *   instance every {@code jdbc.changePollMillis} (default 50) and kept for
+ *   {@code jdbc.changeLogRetentionSeconds} (default 600; pruned by {@link #cleanupExpired()} and
+ *   a little with every 1024th write), or a payload of the backend's {@link ChangeChannel}
+ *   (PostgreSQL: {@code NOTIFY}). The poller or listener thread runs only while someone is
+ *   subscribed.</li>
  * </ul>
  */
-public final class JdbcTokenStore extends ForwardingTokenStore implements BulkSessionStore, TransactionalTokenStore {
+public final class JdbcTokenStore extends ForwardingTokenStore
+        implements BulkSessionStore, TransactionalTokenStore, ChangeFeed {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcTokenStore.class);
 
     private final String name;
@@ -48,6 +59,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore implements BulkSe
     private final StoreCore core;
     private final Failures failures;
     private final String tablePrefix;
+    private final ChangeHub changeHub;
     private final ThreadLocal<Boolean> inTransaction = new ThreadLocal<>();
 
     private JdbcTokenStore(Builder b, JdbcSettings settings, TokenCipher cipher) {
@@ -58,8 +70,15 @@ public final class JdbcTokenStore extends ForwardingTokenStore implements BulkSe
         this.failures = new Failures(name);
         this.runner = new PooledRunner(source, b.dialect, failures, settings.maxRetries, lifecycle);
         Statements statements = new Statements(new Schema(settings.tablePrefix), b.dialect);
+        ChangeChannel channel = b.changeChannel;
+        String topic = settings.tablePrefix + "changes";
+        ChangePublisher publisher = channel != null ? new ChannelPublisher(channel, topic)
+                : new ChangeLogPublisher(statements, b.options.clock(), settings.changeRetentionSeconds * 1000L);
+        long pollNanos = settings.changePollMillis * 1_000_000L;
+        this.changeHub = new ChangeHub(name, channel != null ? receiver -> channel.listen(topic, receiver)
+                : receiver -> ChangeLogPoller.start(runner, statements, pollNanos, name, receiver));
         this.core = new StoreCore(new GuardedRunner(), statements, b.dialect, new Rows(cipher),
-                b.options.clock(), settings.cleanupChunkSize);
+                b.options.clock(), settings.cleanupChunkSize, publisher, b.options.refreshReuseGrace().toMillis());
     }
 
     /**
@@ -144,9 +163,20 @@ public final class JdbcTokenStore extends ForwardingTokenStore implements BulkSe
         }
     }
 
-    /** Closes the connection source; later calls throw {@link IllegalStateException}. Idempotent. */
+    /**
+     * Subscribes to the changes committed by every store instance over this database (this one
+     * included), delivered on the store's change-feed thread; see {@link ChangeFeed}.
+     */
+    @Override
+    public ChangeSubscription subscribe(ChangeListener listener) {
+        lifecycle.ensureOpen();
+        return changeHub.subscribe(listener);
+    }
+
+    /** Stops the change feed and closes the connection source; later calls throw {@link IllegalStateException}. Idempotent. */
     @Override
     public void close() {
+        changeHub.close();
         if (lifecycle.close()) {
             source.close();
             LOG.debug("{} closed", name);
@@ -181,6 +211,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore implements BulkSe
         private final SqlDialect dialect;
         private final ConnectionSource source;
         private String name;
+        private ChangeChannel changeChannel;
 
         private Builder(TokenStoreOptions options, SqlDialect dialect, ConnectionSource source) {
             this.options = Objects.requireNonNull(options, "options");
@@ -197,6 +228,15 @@ public final class JdbcTokenStore extends ForwardingTokenStore implements BulkSe
                 throw new IllegalArgumentException("name must not be blank");
             }
             this.name = storeName;
+            return this;
+        }
+
+        /**
+         * Carries the change feed over this push channel instead of the polled change-log table
+         * (PostgreSQL uses {@code LISTEN}/{@code NOTIFY}).
+         */
+        public Builder changeChannel(ChangeChannel channel) {
+            this.changeChannel = Objects.requireNonNull(channel, "changeChannel");
             return this;
         }
 

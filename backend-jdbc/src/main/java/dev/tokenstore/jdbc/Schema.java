@@ -9,7 +9,7 @@ import java.util.List;
  */
 final class Schema {
     /** The schema version this code writes; a database at a higher version is refused. */
-    static final int CURRENT_VERSION = 1;
+    static final int CURRENT_VERSION = 2;
 
     static final int S = Types.VARCHAR;
     static final int L = Types.BIGINT;
@@ -40,12 +40,19 @@ final class Schema {
             new Column("response_types_json", S), new Column("scope", S), new Column("client_name", S),
             new Column("created_at", L));
 
+    static final List<Column> RETIRED_COLUMNS = List.of(
+            new Column("token_hash", S), new Column("session_id", S), new Column("successor_hash", S),
+            new Column("retired_at", L), new Column("expires_at", L));
+
     final String prefix;
     final String states;
     final String authCodes;
     final String sessions;
     final String clients;
     final String version;
+    final String changeSeq;
+    final String changeLog;
+    final String retiredTokens;
 
     Schema(String prefix) {
         this.prefix = prefix;
@@ -54,6 +61,9 @@ final class Schema {
         this.sessions = prefix + "sessions";
         this.clients = prefix + "clients";
         this.version = prefix + "schema_version";
+        this.changeSeq = prefix + "change_seq";
+        this.changeLog = prefix + "change_log";
+        this.retiredTokens = prefix + "retired_refresh_tokens";
     }
 
     String createVersionTable(SqlDialect d) {
@@ -65,6 +75,9 @@ final class Schema {
     List<String> migrationTo(int toVersion, SqlDialect d) {
         if (toVersion == 1) {
             return version1(d);
+        }
+        if (toVersion == 2) {
+            return version2(d);
         }
         throw new IllegalArgumentException("no migration to schema version " + toVersion);
     }
@@ -130,6 +143,33 @@ final class Schema {
                         + "scope " + t + ", "
                         + "client_name " + t + ", "
                         + "created_at " + b + " NOT NULL)");
+    }
+
+    /**
+     * Version 2: the change log read by other store instances (a one-row counter whose lock orders
+     * the rows, and the rows), and refresh tokens retired by rotation.
+     */
+    private List<String> version2(SqlDialect d) {
+        String k = d.keyType();
+        String t = d.textType();
+        String b = d.bigintType();
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS " + changeSeq + " (id " + d.intType() + " NOT NULL PRIMARY KEY, "
+                        + "seq " + b + " NOT NULL)",
+                "INSERT INTO " + changeSeq + " (id, seq) VALUES (1, 0)",
+                "CREATE TABLE IF NOT EXISTS " + changeLog + " ("
+                        + "seq " + b + " NOT NULL PRIMARY KEY, "
+                        + "created_at " + b + " NOT NULL, "
+                        + "payload " + t + " NOT NULL)",
+                "CREATE INDEX IF NOT EXISTS " + changeLog + "_created_at_idx ON " + changeLog + " (created_at)",
+                "CREATE TABLE IF NOT EXISTS " + retiredTokens + " ("
+                        + "token_hash " + k + " NOT NULL PRIMARY KEY, "
+                        + "session_id " + k + " NOT NULL, "
+                        + "successor_hash " + k + ", "
+                        + "retired_at " + b + " NOT NULL, "
+                        + "expires_at " + b + " NOT NULL)",
+                "CREATE INDEX IF NOT EXISTS " + retiredTokens + "_expires_at_idx ON " + retiredTokens
+                        + " (expires_at)");
     }
 
     static String names(List<Column> columns) {

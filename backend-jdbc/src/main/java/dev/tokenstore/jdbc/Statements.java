@@ -30,9 +30,22 @@ final class Statements {
     final String selectClients;
     final String deleteClient;
 
+    final String takeLiveSessionByRefreshReturning;
+    final String deleteSessionByIdAndRefresh;
+    final String sessionByIdAnyExpiry;
+    final String selectRetired;
+    final String upsertRetired;
+
+    final String bumpChangeSeq;
+    final String insertChange;
+    final String changeSeq;
+    final String changesAfter;
+    final String pruneChanges;
+
     final String cleanupStates;
     final String cleanupAuthCodes;
     final String cleanupSessions;
+    final String cleanupRetired;
 
     Statements(Schema s, SqlDialect d) {
         this.schema = s;
@@ -74,5 +87,22 @@ final class Statements {
         cleanupStates = d.deleteChunkSql(s.states, "state_hash", "expires_at <= ?");
         cleanupAuthCodes = d.deleteChunkSql(s.authCodes, "code_hash", "expires_at <= ?");
         cleanupSessions = d.deleteChunkSql(s.sessions, "session_id", "purge_after <= ?");
+        cleanupRetired = d.deleteChunkSql(s.retiredTokens, "token_hash", "expires_at <= ?");
+
+        takeLiveSessionByRefreshReturning = "DELETE FROM " + s.sessions
+                + " WHERE refresh_token_hash = ? AND refresh_expires_at > ? AND session_id = ? RETURNING " + sessionCols;
+        deleteSessionByIdAndRefresh = "DELETE FROM " + s.sessions + " WHERE session_id = ? AND refresh_token_hash = ?";
+        sessionByIdAnyExpiry = "SELECT " + sessionCols + " FROM " + s.sessions + " WHERE session_id = ?";
+        selectRetired = "SELECT session_id, successor_hash, retired_at FROM " + s.retiredTokens
+                + " WHERE token_hash = ? AND expires_at > ?";
+        upsertRetired = d.upsertSql(s.retiredTokens, Schema.nameList(Schema.RETIRED_COLUMNS),
+                java.util.List.of("token_hash"));
+
+        bumpChangeSeq = "UPDATE " + s.changeSeq + " SET seq = seq + 1 WHERE id = 1";
+        insertChange = "INSERT INTO " + s.changeLog + " (seq, created_at, payload) SELECT seq, ?, ? FROM "
+                + s.changeSeq + " WHERE id = 1";
+        changeSeq = "SELECT seq FROM " + s.changeSeq + " WHERE id = 1";
+        changesAfter = "SELECT seq, payload FROM " + s.changeLog + " WHERE seq > ? ORDER BY seq";
+        pruneChanges = d.deleteChunkSql(s.changeLog, "seq", "created_at <= ?");
     }
 }

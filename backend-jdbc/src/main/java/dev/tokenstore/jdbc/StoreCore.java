@@ -2,8 +2,10 @@ package dev.tokenstore.jdbc;
 
 import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.ChangeEvent;
 import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
+import dev.tokenstore.Rotation;
 import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenHash;
@@ -35,19 +37,24 @@ class StoreCore implements TokenStore, BulkSessionStore {
     private final Rows rows;
     private final Clock clock;
     private final int cleanupChunkSize;
+    private final ChangePublisher changes;
+    private final long reuseGraceMillis;
 
-    StoreCore(Runner runner, Statements sql, SqlDialect dialect, Rows rows, Clock clock, int cleanupChunkSize) {
+    StoreCore(Runner runner, Statements sql, SqlDialect dialect, Rows rows, Clock clock, int cleanupChunkSize,
+              ChangePublisher changes, long reuseGraceMillis) {
         this.runner = runner;
         this.sql = sql;
         this.dialect = dialect;
         this.rows = rows;
         this.clock = clock;
         this.cleanupChunkSize = cleanupChunkSize;
+        this.changes = changes;
+        this.reuseGraceMillis = reuseGraceMillis;
     }
 
     /** The same operations over another runner (the transaction-bound one). */
     StoreCore withRunner(Runner other) {
-        return new StoreCore(other, sql, dialect, rows, clock, cleanupChunkSize);
+        return new StoreCore(other, sql, dialect, rows, clock, cleanupChunkSize, changes, reuseGraceMillis);
     }
 
     // ------------------------------------------------------------------ states and codes
@@ -132,24 +139,34 @@ class StoreCore implements TokenStore, BulkSessionStore {
             if (refreshHash != null) {
                 requireFree(tx, sql.holderOfRefreshHash, refreshHash, id, "refreshToken");
             }
-            try {
-                return update(tx, sql.upsertSession, Schema.SESSION_COLUMNS, row);
-            } catch (SQLException e) {
-                if (dialect.isUniqueViolation(e)) {
-                    throw tokenInUse(e);
-                }
-                throw e;
-            }
+            upsertSession(tx, row);
+            changes.publish(tx, ChangeEvent.builder().sessionStored(session).build());
+            return null;
         });
+    }
+
+    private void upsertSession(Tx tx, Object[] row) throws SQLException {
+        try {
+            update(tx, sql.upsertSession, Schema.SESSION_COLUMNS, row);
+        } catch (SQLException e) {
+            if (dialect.isUniqueViolation(e)) {
+                throw tokenInUse(e);
+            }
+            throw e;
+        }
     }
 
     @Override
     public void bulkStoreSessions(List<StoredSession> sessions) {
         requireNonNull(sessions, "sessions");
         List<Object[]> batch = new ArrayList<>(sessions.size());
+        ChangeEvent.Builder change = ChangeEvent.builder();
         for (int i = 0; i < sessions.size(); i++) {
-            batch.add(rows.session(requireNonNull(sessions.get(i), "sessions[" + i + "]")));
+            StoredSession session = requireNonNull(sessions.get(i), "sessions[" + i + "]");
+            batch.add(rows.session(session));
+            change.sessionStored(session);
         }
+        ChangeEvent event = change.build();
         if (batch.isEmpty()) {
             runner.read("bulkStoreSessions", tx -> null); // still fails on a closed store
             return;
@@ -157,6 +174,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
         runner.write("bulkStoreSessions", tx -> {
             try {
                 dialect.upsertAll(tx.connection(), sql.schema.sessions, Schema.SESSION_COLUMNS, SESSION_KEY, batch);
+                changes.publish(tx, event);
                 return null;
             } catch (SQLException e) {
                 if (dialect.isUniqueViolation(e)) {
@@ -177,8 +195,16 @@ class StoreCore implements TokenStore, BulkSessionStore {
         if (hashes.isEmpty()) {
             return runner.read("bulkDeleteSessionsByHash", tx -> 0);
         }
-        return runner.write("bulkDeleteSessionsByHash",
-                tx -> dialect.deleteWhereIn(tx.connection(), sql.schema.sessions, "access_token_hash", hashes));
+        ChangeEvent.Builder change = ChangeEvent.builder();
+        hashes.forEach(change::tokenHash);
+        ChangeEvent event = change.build();
+        return runner.write("bulkDeleteSessionsByHash", tx -> {
+            int deleted = dialect.deleteWhereIn(tx.connection(), sql.schema.sessions, "access_token_hash", hashes);
+            if (deleted > 0) {
+                changes.publish(tx, event);
+            }
+            return deleted;
+        });
     }
 
     @Override
@@ -200,34 +226,140 @@ class StoreCore implements TokenStore, BulkSessionStore {
 
     private Optional<StoredSession> loadSession(String operation, String query, String key) {
         long now = clock.millis();
-        return Optional.ofNullable(runner.read(operation, tx -> {
-            try (Tx.Prepared p = tx.prepare(query)) {
+        return Optional.ofNullable(runner.read(operation, tx -> selectSession(tx, query, key, now)));
+    }
+
+    // ------------------------------------------------------------------ rotation
+
+    @Override
+    public Rotation rotateSession(String presentedRefreshToken, StoredSession next) {
+        String presented = Rotation.checkArguments(presentedRefreshToken, next);
+        Object[] nextRow = rows.session(next);
+        String id = next.sessionId();
+        String accessHash = next.accessTokenHash();
+        String refreshHash = next.refreshTokenHash();
+        long now = clock.millis();
+        return runner.write("rotateSession", tx -> {
+            StoredSession current = takeLiveSession(tx, presented, id, now);
+            if (current != null) {
+                requireFree(tx, sql.holderOfAccessHash, accessHash, id, "next.accessToken");
+                requireFree(tx, sql.holderOfRefreshHash, refreshHash, id, "next.refreshToken");
+                upsertSession(tx, nextRow);
+                retire(tx, presented, id, refreshHash, now, current.refreshExpiresAt().toEpochMilli());
+                changes.publish(tx, ChangeEvent.builder().sessionStored(next).tokenHash(presented)
+                        .tokenHash(current.accessTokenHash()).build());
+                return new Rotation.Rotated(current);
+            }
+            return presentedRetired(tx, presented, now);
+        });
+    }
+
+    /**
+     * Deletes and returns the session {@code sessionId} if its live refresh token is the presented
+     * one; null otherwise. Of concurrent callers only one gets the row.
+     */
+    private StoredSession takeLiveSession(Tx tx, String presented, String sessionId, long now) throws SQLException {
+        if (sql.deleteReturning) {
+            try (Tx.Prepared p = tx.prepare(sql.takeLiveSessionByRefreshReturning)) {
                 PreparedStatement ps = p.ps();
-                ps.setString(1, key);
+                ps.setString(1, presented);
                 ps.setLong(2, now);
+                ps.setString(3, sessionId);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? rows.session(rs) : null;
                 }
             }
-        }));
+        }
+        StoredSession found = selectSession(tx, sql.sessionByRefreshHash, presented, now);
+        if (found == null || !found.sessionId().equals(sessionId)) {
+            return null;
+        }
+        try (Tx.Prepared p = tx.prepare(sql.deleteSessionByIdAndRefresh)) {
+            PreparedStatement ps = p.ps();
+            ps.setString(1, sessionId);
+            ps.setString(2, presented);
+            return ps.executeUpdate() == 1 ? found : null;
+        }
+    }
+
+    /** The presented token is not live: a retired one is reuse (revoke) or, within the grace, a retry. */
+    private Rotation presentedRetired(Tx tx, String presented, long now) throws SQLException {
+        String sessionId;
+        String successor;
+        long retiredAt;
+        try (Tx.Prepared p = tx.prepare(sql.selectRetired)) {
+            PreparedStatement ps = p.ps();
+            ps.setString(1, presented);
+            ps.setLong(2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Rotation.NOT_FOUND;
+                }
+                sessionId = rs.getString(1);
+                successor = rs.getString(2);
+                retiredAt = rs.getLong(3);
+            }
+        }
+        StoredSession holder;
+        try (Tx.Prepared p = tx.prepare(sql.sessionByIdAnyExpiry)) {
+            PreparedStatement ps = p.ps();
+            ps.setString(1, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                holder = rs.next() ? rows.session(rs) : null;
+            }
+        }
+        if (holder == null) {
+            return new Rotation.Reused(sessionId);
+        }
+        if (reuseGraceMillis > 0 && successor != null && successor.equals(holder.refreshTokenHash())
+                && now < retiredAt + reuseGraceMillis) {
+            return new Rotation.AlreadyRotated(holder);
+        }
+        update(tx, sql.deleteSessionById, sessionId);
+        if (holder.refreshToken() != null) {
+            retire(tx, holder.refreshTokenHash(), sessionId, null, now, holder.refreshExpiresAt().toEpochMilli());
+        }
+        changes.publish(tx, ChangeEvent.builder().sessionRemoved(sessionId).tokenHash(holder.accessTokenHash())
+                .tokenHash(holder.refreshTokenHash()).build());
+        return new Rotation.Reused(sessionId);
+    }
+
+    private void retire(Tx tx, String tokenHash, String sessionId, String successorHash, long now, long expiresAt)
+            throws SQLException {
+        update(tx, sql.upsertRetired, Schema.RETIRED_COLUMNS,
+                new Object[] {tokenHash, sessionId, successorHash, now, expiresAt});
+    }
+
+    private StoredSession selectSession(Tx tx, String query, String key, long now) throws SQLException {
+        try (Tx.Prepared p = tx.prepare(query)) {
+            PreparedStatement ps = p.ps();
+            ps.setString(1, key);
+            ps.setLong(2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rows.session(rs) : null;
+            }
+        }
     }
 
     @Override
     public boolean deleteSessionByAccessToken(String accessToken) {
         String hash = TokenHash.sha256Hex(requireText(accessToken, "accessToken"));
-        return runner.write("deleteSessionByAccessToken", tx -> update(tx, sql.deleteSessionByAccessHash, hash)) > 0;
+        return runner.write("deleteSessionByAccessToken", tx -> published(tx, update(tx, sql.deleteSessionByAccessHash,
+                hash), ChangeEvent.builder().tokenHash(hash))) > 0;
     }
 
     @Override
     public boolean deleteSessionById(String sessionId) {
         String id = requireText(sessionId, "sessionId");
-        return runner.write("deleteSessionById", tx -> update(tx, sql.deleteSessionById, id)) > 0;
+        return runner.write("deleteSessionById", tx -> published(tx, update(tx, sql.deleteSessionById, id),
+                ChangeEvent.builder().sessionRemoved(id))) > 0;
     }
 
     @Override
     public int deleteSessionsByUser(String userId) {
         String id = requireText(userId, "userId");
-        return runner.write("deleteSessionsByUser", tx -> update(tx, sql.deleteSessionsByUser, id));
+        return runner.write("deleteSessionsByUser", tx -> published(tx, update(tx, sql.deleteSessionsByUser, id),
+                ChangeEvent.builder().userRevoked(id)));
     }
 
     // ------------------------------------------------------------------ clients
@@ -236,7 +368,8 @@ class StoreCore implements TokenStore, BulkSessionStore {
     public void storeClient(ClientRecord client) {
         requireNonNull(client, "client");
         Object[] row = rows.client(client);
-        runner.write("storeClient", tx -> update(tx, sql.upsertClient, Schema.CLIENT_COLUMNS, row));
+        runner.write("storeClient", tx -> published(tx, update(tx, sql.upsertClient, Schema.CLIENT_COLUMNS, row),
+                ChangeEvent.builder().clientChanged(client.clientId())));
     }
 
     @Override
@@ -272,7 +405,8 @@ class StoreCore implements TokenStore, BulkSessionStore {
     @Override
     public boolean deleteClient(String clientId) {
         String id = requireText(clientId, "clientId");
-        return runner.write("deleteClient", tx -> update(tx, sql.deleteClient, id)) > 0;
+        return runner.write("deleteClient", tx -> published(tx, update(tx, sql.deleteClient, id),
+                ChangeEvent.builder().clientChanged(id))) > 0;
     }
 
     // ------------------------------------------------------------------ cleanup
@@ -283,7 +417,14 @@ class StoreCore implements TokenStore, BulkSessionStore {
         int states = cleanup("cleanupExpired(states)", sql.cleanupStates, now);
         int codes = cleanup("cleanupExpired(auth codes)", sql.cleanupAuthCodes, now);
         int sessions = cleanup("cleanupExpired(sessions)", sql.cleanupSessions, now);
-        return new CleanupResult(states, codes, sessions);
+        int retired = cleanup("cleanupExpired(retired refresh tokens)", sql.cleanupRetired, now);
+        if (changes instanceof ChangeLogPublisher log) {
+            while (runner.write("cleanupExpired(change log)", tx -> log.prune(tx, now, cleanupChunkSize))
+                    >= cleanupChunkSize) {
+                // pruned a full chunk: there may be more
+            }
+        }
+        return new CleanupResult(states, codes, sessions, retired);
     }
 
     /** Deletes expired rows in transactions of at most {@code cleanupChunkSize} rows each. */
@@ -323,6 +464,14 @@ class StoreCore implements TokenStore, BulkSessionStore {
                 }
             }
         }
+    }
+
+    /** Publishes {@code change} when the write touched a row; returns the row count. */
+    private int published(Tx tx, int count, ChangeEvent.Builder change) throws SQLException {
+        if (count > 0) {
+            changes.publish(tx, change.build());
+        }
+        return count;
     }
 
     private static IllegalArgumentException tokenInUse(SQLException e) {

@@ -6,6 +6,10 @@ import com.zaxxer.hikari.pool.HikariPool;
 import dev.tokenstore.TokenStoreException;
 import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.Urls;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
@@ -70,6 +74,26 @@ final class PostgresPool implements AutoCloseable {
             throw new TokenStoreException("tokenstore postgres " + description + ": cannot connect: "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
+    }
+
+    /**
+     * A connection of its own, outside the pool, with the pool's driver settings (the change
+     * listener's; application name {@code tokenstore-changes}).
+     */
+    static Connection connectDirectly(TokenStoreOptions options, PostgresSettings settings) throws SQLException {
+        Properties props = new Properties();
+        if (options.user() != null) {
+            props.setProperty("user", options.user());
+        }
+        if (options.password() != null) {
+            props.setProperty("password", options.password());
+        }
+        props.setProperty("connectTimeout", Integer.toString(settings.connectTimeoutSeconds()));
+        props.setProperty("loginTimeout", Integer.toString(settings.connectTimeoutSeconds()));
+        props.setProperty("socketTimeout", Integer.toString(settings.socketTimeoutSeconds()));
+        props.setProperty("tcpKeepAlive", "true");
+        props.setProperty("ApplicationName", "tokenstore-changes");
+        return DriverManager.getConnection(options.url(), props);
     }
 
     DataSource dataSource() {

@@ -9,7 +9,9 @@ final class PostgresSettings {
     static final String SCHEMA = "postgres.schema";
     static final String CONNECT_TIMEOUT = "postgres.connectTimeoutSeconds";
     static final String SOCKET_TIMEOUT = "postgres.socketTimeoutSeconds";
+    static final String CHANGE_HEARTBEAT = "postgres.changeHeartbeatMillis";
     static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 5;
+    static final int DEFAULT_CHANGE_HEARTBEAT_MILLIS = 100;
     static final int DEFAULT_SOCKET_TIMEOUT_SECONDS = 30;
     /** A plain, unquoted PostgreSQL identifier (at most 63 characters). */
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
@@ -17,11 +19,14 @@ final class PostgresSettings {
     private final String schema;
     private final int connectTimeoutSeconds;
     private final int socketTimeoutSeconds;
+    private final int changeHeartbeatMillis;
 
-    private PostgresSettings(String schema, int connectTimeoutSeconds, int socketTimeoutSeconds) {
+    private PostgresSettings(String schema, int connectTimeoutSeconds, int socketTimeoutSeconds,
+                             int changeHeartbeatMillis) {
         this.schema = schema;
         this.connectTimeoutSeconds = connectTimeoutSeconds;
         this.socketTimeoutSeconds = socketTimeoutSeconds;
+        this.changeHeartbeatMillis = changeHeartbeatMillis;
     }
 
     /**
@@ -51,7 +56,11 @@ final class PostgresSettings {
             throw new IllegalArgumentException("property " + SOCKET_TIMEOUT
                     + " must not be negative (0 waits forever), was " + socket);
         }
-        return new PostgresSettings(schema, connect, socket);
+        int heartbeat = options.intProperty(CHANGE_HEARTBEAT, DEFAULT_CHANGE_HEARTBEAT_MILLIS);
+        if (heartbeat < 1) {
+            throw new IllegalArgumentException("property " + CHANGE_HEARTBEAT + " must be at least 1, was " + heartbeat);
+        }
+        return new PostgresSettings(schema, connect, socket, heartbeat);
     }
 
     /** The schema the tables live in (lower case), or null for the connection's default search path. */
@@ -65,5 +74,10 @@ final class PostgresSettings {
 
     int socketTimeoutSeconds() {
         return socketTimeoutSeconds;
+    }
+
+    /** How often the change listener confirms it is caught up (a ping through its own channel). */
+    int changeHeartbeatMillis() {
+        return changeHeartbeatMillis;
     }
 }

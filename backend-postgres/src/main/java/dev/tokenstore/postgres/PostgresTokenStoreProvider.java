@@ -24,7 +24,10 @@ import javax.sql.DataSource;
  * {@value PostgresSettings#SOCKET_TIMEOUT} (default
  * {@value PostgresSettings#DEFAULT_SOCKET_TIMEOUT_SECONDS} s) for a reply; once it is back the
  * store works again by itself (the pool drops dead connections). Property
- * {@value PostgresSettings#SCHEMA} puts the tables in that schema, created if missing.
+ * {@value PostgresSettings#SCHEMA} puts the tables in that schema, created if missing. The change
+ * feed runs over {@code LISTEN}/{@code NOTIFY} ({@link PostgresChangeChannel}); its listener opens
+ * one connection of its own (from the caller's data source when one is given), only while someone
+ * is subscribed.
  */
 public final class PostgresTokenStoreProvider implements TokenStoreProvider {
     /** URL prefix this provider accepts. */
@@ -48,8 +51,10 @@ public final class PostgresTokenStoreProvider implements TokenStoreProvider {
         PostgresSettings settings = PostgresSettings.from(options);
         DataSource given = options.dataSource();
         ConnectionSource source;
+        PostgresChangeChannel.ConnectionFactory listenerConnections;
         if (given != null) {
             source = new DataSourceConnectionSource(given, "postgres data source " + given.getClass().getName(), null);
+            listenerConnections = given::getConnection;
         } else {
             if (!accepts(options.url())) {
                 throw new IllegalArgumentException("url must start with " + URL_PREFIX
@@ -57,7 +62,11 @@ public final class PostgresTokenStoreProvider implements TokenStoreProvider {
             }
             PostgresPool pool = PostgresPool.start(options, settings);
             source = new DataSourceConnectionSource(pool.dataSource(), pool.description(), pool);
+            listenerConnections = () -> PostgresPool.connectDirectly(options, settings);
         }
-        return JdbcTokenStore.builder(options, new PostgresDialect(settings.schema()), source).build();
+        PostgresChangeChannel channel = new PostgresChangeChannel(settings.schema(), listenerConnections,
+                "tokenstore postgres " + source.description(), settings.changeHeartbeatMillis());
+        return JdbcTokenStore.builder(options, new PostgresDialect(settings.schema()), source).changeChannel(channel)
+                .build();
     }
 }

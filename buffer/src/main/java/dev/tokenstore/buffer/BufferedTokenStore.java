@@ -2,8 +2,12 @@ package dev.tokenstore.buffer;
 
 import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.ChangeFeed;
+import dev.tokenstore.ChangeListener;
+import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
+import dev.tokenstore.Rotation;
 import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenHash;
@@ -53,12 +57,20 @@ import java.util.function.Function;
  *   <li>{@code cleanupExpired()}, {@code bulkStoreSessions} and {@code inTransaction} first flush
  *   what is queued, then call the delegate, so their results are exact.</li>
  * </ul>
- * If the delegate implements {@link BulkSessionStore} or {@link TransactionalTokenStore}, the
- * store returned by {@link Builder#build()} implements it too, so stacking keeps capabilities.
+ *   <li><b>Rotation is write-through:</b> {@link #rotateSession} first writes through any queued
+ *   write of the rotated session (and of the session holding the presented token), then calls the
+ *   delegate's atomic rotation, all while no batch can commit, so the rotation sees the latest write
+ *   and no queued write can bring the old tokens back.</li>
+ *   <li><b>Other instances</b> (through the delegate's {@link ChangeFeed}) see a write-behind write
+ *   once its batch is flushed, and a group-commit write once the call returns; each flushed batch
+ *   is one change event.</li>
+ * </ul>
+ * If the delegate implements {@link BulkSessionStore}, {@link TransactionalTokenStore} or
+ * {@link ChangeFeed}, the store returned by {@link Builder#build()} implements it too, so stacking
+ * keeps capabilities.
  * Thread-safe. After {@link #close()} every call throws {@link IllegalStateException}.
  */
-public sealed class BufferedTokenStore implements TokenStore
-        permits BulkBufferedTokenStore, TransactionalBufferedTokenStore, BulkTransactionalBufferedTokenStore {
+public class BufferedTokenStore implements TokenStore {
 
     final TokenStore delegate;
     final WriteBuffer buffer;
@@ -123,6 +135,37 @@ public sealed class BufferedTokenStore implements TokenStore
         return buffer.read(p -> p.holderOfRefreshHash(hash),
                 w -> hash.equals(w.refreshHash) && w.session.isRefreshLive(now),
                 () -> delegate.loadSessionByRefreshToken(refreshToken));
+    }
+
+    /**
+     * Rotates through the delegate's atomic rotation, after writing through (not dropping) any
+     * queued write of the rotated session or of the session holding the presented token; no batch
+     * commits meanwhile.
+     */
+    @Override
+    public Rotation rotateSession(String presentedRefreshToken, StoredSession next) {
+        String presentedHash = Rotation.checkArguments(presentedRefreshToken, next);
+        return buffer.exclusive(() -> {
+            writeThrough(next.sessionId());
+            writeThrough(buffer.inspect(p -> p.holderOfRefreshHash(presentedHash)));
+            return delegate.rotateSession(presentedRefreshToken, next);
+        });
+    }
+
+    /**
+     * Writes the queued write of a session to the delegate now, then drops it from the queue (its
+     * group-commit caller is released); call inside {@code buffer.exclusive}. If the write fails it
+     * stays queued.
+     */
+    private void writeThrough(String sessionId) {
+        if (sessionId == null) {
+            return;
+        }
+        PendingWrite queued = buffer.inspect(p -> p.latest(sessionId));
+        if (queued != null) {
+            delegate.storeSession(queued.session);
+            buffer.cancel(sessionId);
+        }
     }
 
     /**
@@ -328,6 +371,12 @@ public sealed class BufferedTokenStore implements TokenStore
         });
     }
 
+    /** Subscribes to the delegate's change feed (which carries the commits of this buffer's flushes). */
+    ChangeSubscription subscribeThrough(ChangeListener listener) {
+        buffer.requireNotClosed();
+        return ((ChangeFeed) delegate).subscribe(listener);
+    }
+
     /** Flushes what is queued, then runs {@code work} in one delegate transaction (it writes to the delegate directly). */
     <T> T transaction(Function<TokenStore, T> work) {
         if (work == null) {
@@ -446,7 +495,7 @@ public sealed class BufferedTokenStore implements TokenStore
 
         /**
          * Builds the buffer and starts its flusher thread; the result implements the delegate's
-         * {@link BulkSessionStore} and {@link TransactionalTokenStore} capabilities.
+         * {@link BulkSessionStore}, {@link TransactionalTokenStore} and {@link ChangeFeed} capabilities.
          *
          * @throws IllegalArgumentException if {@code maxBatchSize} exceeds {@code maxPending}
          */
@@ -457,18 +506,7 @@ public sealed class BufferedTokenStore implements TokenStore
             }
             BufferSettings settings = new BufferSettings(maxBatchSize, maxDelay, maxPending, ackMode, enqueueTimeout,
                     maxRetries, retryBackoff, onFlushError, clock);
-            boolean bulk = delegate instanceof BulkSessionStore;
-            boolean transactional = delegate instanceof TransactionalTokenStore;
-            BufferedTokenStore store;
-            if (bulk && transactional) {
-                store = new BulkTransactionalBufferedTokenStore(delegate, settings);
-            } else if (bulk) {
-                store = new BulkBufferedTokenStore(delegate, settings);
-            } else if (transactional) {
-                store = new TransactionalBufferedTokenStore(delegate, settings);
-            } else {
-                store = new BufferedTokenStore(delegate, settings);
-            }
+            BufferedTokenStore store = BufferedVariants.of(delegate, settings);
             store.buffer.start();
             return store;
         }

@@ -2,8 +2,13 @@ package dev.tokenstore.cache;
 
 import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.ChangeEvent;
+import dev.tokenstore.ChangeFeed;
+import dev.tokenstore.ChangeListener;
+import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
+import dev.tokenstore.Rotation;
 import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
@@ -37,10 +42,21 @@ import java.util.function.Function;
  *   <li>Concurrent misses on one key load once. Delegate errors reach the caller and nothing is
  *   cached for them. With {@code refreshAfter}, clients are reloaded in the background while the
  *   old value is served; a failed reload keeps it (until it expires) and is logged.</li>
- *   <li>Writes by other processes are seen only once the entry expires: cross-instance coherence
- *   of reads is bounded by {@code ttlCap} (and {@code negativeTtl} for cached misses).</li>
- *   <li>The wrapper implements {@link BulkSessionStore} and/or {@link TransactionalTokenStore}
- *   exactly when the delegate does, and keeps the cache coherent through them.</li>
+ *   <li><b>Several instances.</b> When the delegate is a {@link ChangeFeed} (every bundled backend
+ *   is) the cache subscribes to it, unless {@link Builder#changeFeed(boolean)} turns that off, and
+ *   applies every change committed by any instance over the same data as it applies its own
+ *   writes; a reset drops everything. It answers from memory only while the feed has confirmed,
+ *   within {@code maxStaleness} (default 1 s), that it delivered everything committed; while it
+ *   has not, every read goes to the delegate and nothing is kept, and once it has again
+ *   everything cached before is dropped. So a session revoked, replaced or rotated through any
+ *   instance is never served here later than {@code maxStaleness} after that write committed
+ *   (plus the feed's own delivery time, which is within the same confirmation). Without a feed,
+ *   writes by other instances are seen only once entries expire ({@code ttlCap}, and
+ *   {@code negativeTtl} for cached misses).</li>
+ *   <li>The wrapper implements {@link BulkSessionStore}, {@link TransactionalTokenStore} and
+ *   {@link ChangeFeed} exactly when the delegate does, and keeps the cache coherent through them.</li>
+ *   <li>{@link #rotateSession} always goes to the delegate; afterwards no lookup by the old access
+ *   token, old refresh token or id returns the previous session.</li>
  *   <li>Nothing secret in statistics, logs or messages. Token lookups are keyed by the token
  *   itself (kept in heap only, like the cached record that holds it; a key's {@code toString()}
  *   shows only the lookup path), so a hit costs no SHA-256.</li>
@@ -52,8 +68,7 @@ import java.util.function.Function;
  *     .negativeTtl(Duration.ofSeconds(2)).clock(clock).build();
  * }</pre>
  */
-public sealed class CachingTokenStore implements TokenStore
-        permits BulkCachingTokenStore, TransactionalCachingTokenStore, BulkTransactionalCachingTokenStore {
+public class CachingTokenStore implements TokenStore {
 
     private final TokenStore delegate;
     private final SessionCache sessions;
@@ -65,16 +80,18 @@ public sealed class CachingTokenStore implements TokenStore
     private final Counters counters = new Counters();
     private final ExecutorService ownedExecutor;
     private final String description;
+    private final FeedHealth health;
     private volatile boolean closed;
 
     CachingTokenStore(Builder builder) {
         this.delegate = builder.delegate;
         ClockTicker ticker = new ClockTicker(builder.clock);
+        this.health = new FeedHealth(ClockTicker.nanos(builder.maxStaleness), this::dropEverything);
         this.delegateByAccessToken = delegate::loadSessionByAccessToken;
         this.delegateById = delegate::loadSessionById;
         this.delegateByRefreshToken = delegate::loadSessionByRefreshToken;
         this.sessions = new SessionCache(builder.maxEntries, builder.ttlCap, builder.skew, builder.negativeTtl,
-                ticker, counters);
+                ticker, counters, health);
         Executor executor = builder.refreshExecutor;
         if (builder.refreshAfter != null && executor == null) {
             this.ownedExecutor = Executors.newSingleThreadExecutor(new RefreshThreads());
@@ -84,10 +101,42 @@ public sealed class CachingTokenStore implements TokenStore
         }
         Duration clientTtl = builder.ttlCap.compareTo(builder.skew) > 0 ? builder.ttlCap.minus(builder.skew) : Duration.ZERO;
         this.clients = new ClientCache(builder.maxEntries, clientTtl, builder.negativeTtl, builder.refreshAfter,
-                executor, ticker, counters, delegate::loadClient);
+                executor, ticker, counters, delegate::loadClient, health);
+        boolean follow = builder.changeFeed && delegate instanceof ChangeFeed;
         this.description = "CachingTokenStore[delegate=" + delegate + ", maxEntries=" + builder.maxEntries
                 + ", ttlCap=" + builder.ttlCap + ", skew=" + builder.skew + ", negativeTtl=" + builder.negativeTtl
-                + ", refreshAfter=" + builder.refreshAfter + "]";
+                + ", refreshAfter=" + builder.refreshAfter + ", changeFeed=" + follow
+                + ", maxStaleness=" + builder.maxStaleness + "]";
+        if (follow) {
+            health.watch(((ChangeFeed) delegate).subscribe(this::onChange));
+        }
+    }
+
+    /** Applies a change committed through any instance over the delegate's data. */
+    private void onChange(ChangeEvent event) {
+        if (event.isReset()) {
+            dropEverything();
+            counters.invalidations.increment();
+            return;
+        }
+        invalidate(event);
+    }
+
+    private void invalidate(ChangeEvent event) {
+        sessions.invalidate(event);
+        event.clientIds().forEach(clients::invalidate);
+        counters.invalidations.add(event.sessionIdHashes().size() + event.tokenHashes().size()
+                + event.userIdHashes().size() + event.clientIds().size());
+    }
+
+    private void dropEverything() {
+        sessions.reset();
+        clients.clear();
+    }
+
+    /** True while this cache follows its delegate's change feed (see {@link Builder#changeFeed}). */
+    public boolean followsChangeFeed() {
+        return health.subscription() != null;
     }
 
     /** Starts a builder for a cache in front of {@code delegate}. */
@@ -161,6 +210,18 @@ public sealed class CachingTokenStore implements TokenStore
         return sessions.byRefreshToken(refreshToken, delegateByRefreshToken);
     }
 
+    /**
+     * Always the delegate's atomic rotation; afterwards every key of the session (its id, the old
+     * and new tokens, the presented token) misses here.
+     */
+    @Override
+    public Rotation rotateSession(String presentedRefreshToken, StoredSession next) {
+        ensureOpen();
+        String presentedHash = Rotation.checkArguments(presentedRefreshToken, next);
+        return write(new Changes().sessionStored(next).tokenHash(presentedHash),
+                () -> delegate.rotateSession(presentedRefreshToken, next));
+    }
+
     @Override
     public boolean deleteSessionByAccessToken(String accessToken) {
         ensureOpen();
@@ -224,13 +285,20 @@ public sealed class CachingTokenStore implements TokenStore
         return result;
     }
 
-    /** Drops the cache, stops the refresh thread it owns and closes the delegate. Idempotent. */
+    /**
+     * Unsubscribes from the change feed, drops the cache, stops the refresh thread it owns and
+     * closes the delegate. Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        ChangeSubscription subscription = health.subscription();
+        if (subscription != null) {
+            subscription.close();
+        }
         sessions.clear();
         clients.clear();
         if (ownedExecutor != null) {
@@ -262,6 +330,11 @@ public sealed class CachingTokenStore implements TokenStore
         return write(changes, () -> ((BulkSessionStore) delegate).bulkDeleteSessionsByHash(accessTokenHashes));
     }
 
+    final ChangeSubscription subscribeThrough(ChangeListener listener) {
+        ensureOpen();
+        return ((ChangeFeed) delegate).subscribe(listener);
+    }
+
     final <T> T transact(Function<TokenStore, T> work) {
         ensureOpen();
         Args.requireNonNull(work, "work");
@@ -284,9 +357,7 @@ public sealed class CachingTokenStore implements TokenStore
         try {
             return work.get();
         } finally {
-            sessions.invalidate(changes);
-            changes.clientIds().forEach(clients::invalidate);
-            counters.invalidations.add(changes.size());
+            invalidate(changes.event());
         }
     }
 
@@ -321,6 +392,8 @@ public sealed class CachingTokenStore implements TokenStore
         private Duration refreshAfter;
         private Executor refreshExecutor;
         private Clock clock = Clock.systemUTC();
+        private boolean changeFeed = true;
+        private Duration maxStaleness = Duration.ofSeconds(1);
 
         private Builder(TokenStore delegate) {
             this.delegate = delegate;
@@ -378,22 +451,32 @@ public sealed class CachingTokenStore implements TokenStore
         }
 
         /**
-         * The cache. Its runtime type implements {@link BulkSessionStore} and/or
-         * {@link TransactionalTokenStore} exactly when the delegate does.
+         * Whether to follow the delegate's {@link ChangeFeed} when it has one (default true). Turn
+         * it off only when no other instance writes to the same data: then writes elsewhere are
+         * seen only when entries expire.
+         */
+        public Builder changeFeed(boolean follow) {
+            this.changeFeed = follow;
+            return this;
+        }
+
+        /**
+         * With a change feed: how long the feed may go without confirming it is caught up before
+         * the cache stops answering from memory (default 1 second; must be positive). This is the
+         * bound on how long another instance's write can go unseen.
+         */
+        public Builder maxStaleness(Duration maxStaleness) {
+            this.maxStaleness = Args.requirePositive(maxStaleness, "maxStaleness");
+            return this;
+        }
+
+        /**
+         * The cache, subscribed to the delegate's change feed if it has one (and
+         * {@link #changeFeed} is on). Its runtime type implements {@link BulkSessionStore},
+         * {@link TransactionalTokenStore} and {@link ChangeFeed} exactly when the delegate does.
          */
         public CachingTokenStore build() {
-            boolean bulk = delegate instanceof BulkSessionStore;
-            boolean transactional = delegate instanceof TransactionalTokenStore;
-            if (bulk && transactional) {
-                return new BulkTransactionalCachingTokenStore(this);
-            }
-            if (bulk) {
-                return new BulkCachingTokenStore(this);
-            }
-            if (transactional) {
-                return new TransactionalCachingTokenStore(this);
-            }
-            return new CachingTokenStore(this);
+            return CachingVariants.of(this, delegate);
         }
     }
 }

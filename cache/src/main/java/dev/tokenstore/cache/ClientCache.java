@@ -26,11 +26,15 @@ final class ClientCache {
     private final LoadingCache<String, ClientEntry> cache;
     private final Counters counters;
     private final ClockTicker ticker;
+    private final FeedHealth health;
+    private final Loader loader;
 
     ClientCache(long maxEntries, Duration ttl, Duration negativeTtl, Duration refreshAfter, Executor refreshExecutor,
-                ClockTicker ticker, Counters counters, Function<String, Optional<ClientRecord>> delegate) {
+                ClockTicker ticker, Counters counters, Function<String, Optional<ClientRecord>> delegate,
+                FeedHealth health) {
         this.counters = counters;
         this.ticker = ticker;
+        this.health = health;
         long ttlNanos = ClockTicker.nanos(ttl);
         long negativeNanos = Math.min(ClockTicker.nanos(negativeTtl), ttlNanos);
         Caffeine<Object, Object> builder = Caffeine.newBuilder()
@@ -44,17 +48,20 @@ final class ClientCache {
         if (refreshAfter != null) {
             builder.refreshAfterWrite(refreshAfter).executor(refreshExecutor);
         }
-        this.cache = builder.expireAfter(new UntilDeadline()).build(new Loader(delegate, ttlNanos, negativeNanos));
+        this.loader = new Loader(delegate, ttlNanos, negativeNanos);
+        this.cache = builder.expireAfter(new UntilDeadline()).build(loader);
     }
 
     Optional<ClientRecord> get(String clientId) {
-        ClientEntry entry = cache.getIfPresent(clientId);
+        boolean fresh = health.fresh();
+        ClientEntry entry = fresh ? cache.getIfPresent(clientId) : null;
         if (entry != null && ticker.read() < entry.deadline()) {
             (entry.client() == null ? counters.negativeHits : counters.hits).increment();
             return Optional.ofNullable(entry.client());
         }
         counters.misses.increment();
-        return Optional.ofNullable(cache.get(clientId).client());
+        // While the change feed is behind, memory may be stale: read through and keep nothing.
+        return Optional.ofNullable((fresh ? cache.get(clientId) : loader.load(clientId)).client());
     }
 
     void invalidate(String clientId) {

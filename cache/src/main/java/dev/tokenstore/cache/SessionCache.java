@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.tokenstore.ChangeEvent;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenHash;
 import java.time.Duration;
@@ -16,8 +17,8 @@ import java.util.function.Function;
 /**
  * Read-through cache of session lookups by access token, session id and refresh token,
  * on one bounded Caffeine cache with a per-entry deadline. A hit is served only while the entry is
- * before its deadline, no write has touched it ({@link SessionVersions}) and the session is live
- * for that lookup path by the clock. Misses load under Caffeine's per-key compute, so concurrent
+ * before its deadline, no write has touched it ({@link SessionVersions}), the session is live
+ * for that lookup path by the clock, and the change feed (if any) is caught up ({@link FeedHealth}). Misses load under Caffeine's per-key compute, so concurrent
  * misses on one key load once.
  */
 final class SessionCache {
@@ -53,9 +54,11 @@ final class SessionCache {
     private final long ttlCapNanos;
     private final long skewNanos;
     private final long negativeNanos;
+    private final FeedHealth health;
 
     SessionCache(long maxEntries, Duration ttlCap, Duration skew, Duration negativeTtl, ClockTicker ticker,
-                 Counters counters) {
+                 Counters counters, FeedHealth health) {
+        this.health = health;
         this.versions = new SessionVersions(maxEntries);
         this.counters = counters;
         this.ticker = ticker;
@@ -111,13 +114,15 @@ final class SessionCache {
         SessionEntry entry = (ThreadLocalRandom.current().nextInt() & (POLICY_SAMPLE - 1)) == 0
                 ? cache.getIfPresent(key)
                 : policy.getIfPresentQuietly(key);
-        if (entry != null && entry.isCurrent(versions)) {
+        boolean fresh = health.fresh();
+        if (entry != null && fresh && entry.isCurrent(versions)) {
             (entry.session != null ? counters.hits : counters.negativeHits).increment();
             return entry.answer;
         }
         Args.requireText(lookup, field);
         counters.misses.increment();
-        return loadThrough(key, lookup, loader);
+        // While the change feed is behind, memory may be stale: read through and keep nothing.
+        return fresh ? loadThrough(key, lookup, loader) : load(lookup, loader);
     }
 
     private Optional<StoredSession> loadThrough(Object key, String lookup, Function<String, Optional<StoredSession>> loader) {
@@ -192,12 +197,18 @@ final class SessionCache {
         if (key instanceof RefreshKey refresh) {
             return Stripes.hashOfHex(TokenHash.sha256Hex(refresh.refreshToken()));
         }
-        return Stripes.hashOf(((IdKey) key).sessionId());
+        return Stripes.hashOfId(((IdKey) key).sessionId());
     }
 
-    /** Stale-marks everything the changes touch (see {@link SessionVersions#apply}). */
-    void invalidate(Changes changes) {
-        versions.apply(changes);
+    /** Stale-marks everything the event touches (see {@link SessionVersions#apply}). */
+    void invalidate(ChangeEvent event) {
+        versions.apply(event);
+    }
+
+    /** Drops every entry; loads in flight are not cached. */
+    void reset() {
+        versions.resetAll();
+        cache.invalidateAll();
     }
 
     /** Drops entries past their deadline now rather than later. */

@@ -39,9 +39,9 @@ final class SessionEntry {
 
     /** A found session; {@code accessHash} is the identity hash of its access-token hash. */
     static SessionEntry found(StoredSession session, long deadline, int accessHash, SessionVersions v) {
-        int a = v.sessions.index(Stripes.hashOf(session.sessionId()));
+        int a = v.sessions.index(Stripes.hashOfId(session.sessionId()));
         int b = v.tokens.index(accessHash);
-        int c = v.users.index(Stripes.hashOf(session.userId()));
+        int c = v.users.index(Stripes.hashOfId(session.userId()));
         return new SessionEntry(session, deadline, a, b, c, v.sessions.version(a), v.tokens.version(b), v.users.version(c));
     }
 

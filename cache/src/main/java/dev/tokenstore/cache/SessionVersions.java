@@ -1,5 +1,6 @@
 package dev.tokenstore.cache;
 
+import dev.tokenstore.ChangeEvent;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -7,7 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Every cached positive entry records the versions of the identifiers its session is
  * reachable by (session id, access-token hash, user id); every cached negative entry records
- * the version of the key it missed. A write bumps the version of every identifier it names, so
+ * the version of the key it missed. Ids are striped by their {@link ChangeEvent#keyOf} hash and
+ * tokens by their SHA-256, the names a {@link ChangeEvent} carries, so an event from another
+ * instance finds the same stripes a local write does. A write bumps the version of every identifier it names, so
  * every entry that could now be wrong — by any lookup path, cached or still loading — fails
  * its check on the next read and is reloaded.
  *
@@ -45,16 +48,32 @@ final class SessionVersions {
         return generation.get();
     }
 
-    /** Makes stale every entry the changes touch. Call after the delegate's write (also after a failed one). */
-    void apply(Changes changes) {
-        if (changes.isEmptyForSessions()) {
+    /**
+     * Makes stale every entry the event touches, whether the write was this cache's own (call
+     * after the delegate's write, also after a failed one) or came through the change feed: a
+     * named session id or token makes stale every found entry recorded under it and every cached
+     * miss of it; a named user, every found entry of that user.
+     */
+    void apply(ChangeEvent event) {
+        if (event.sessionIdHashes().isEmpty() && event.tokenHashes().isEmpty() && event.userIdHashes().isEmpty()) {
             return;
         }
         generation.incrementAndGet();
-        changes.sessionIds().forEach(id -> sessions.bump(Stripes.hashOf(id)));
-        changes.accessHashes().forEach(hash -> tokens.bump(Stripes.hashOfHex(hash)));
-        changes.userIds().forEach(id -> users.bump(Stripes.hashOf(id)));
-        changes.reachableIds().forEach(id -> negatives.bump(Stripes.hashOf(id)));
-        changes.reachableHashes().forEach(hash -> negatives.bump(Stripes.hashOfHex(hash)));
+        for (String id : event.sessionIdHashes()) {
+            int hash = Stripes.hashOfHex(id);
+            sessions.bump(hash);
+            negatives.bump(hash);
+        }
+        for (String token : event.tokenHashes()) {
+            int hash = Stripes.hashOfHex(token);
+            tokens.bump(hash);
+            negatives.bump(hash);
+        }
+        event.userIdHashes().forEach(id -> users.bump(Stripes.hashOfHex(id)));
+    }
+
+    /** Makes every load in flight uncacheable (the caller then drops every entry). */
+    void resetAll() {
+        generation.incrementAndGet();
     }
 }

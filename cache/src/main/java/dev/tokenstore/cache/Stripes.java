@@ -27,9 +27,12 @@ final class Stripes {
         return Integer.highestOneBit((int) clamped - 1) << 1;
     }
 
-    /** The identity hash of a plain identifier (session id, user id). */
-    static int hashOf(String id) {
-        return id.hashCode();
+    /**
+     * The identity hash of a plain identifier (session id, user id): that of its
+     * {@link dev.tokenstore.ChangeEvent#keyOf} hash, the name change events give it.
+     */
+    static int hashOfId(String id) {
+        return hashOfHex(dev.tokenstore.ChangeEvent.keyOf(id));
     }
 
     /** The identity hash of a token hash given as hex: its first 64 bits. */

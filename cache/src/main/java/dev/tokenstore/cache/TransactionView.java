@@ -4,6 +4,7 @@ import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
 import dev.tokenstore.StateRecord;
+import dev.tokenstore.Rotation;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
 import java.util.List;
@@ -62,6 +63,13 @@ final class TransactionView implements TokenStore {
     @Override
     public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
         return tx.loadSessionByRefreshToken(refreshToken);
+    }
+
+    @Override
+    public Rotation rotateSession(String presentedRefreshToken, StoredSession next) {
+        String presentedHash = Rotation.checkArguments(presentedRefreshToken, next);
+        changes.sessionStored(next).tokenHash(presentedHash);
+        return tx.rotateSession(presentedRefreshToken, next);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.tokenstore.tck;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreOptions;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Fresh, empty storage for one test, given by a backend to the kits. {@link #open} may be called
@@ -37,6 +38,16 @@ public interface TestStorage extends AutoCloseable {
      * many values changed, or empty if the backend cannot (the check is then skipped).
      */
     default Optional<Integer> corruptEncryptedValues() {
+        return Optional.empty();
+    }
+
+    /**
+     * Options under which a store's change feed confirms it is caught up at most once, at the
+     * start, and then goes silent, as if its poller or listener had died (e.g. a poll interval of
+     * an hour); empty if the backend has no feed or no such setting (the kit's fail-safe check is
+     * then skipped).
+     */
+    default Optional<UnaryOperator<TokenStoreOptions.Builder>> silencedChangeFeed() {
         return Optional.empty();
     }
 

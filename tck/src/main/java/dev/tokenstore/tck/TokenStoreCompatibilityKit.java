@@ -450,6 +450,24 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
     // ----------------------------------------------------------------------------------------
 
     @Nested
+    @DisplayName("refresh-token rotation")
+    class Rotations extends RotationContract {
+        @Override
+        TokenStoreCompatibilityKit kit() {
+            return TokenStoreCompatibilityKit.this;
+        }
+    }
+
+    @Nested
+    @DisplayName("change feed")
+    class Changes extends ChangeFeedContract {
+        @Override
+        TokenStoreCompatibilityKit kit() {
+            return TokenStoreCompatibilityKit.this;
+        }
+    }
+
+    @Nested
     @DisplayName("clients")
     class Clients {
         @Test

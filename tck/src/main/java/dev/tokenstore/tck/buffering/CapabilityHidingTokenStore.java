@@ -1,6 +1,9 @@
 package dev.tokenstore.tck.buffering;
 
 import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.ChangeFeed;
+import dev.tokenstore.ChangeListener;
+import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
@@ -25,7 +28,7 @@ public class CapabilityHidingTokenStore extends ForwardingTokenStore {
         TRANSACTIONAL,
         /** {@link BulkSessionStore} only: the buffer uses {@code bulkStoreSessions}. */
         BULK,
-        /** Everything the backend has. */
+        /** Everything the backend has, the change feed included. */
         NATIVE;
 
         /** True if the backend store has what this flavour shows. */
@@ -56,16 +59,21 @@ public class CapabilityHidingTokenStore extends ForwardingTokenStore {
         if (!flavor.availableOn(backend)) {
             throw new IllegalArgumentException("flavor " + flavor + " is not available on " + backend);
         }
-        boolean bulk = backend instanceof BulkSessionStore;
-        boolean tx = backend instanceof TransactionalTokenStore;
         return switch (flavor) {
             case SINGLE_OP -> new CapabilityHidingTokenStore(backend, faults);
             case TRANSACTIONAL -> new Transactional(backend, faults);
             case BULK -> new Bulk(backend, faults);
-            case NATIVE -> bulk && tx ? new BulkTransactional(backend, faults)
-                    : bulk ? new Bulk(backend, faults)
-                    : tx ? new Transactional(backend, faults)
-                    : new CapabilityHidingTokenStore(backend, faults);
+            case NATIVE -> switch ((backend instanceof BulkSessionStore ? 1 : 0)
+                    | (backend instanceof TransactionalTokenStore ? 2 : 0) | (backend instanceof ChangeFeed ? 4 : 0)) {
+                case 1 -> new Bulk(backend, faults);
+                case 2 -> new Transactional(backend, faults);
+                case 3 -> new BulkTransactional(backend, faults);
+                case 4 -> new Feed(backend, faults);
+                case 5 -> new BulkFeed(backend, faults);
+                case 6 -> new TransactionalFeed(backend, faults);
+                case 7 -> new BulkTransactionalFeed(backend, faults);
+                default -> new CapabilityHidingTokenStore(backend, faults);
+            };
         };
     }
 
@@ -109,52 +117,78 @@ public class CapabilityHidingTokenStore extends ForwardingTokenStore {
         return ((TransactionalTokenStore) backend).inTransaction(work);
     }
 
-    private static final class Bulk extends CapabilityHidingTokenStore implements BulkSessionStore {
-        Bulk(TokenStore backend, WriteFaults faults) {
-            super(backend, faults);
+    ChangeSubscription subscribeToBackend(ChangeListener listener) {
+        return ((ChangeFeed) backend).subscribe(listener);
+    }
+
+    private interface BulkMixin extends BulkSessionStore {
+        @Override
+        default void bulkStoreSessions(List<StoredSession> sessions) {
+            ((CapabilityHidingTokenStore) this).bulkStore(sessions);
         }
 
         @Override
-        public void bulkStoreSessions(List<StoredSession> sessions) {
-            bulkStore(sessions);
-        }
-
-        @Override
-        public int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
-            return bulkDelete(accessTokenHashes);
+        default int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
+            return ((CapabilityHidingTokenStore) this).bulkDelete(accessTokenHashes);
         }
     }
 
-    private static final class Transactional extends CapabilityHidingTokenStore implements TransactionalTokenStore {
-        Transactional(TokenStore backend, WriteFaults faults) {
+    private interface TransactionalMixin extends TransactionalTokenStore {
+        @Override
+        default <T> T inTransaction(Function<TokenStore, T> work) {
+            return ((CapabilityHidingTokenStore) this).transaction(work);
+        }
+    }
+
+    private interface FeedMixin extends ChangeFeed {
+        @Override
+        default ChangeSubscription subscribe(ChangeListener listener) {
+            return ((CapabilityHidingTokenStore) this).subscribeToBackend(listener);
+        }
+    }
+
+    private static final class Bulk extends CapabilityHidingTokenStore implements BulkMixin {
+        Bulk(TokenStore backend, WriteFaults faults) {
             super(backend, faults);
         }
+    }
 
-        @Override
-        public <T> T inTransaction(Function<TokenStore, T> work) {
-            return transaction(work);
+    private static final class Transactional extends CapabilityHidingTokenStore implements TransactionalMixin {
+        Transactional(TokenStore backend, WriteFaults faults) {
+            super(backend, faults);
         }
     }
 
     private static final class BulkTransactional extends CapabilityHidingTokenStore
-            implements BulkSessionStore, TransactionalTokenStore {
+            implements BulkMixin, TransactionalMixin {
         BulkTransactional(TokenStore backend, WriteFaults faults) {
             super(backend, faults);
         }
+    }
 
-        @Override
-        public void bulkStoreSessions(List<StoredSession> sessions) {
-            bulkStore(sessions);
+    private static final class Feed extends CapabilityHidingTokenStore implements FeedMixin {
+        Feed(TokenStore backend, WriteFaults faults) {
+            super(backend, faults);
         }
+    }
 
-        @Override
-        public int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
-            return bulkDelete(accessTokenHashes);
+    private static final class BulkFeed extends CapabilityHidingTokenStore implements BulkMixin, FeedMixin {
+        BulkFeed(TokenStore backend, WriteFaults faults) {
+            super(backend, faults);
         }
+    }
 
-        @Override
-        public <T> T inTransaction(Function<TokenStore, T> work) {
-            return transaction(work);
+    private static final class TransactionalFeed extends CapabilityHidingTokenStore
+            implements TransactionalMixin, FeedMixin {
+        TransactionalFeed(TokenStore backend, WriteFaults faults) {
+            super(backend, faults);
+        }
+    }
+
+    private static final class BulkTransactionalFeed extends CapabilityHidingTokenStore
+            implements BulkMixin, TransactionalMixin, FeedMixin {
+        BulkTransactionalFeed(TokenStore backend, WriteFaults faults) {
+            super(backend, faults);
         }
     }
 }

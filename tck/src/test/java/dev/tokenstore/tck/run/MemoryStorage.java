@@ -9,7 +9,7 @@ import dev.tokenstore.tck.TestStorage;
 final class MemoryStorage implements TestStorage {
     @Override
     public TokenStore open(TokenStoreOptions options) {
-        return new InMemoryTokenStore(options.clock());
+        return new InMemoryTokenStore(options.clock(), options.refreshReuseGrace());
     }
 
     @Override

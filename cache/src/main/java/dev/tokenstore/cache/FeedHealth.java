@@ -1,0 +1,54 @@
+package dev.tokenstore.cache;
+
+import dev.tokenstore.ChangeSubscription;
+
+/**
+ * Whether the cache may answer from memory. Without a change feed, always. With one, only while
+ * the feed has confirmed, within {@code maxStaleness}, that it delivered everything committed:
+ * otherwise a write by another instance could be missed. Once the feed confirms again after a
+ * lapse that a read noticed, everything cached is dropped before anything is served again.
+ */
+final class FeedHealth {
+    private final long maxStalenessNanos;
+    private final Runnable dropEverything;
+    private volatile ChangeSubscription subscription;
+    private volatile boolean lapsed;
+
+    FeedHealth(long maxStalenessNanos, Runnable dropEverything) {
+        this.maxStalenessNanos = maxStalenessNanos;
+        this.dropEverything = dropEverything;
+    }
+
+    /** From now on, trust memory only while {@code feed} is caught up. */
+    void watch(ChangeSubscription feed) {
+        this.subscription = feed;
+    }
+
+    /** The subscription being watched, or null. */
+    ChangeSubscription subscription() {
+        return subscription;
+    }
+
+    /** True if a cached answer may be served now. */
+    boolean fresh() {
+        ChangeSubscription feed = subscription;
+        if (feed == null) {
+            return true;
+        }
+        if (System.nanoTime() - feed.caughtUpNanos() < maxStalenessNanos) {
+            if (lapsed) {
+                recover();
+            }
+            return true;
+        }
+        lapsed = true;
+        return false;
+    }
+
+    private synchronized void recover() {
+        if (lapsed) {
+            dropEverything.run();
+            lapsed = false;
+        }
+    }
+}
