@@ -26,12 +26,14 @@ import org.junit.jupiter.api.Test;
 /**
  * A second operating-system process on the same file: both consume the same states at the same
  * time, and every state is won exactly once, by one of them. Both processes open their store,
- * then wait for one start signal (a file the parent creates), then go through all states in
- * their own shuffled order, so they race over the whole set; each must have won some, or they
- * did not race at all.
+ * then wait for one start signal (a file the parent creates). Then they go through the states in
+ * rounds: in round r both try to consume state r, then each says so with a file and waits for the
+ * other's, so every state is raced for by both (SQLite hands its write lock to whoever asks first,
+ * and a busy process would otherwise starve the other through its busy-wait back-off). Each must
+ * have won some: otherwise they did not race.
  */
 class SqliteTwoProcessesTest extends SqliteFixture {
-    private static final int STATES = 200;
+    private static final int STATES = 100;
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
     /** A bound on waiting for the other process, so a hang fails the test (not a speed claim). */
     private static final long WAIT_SECONDS = 60;
@@ -50,21 +52,15 @@ class SqliteTwoProcessesTest extends SqliteFixture {
         Path start = dir.resolve("start");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                ConsumerProcess.class.getName(), file().toString(), list.toString(), start.toString())
+                ConsumerProcess.class.getName(), file().toString(), list.toString(), dir.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Set<String> childWon = new HashSet<>();
         Set<String> parentWon = new HashSet<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                 StandardCharsets.UTF_8))) {
             assertEquals("ready", out.readLine(), "the child opened its store and waits for the start signal");
-            Thread parent = new Thread(() -> {
-                awaitStart(start);
-                for (String value : shuffled(values, 1)) {
-                    if (store.consumeState(value).isPresent()) {
-                        parentWon.add(value);
-                    }
-                }
-            }, "parent-consumer");
+            Thread parent = new Thread(() -> race(store, values, dir, "parent", "child", parentWon::add),
+                    "parent-consumer");
             java.util.concurrent.atomic.AtomicReference<Throwable> parentFailed = new java.util.concurrent.atomic.AtomicReference<>();
             parent.setUncaughtExceptionHandler((t, e) -> parentFailed.set(e));
             parent.start();
@@ -88,25 +84,39 @@ class SqliteTwoProcessesTest extends SqliteFixture {
                 + parentWon.size() + ", child " + childWon.size());
     }
 
-    /** The values in an order of their own (each process a different seed), so both race over all of them. */
-    static List<String> shuffled(List<String> values, long seed) {
-        List<String> order = new ArrayList<>(values);
-        java.util.Collections.shuffle(order, new java.util.Random(seed));
-        return order;
+    /**
+     * After the start signal, round r: consume state r, say so (file {@code me-r}), wait for the
+     * other's {@code other-r}. The process that lost round r (it waited for the lock) finishes it
+     * last, so it starts the next round first: the two end up taking turns at winning.
+     */
+    static void race(TokenStore store, List<String> values, Path signals, String me, String other,
+            java.util.function.Consumer<String> won) {
+        awaitFile(signals.resolve("start"));
+        try {
+            for (int r = 0; r < values.size(); r++) {
+                if (store.consumeState(values.get(r)).isPresent()) {
+                    won.accept(values.get(r));
+                }
+                Files.createFile(signals.resolve(me + "-" + r));
+                awaitFile(signals.resolve(other + "-" + r));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
-    /** Waits for the start file to exist, polling it; fails after {@value #WAIT_SECONDS} s. */
-    static void awaitStart(Path start) {
+    /** Waits for a signal file to exist, polling it; fails after {@value #WAIT_SECONDS} s. */
+    static void awaitFile(Path start) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         while (!Files.exists(start)) {
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("no start signal " + start + " within " + WAIT_SECONDS + " s");
+                throw new IllegalStateException("no signal " + start + " within " + WAIT_SECONDS + " s");
             }
             java.util.concurrent.locks.LockSupport.parkNanos(100_000); // poll interval; the file is the signal
         }
     }
 
-    /** The other process: opens a store on the file, waits for the start signal, consumes every state it can. */
+    /** The other process: opens a store on the file, then races the parent round by round (see {@link #race}). */
     public static final class ConsumerProcess {
         public static void main(String[] args) throws Exception {
             List<String> values = Files.readAllLines(Path.of(args[1]));
@@ -116,13 +126,8 @@ class SqliteTwoProcessesTest extends SqliteFixture {
             try (TokenStore store = TokenStores.open(options)) {
                 System.out.println("ready");
                 System.out.flush();
-                awaitStart(Path.of(args[2]));
                 List<String> won = new ArrayList<>();
-                for (String value : shuffled(values, 2)) {
-                    if (store.consumeState(value).isPresent()) {
-                        won.add(value);
-                    }
-                }
+                race(store, values, Path.of(args[2]), "child", "parent", won::add);
                 won.forEach(value -> System.out.println("won " + value));
             } catch (RuntimeException e) {
                 e.printStackTrace();
