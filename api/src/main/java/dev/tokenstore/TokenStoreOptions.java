@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -16,6 +17,10 @@ import javax.sql.DataSource;
  * <p>When no key is given to the builder, {@link Builder#build()} reads
  * {@code TOKENSTORE_ENCRYPTION_KEY} from the environment: base64 of 32 bytes (key id
  * {@code "default"}), or comma-separated {@code kid:base64key} pairs, the first one primary.
+ * {@link TokenStores#open(TokenStoreOptions)} reads {@code TOKENSTORE_URL} from the same
+ * environment when no URL is set. The environment is {@link System#getenv(String)} unless
+ * {@link Builder#environment(Function)} replaces it (tests use this to check both the
+ * "variable set" and the "variable unset" behaviour whatever the real environment holds).
  */
 public final class TokenStoreOptions {
     /** Key id used by {@link Builder#encryptionKey(byte[])} and a bare {@code TOKENSTORE_ENCRYPTION_KEY}. */
@@ -36,6 +41,7 @@ public final class TokenStoreOptions {
     private final int poolSize;
     private final Map<String, String> properties;
     private final Duration refreshReuseGrace;
+    private final Function<String, String> environment;
 
     private TokenStoreOptions(Builder b) {
         this.url = b.url;
@@ -49,6 +55,7 @@ public final class TokenStoreOptions {
         this.poolSize = b.poolSize;
         this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(b.properties));
         this.refreshReuseGrace = b.refreshReuseGrace;
+        this.environment = b.environment;
     }
 
     public static Builder builder() {
@@ -70,6 +77,7 @@ public final class TokenStoreOptions {
         b.poolSize = poolSize;
         b.properties.putAll(properties);
         b.refreshReuseGrace = refreshReuseGrace;
+        b.environment = environment;
         return b;
     }
 
@@ -125,6 +133,14 @@ public final class TokenStoreOptions {
         return properties;
     }
 
+    /**
+     * The environment variable lookup these options were built with ({@link System#getenv(String)}
+     * unless {@link Builder#environment(Function)} replaced it); returns null for an unset variable.
+     */
+    public Function<String, String> environment() {
+        return environment;
+    }
+
     public Optional<String> property(String name) {
         return Optional.ofNullable(properties.get(name));
     }
@@ -170,6 +186,7 @@ public final class TokenStoreOptions {
         private int poolSize = DEFAULT_POOL_SIZE;
         private final Map<String, String> properties = new LinkedHashMap<>();
         private Duration refreshReuseGrace = Duration.ZERO;
+        private Function<String, String> environment = System::getenv;
 
         private Builder() {
         }
@@ -262,9 +279,26 @@ public final class TokenStoreOptions {
             return this;
         }
 
+        /**
+         * Where environment variables ({@value #ENCRYPTION_KEY_ENV}, {@code TOKENSTORE_URL}) are
+         * read from instead of {@link System#getenv(String)}: a lookup returning the value, or null
+         * when the variable is unset. E.g. {@code environment(Map.of()::get)} for "nothing set", or
+         * {@code environment(Map.of(ENCRYPTION_KEY_ENV, base64Key)::get)}.
+         */
+        public Builder environment(Function<String, String> lookup) {
+            this.environment = Checks.requireNonNull(lookup, "environment");
+            return this;
+        }
+
+        /**
+         * The options; with no key given to this builder, keys come from {@value #ENCRYPTION_KEY_ENV}
+         * in the {@link #environment(Function) environment}.
+         *
+         * @throws IllegalArgumentException if that variable holds no valid key
+         */
         public TokenStoreOptions build() {
             if (!keysFromBuilder) {
-                String fromEnv = System.getenv(ENCRYPTION_KEY_ENV);
+                String fromEnv = environment.apply(ENCRYPTION_KEY_ENV);
                 if (fromEnv != null && !fromEnv.isBlank()) {
                     EncryptionKeys.Parsed parsed = EncryptionKeys.parse(fromEnv, ENCRYPTION_KEY_ENV);
                     encryptionKeys = parsed.keys();

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * Opens a {@link TokenStore} through whichever backend on the classpath accepts the URL.
  *
  * <p>The URL is, in order: the one given; the system property {@value #URL_PROPERTY}; the
- * environment variable {@value #URL_ENV}; otherwise, if exactly one backend with an embedded
+ * environment variable {@value #URL_ENV} (read through {@link TokenStoreOptions#environment()}, so
+ * tests can replace it); otherwise, if exactly one backend with an embedded
  * default is present (SQLite {@code ./tokenstore.db}, H2 {@code ./tokenstore}), that default.
  * Anything else fails with a {@link TokenStoreException} that lists the backends found and what
  * to set.
@@ -40,7 +41,8 @@ public final class TokenStores {
 
     /** Opens a store with these options; a null URL is resolved as the class description says. */
     public static TokenStore open(TokenStoreOptions options) {
-        return open(options, providers(), System::getProperty, System::getenv);
+        Checks.requireNonNull(options, "options");
+        return open(options, providers(), System::getProperty, options.environment()::apply);
     }
 
     /** The backends on the classpath, in {@link ServiceLoader} order. */

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -97,14 +98,56 @@ class TokenCipherTest {
     }
 
     @Test
-    @DisplayName("no key: refuses unless plaintext is allowed")
+    @DisplayName("no key: refuses unless plaintext is allowed, whatever the real environment holds")
     void plaintextOnlyWhenAllowed() {
-        TokenStoreOptions none = TokenStoreOptions.builder().encryptionKeys(Map.of("x", K1), "x").build();
-        assertTrue(TokenCipher.fromOptions(none).encrypts());
+        TokenStoreOptions none = TokenStoreOptions.builder().environment(Map.<String, String>of()::get).build();
+        assertTrue(none.encryptionKeys().isEmpty());
+        TokenStoreException refused = assertThrows(TokenStoreException.class, () -> TokenCipher.fromOptions(none));
+        assertTrue(refused.getMessage().contains("encryption key")
+                && refused.getMessage().contains(TokenStoreOptions.ENCRYPTION_KEY_ENV), refused.getMessage());
+        TokenCipher allowed = TokenCipher.fromOptions(none.toBuilder().allowPlaintext(true).build());
+        assertFalse(allowed.encrypts());
+        assertEquals("plain:v", allowed.encrypt("v"));
+
+        TokenStoreOptions keyed = TokenStoreOptions.builder().encryptionKeys(Map.of("x", K1), "x").build();
+        assertTrue(TokenCipher.fromOptions(keyed).encrypts());
+        assertTrue(TokenCipher.fromOptions(keyed.toBuilder().allowPlaintext(true).build()).encrypts(),
+                "allowPlaintext never turns encryption off when there is a key");
         TokenCipher plain = TokenCipher.plaintext();
         assertEquals("plain:v", plain.encrypt("v"));
         assertEquals("v", plain.decrypt("plain:v"));
         assertThrows(TokenStoreException.class, () -> plain.decrypt(TokenCipher.withKeys(Map.of("k1", K1), "k1").encrypt("v")));
+    }
+
+    @Test
+    @DisplayName("keys come from TOKENSTORE_ENCRYPTION_KEY in the options' environment unless the builder has keys")
+    void keysFromTheEnvironment() {
+        String b1 = Base64.getEncoder().encodeToString(K1);
+        String b2 = Base64.getEncoder().encodeToString(K2);
+        Map<String, String> env = Map.of(TokenStoreOptions.ENCRYPTION_KEY_ENV, "new:" + b2 + ",old:" + b1);
+        TokenStoreOptions fromEnv = TokenStoreOptions.builder().environment(env::get).build();
+        assertEquals("new", fromEnv.primaryKeyId());
+        assertEquals(Set.of("new", "old"), fromEnv.encryptionKeys().keySet());
+        assertTrue(Arrays.equals(K2, fromEnv.encryptionKeys().get("new")));
+        assertTrue(TokenCipher.fromOptions(fromEnv).encrypt("v").startsWith("ts1:new:"));
+        assertEquals(fromEnv.encryptionKeys().keySet(), fromEnv.toBuilder().build().encryptionKeys().keySet(),
+                "a rebuilt copy keeps the keys it was built with");
+
+        TokenStoreOptions builderWins = TokenStoreOptions.builder().environment(env::get).encryptionKey(K1).build();
+        assertEquals(Set.of(TokenStoreOptions.DEFAULT_KEY_ID), builderWins.encryptionKeys().keySet());
+
+        TokenStoreOptions bare = TokenStoreOptions.builder()
+                .environment(Map.of(TokenStoreOptions.ENCRYPTION_KEY_ENV, b1)::get).build();
+        assertEquals(TokenStoreOptions.DEFAULT_KEY_ID, bare.primaryKeyId());
+
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> TokenStoreOptions.builder()
+                .environment(Map.of(TokenStoreOptions.ENCRYPTION_KEY_ENV, "not-a-key")::get).build());
+        assertTrue(bad.getMessage().startsWith(TokenStoreOptions.ENCRYPTION_KEY_ENV), bad.getMessage());
+        assertFalse(bad.getMessage().contains("not-a-key"), "the value is not echoed");
+        IllegalArgumentException nullLookup = assertThrows(IllegalArgumentException.class,
+                () -> TokenStoreOptions.builder().environment(null));
+        assertTrue(nullLookup.getMessage().contains("environment"), nullLookup.getMessage());
+        assertFalse(builderWins.toString().contains(b1), "options never print keys");
     }
 
     @Test

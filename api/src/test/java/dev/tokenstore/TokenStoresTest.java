@@ -82,6 +82,27 @@ class TokenStoresTest {
     }
 
     @Test
+    @DisplayName("TOKENSTORE_URL is read through the options' environment, which tests can replace")
+    void urlFromTheOptionsEnvironment() throws Exception {
+        requireNoUrlProperty();
+        TokenStoreOptions memory = TokenStoreOptions.builder().environment(Map.of(TokenStores.URL_ENV, "memory:")::get)
+                .build();
+        try (TokenStore store = TokenStores.open(memory)) {
+            assertTrue(store instanceof InMemoryTokenStore, store.getClass().getName());
+        }
+        TokenStoreOptions nothing = TokenStoreOptions.builder().environment(Map.<String, String>of()::get)
+                .allowPlaintext(true).build();
+        TokenStoreException e = assertThrows(TokenStoreException.class, () -> TokenStores.open(nothing));
+        assertTrue(e.getMessage().contains(TokenStores.URL_ENV), e.getMessage());
+    }
+
+    /** The system property wins over the environment; this test is about the environment only. */
+    private static void requireNoUrlProperty() {
+        assertEquals(null, System.getProperty(TokenStores.URL_PROPERTY),
+                "this test needs the system property " + TokenStores.URL_PROPERTY + " unset");
+    }
+
+    @Test
     @DisplayName("with no URL and exactly one embedded backend, its default opens")
     void singleEmbeddedDefault() {
         FakeEmbedded a = new FakeEmbedded("a");

@@ -220,14 +220,24 @@ class StandardDialectEngineTest {
 
     @Test
     void aMissingKeyClosesTheSourceAndSaysWhatToDo() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv(TokenStoreOptions.ENCRYPTION_KEY_ENV) == null,
-                "a key is set in the environment");
         ConnectionSource source = new DataSourceConnectionSource(dataSource(), "engine.db",
                 sourcesClosed::incrementAndGet);
-        TokenStoreOptions noKey = TokenStoreOptions.builder().build();
+        // The options' environment is empty, whatever this JVM's TOKENSTORE_ENCRYPTION_KEY is.
+        TokenStoreOptions noKey = TokenStoreOptions.builder().environment(name -> null).build();
         TokenStoreException e = assertThrows(TokenStoreException.class,
                 () -> JdbcTokenStore.builder(noKey, new StandardDialect(), source).build());
         assertTrue(e.getMessage().contains("encryption key"), e.getMessage());
         assertEquals(1, sourcesClosed.get());
+
+        // the other branch: the same options with the key in their environment open, and encrypt with it
+        TokenStoreOptions keyInEnv = TokenStoreOptions.builder().clock(at(T0)).environment(
+                java.util.Map.of(TokenStoreOptions.ENCRYPTION_KEY_ENV, java.util.Base64.getEncoder().encodeToString(KEY))::get)
+                .build();
+        StoredSession s = session("env", "at-env", null, Duration.ofHours(1));
+        try (JdbcTokenStore fromEnv = JdbcTokenStore.builder(keyInEnv, new StandardDialect(),
+                new DataSourceConnectionSource(dataSource(), "engine.db", sourcesClosed::incrementAndGet)).build()) {
+            fromEnv.storeSession(s);
+        }
+        assertEquals(Optional.of(s), open(at(T0)).loadSessionByAccessToken("at-env"), "the builder's copy of the key reads it");
     }
 }

@@ -329,10 +329,4 @@ class PostgresDialectTest extends PostgresFixture {
         assertTrue(dialect.isRetryable(new SQLException("deadlock detected", "40P01")));
         assertTrue(dialect.isUniqueViolation(new SQLException("duplicate key value", "23505")));
     }
-
-    // Contract details the TCK does not check yet (moved from the former PostgresContractTest).
-
-
-
-
 }

@@ -18,19 +18,26 @@ import dev.tokenstore.testing.TestRecords;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 
 /**
  * The server goes away and comes back, for real: a dedicated embedded PostgreSQL is stopped
- * and started again on the same port and data directory while a store is open on it.
+ * and started again on the same port and data directory while a store is open on it. Nothing
+ * here is timed: calls while the server is down must fail with a clean {@link TokenStoreException}
+ * (with the 1 s connect timeout, not hang; the test's {@link Timeout} only turns a hang into a
+ * failure), and once it is back the store must recover by itself within a bounded number of calls.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class PostgresRestartTest {
     private static final byte[] KEY = PostgresFixture.KEY;
-    /** Far above the 1 s connect timeout set below; only there so a hang fails the test. */
-    private static final Duration FAIL_FAST_BOUND = Duration.ofSeconds(10);
-    /** HikariCP's reconnect back-off (at most 5 s) plus slack for a loaded machine. */
-    private static final Duration RECOVERY_BOUND = Duration.ofSeconds(15);
+    /**
+     * Calls that may still fail after the restart while HikariCP's back-off (at most 5 s) runs out;
+     * each failed call waits up to the 1 s connect timeout, so this is far more than it needs.
+     */
+    private static final int MAX_FAILED_CALLS_AFTER_RESTART = 100;
 
     private final TestClock clock = new TestClock();
     private final TestRecords data = new TestRecords(clock);
@@ -58,8 +65,7 @@ class PostgresRestartTest {
                 server.start();
                 assertEquals(port, server.port(), "same port");
                 // HikariCP reconnects with a back-off that grows to at most 5 s while callers keep
-                // failing, so the store is back within that bound; calls in between fail fast.
-                long back = System.nanoTime();
+                // failing (each failing clean), so the store comes back by itself after a few calls.
                 int failedAfterRestart = 0;
                 Optional<StoredSession> found = null;
                 while (found == null) {
@@ -67,12 +73,11 @@ class PostgresRestartTest {
                         found = store.loadSessionById(before.sessionId());
                     } catch (TokenStoreException e) {
                         failedAfterRestart++;
-                        assertTrue(Duration.ofNanos(System.nanoTime() - back).compareTo(RECOVERY_BOUND) < 0,
-                                "not recovered " + RECOVERY_BOUND + " after the restart: " + e);
+                        assertTrue(e.getCause() != null, "the cause is kept");
+                        assertTrue(failedAfterRestart < MAX_FAILED_CALLS_AFTER_RESTART,
+                                "not recovered after " + failedAfterRestart + " calls since the restart: " + e);
                     }
                 }
-                System.out.println("recovered " + Duration.ofNanos(System.nanoTime() - back).toMillis()
-                        + " ms after the restart, after " + failedAfterRestart + " failed calls");
                 assertEquals(Optional.of(before), found, "the data written before the restart is there");
                 StoredSession after = data.session("bob");
                 store.storeSession(after);
@@ -84,11 +89,7 @@ class PostgresRestartTest {
     }
 
     private static void failsFast(Executable call) {
-        long start = System.nanoTime();
         TokenStoreException e = assertThrows(TokenStoreException.class, call);
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertTrue(took.compareTo(FAIL_FAST_BOUND) < 0, "failed only after " + took);
-        System.out.println("call with the server down failed after " + took.toMillis() + " ms: " + e.getMessage());
         assertTrue(e.getCause() != null, "the cause is kept");
         assertTrue(e.getMessage().contains("postgres"), e.getMessage());
     }

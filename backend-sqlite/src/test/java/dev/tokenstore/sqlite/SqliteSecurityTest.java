@@ -23,6 +23,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -120,9 +121,9 @@ class SqliteSecurityTest extends SqliteFixture {
 
     @Test
     void noKeyNoStoreUnlessPlaintextIsAllowed() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv(TokenStoreOptions.ENCRYPTION_KEY_ENV) == null,
-                "a key is set in the environment");
-        TokenStoreOptions noKey = TokenStoreOptions.builder().url(url()).clock(clock).build();
+        // An empty environment for the options, whatever this JVM's TOKENSTORE_ENCRYPTION_KEY is.
+        TokenStoreOptions noKey = TokenStoreOptions.builder().environment(Map.<String, String>of()::get).url(url())
+                .clock(clock).build();
         TokenStoreException e = assertThrows(TokenStoreException.class, () -> new SqliteTokenStoreProvider().open(noKey));
         assertTrue(e.getMessage().contains("encryption key"), e.getMessage());
         StoredSession s = data.session("ada");
@@ -133,6 +134,18 @@ class SqliteSecurityTest extends SqliteFixture {
         // rows written in plaintext are refused by a store that has a key
         TokenStore keyed = open();
         assertThrows(TokenStoreException.class, () -> keyed.loadSessionById(s.sessionId()));
+    }
+
+    @Test
+    void aKeyInTheEnvironmentIsUsedWhenTheBuilderHasNone() throws IOException {
+        Map<String, String> env = Map.of(TokenStoreOptions.ENCRYPTION_KEY_ENV, Base64.getEncoder().encodeToString(KEY));
+        TokenStoreOptions fromEnv = TokenStoreOptions.builder().environment(env::get).url(url()).clock(clock).build();
+        StoredSession s = data.session("ada");
+        try (TokenStore store = new SqliteTokenStoreProvider().open(fromEnv)) {
+            store.storeSession(s);
+        }
+        assertFalse(rawBytes().contains(s.accessToken()), "encrypted with the key from the environment");
+        assertEquals(Optional.of(s), open().loadSessionById(s.sessionId()), "the same key given to the builder reads it");
     }
 
     private String rawBytes() throws IOException {

@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -528,13 +529,13 @@ public abstract class CachingTokenStoreKit extends StoreKit {
             List<T> results = new CopyOnWriteArrayList<>();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             CountDownLatch go = new CountDownLatch(1);
-            AtomicInteger started = new AtomicInteger();
+            CountDownLatch started = new CountDownLatch(THREADS);
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < THREADS; i++) {
                 Thread t = new Thread(() -> {
                     try {
                         go.await();
-                        started.incrementAndGet();
+                        started.countDown();
                         results.add(load.get());
                     } catch (Throwable e) {
                         failure.compareAndSet(null, e);
@@ -546,14 +547,13 @@ public abstract class CachingTokenStoreKit extends StoreKit {
             }
             go.countDown();
             hold.awaitReached();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (started.get() < THREADS && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
+            assertTrue(started.await(RACE_SETUP_SECONDS, TimeUnit.SECONDS), () -> "the stampede could not be set up: "
+                    + started.getCount() + " of " + THREADS + " threads had not started after " + RACE_SETUP_SECONDS + " s");
             awaitAllParkedOrDone(threads);
             hold.release();
             for (Thread t : threads) {
                 t.join(TimeUnit.SECONDS.toMillis(30));
+                assertFalse(t.isAlive(), () -> t.getName() + " did not finish its load within 30 s of the release");
             }
             if (failure.get() != null) {
                 throw new AssertionError("a loading thread failed", failure.get());
@@ -713,6 +713,7 @@ public abstract class CachingTokenStoreKit extends StoreKit {
                 hold.release();
                 T result = loaded.get(30, TimeUnit.SECONDS);
                 writer.join(TimeUnit.SECONDS.toMillis(30));
+                assertFalse(writer.isAlive(), "the write did not finish within 30 s of the load");
                 if (failure.get() != null) {
                     throw new AssertionError("the write failed", failure.get());
                 }
@@ -917,22 +918,31 @@ public abstract class CachingTokenStoreKit extends StoreKit {
         }
     }
 
-    /** Waits until every thread is blocked, waiting or finished (at most 10 seconds). */
-    private static void awaitAllParkedOrDone(List<Thread> threads) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            boolean settled = true;
+    /** How long a race's setup may take before the test fails (never goes on unset). */
+    private static final int RACE_SETUP_SECONDS = 30;
+
+    /**
+     * Waits until every thread is blocked, waiting or finished; fails if that does not happen within
+     * {@value #RACE_SETUP_SECONDS} seconds, since the race the caller wants would not be set up.
+     */
+    private static void awaitAllParkedOrDone(List<Thread> threads) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RACE_SETUP_SECONDS);
+        while (true) {
+            List<String> running = new ArrayList<>();
             for (Thread t : threads) {
                 Thread.State state = t.getState();
                 if (state == Thread.State.RUNNABLE || state == Thread.State.NEW) {
-                    settled = false;
-                    break;
+                    running.add(t.getName());
                 }
             }
-            if (settled) {
+            if (running.isEmpty()) {
                 return;
             }
-            Thread.sleep(1);
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the race could not be set up: " + running + " still running after "
+                        + RACE_SETUP_SECONDS + " s");
+            }
+            LockSupport.parkNanos(200_000); // poll interval; the thread states are the condition
         }
     }
 }

@@ -113,7 +113,7 @@ abstract class ChangeFeedContract {
     @Test
     @DisplayName("a rolled-back transaction is never announced")
     void rollbackNotAnnounced() {
-        assumeTrue(store instanceof TransactionalTokenStore, "the store has no transactions");
+        assumeTrue(store instanceof TransactionalTokenStore, "the store is no TransactionalTokenStore");
         StoredSession s = kit().data.session();
         assertThrows(IllegalStateException.class, () -> ((TransactionalTokenStore) store).inTransaction(tx -> {
             tx.storeSession(s);
@@ -126,7 +126,7 @@ abstract class ChangeFeedContract {
     @Test
     @DisplayName("a bulk write of many sessions announces every one of them")
     void bulkAnnounced() {
-        assumeTrue(store instanceof BulkSessionStore, "the store has no bulk writes");
+        assumeTrue(store instanceof BulkSessionStore, "the store is no BulkSessionStore");
         List<StoredSession> batch = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             batch.add(kit().data.session());
@@ -144,7 +144,7 @@ abstract class ChangeFeedContract {
     @Test
     @DisplayName("another instance's writes reach this instance's subscribers")
     void otherInstance() {
-        assumeTrue(kit().storage.sharesData(), "the storage is not shared between instances");
+        assumeTrue(kit().storage.sharesData(), "this backend's opens do not share data");
         TokenStore other = kit().openStore();
         StoredSession s = kit().data.session();
         other.storeSession(s);

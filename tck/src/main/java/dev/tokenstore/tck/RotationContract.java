@@ -181,7 +181,7 @@ abstract class RotationContract {
     @Test
     @DisplayName("the same race across two store instances over the same data")
     void raceAcrossInstances() throws Exception {
-        assumeTrue(kit().storage.sharesData(), "the storage is not shared between instances");
+        assumeTrue(kit().storage.sharesData(), "this backend's opens do not share data");
         assertRace(store(), kit().openStore());
     }
 
@@ -213,7 +213,7 @@ abstract class RotationContract {
     @Test
     @DisplayName("inside inTransaction a rotation commits with the transaction, or not at all")
     void inTransaction() {
-        assumeTrue(store() instanceof TransactionalTokenStore, "the store has no transactions");
+        assumeTrue(store() instanceof TransactionalTokenStore, "the store is no TransactionalTokenStore");
         TransactionalTokenStore tx = (TransactionalTokenStore) store();
         StoredSession s = stored();
         StoredSession next = kit().data.rotated(s);

@@ -7,12 +7,15 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What every kit in this package shares: a backend gives fresh {@link TestStorage} per test through
  * {@link #newStorage()}; the kit opens stores on it with a {@link MutableClock} and a test key, and
- * closes everything after each test. Wrapped runs override {@link #decorate}.
+ * closes everything after each test. Wrapped runs override {@link #decorate}. A run of a kit in
+ * which no test started fails ({@link KitRunCounter}).
  */
+@ExtendWith(KitRunCounter.class)
 public abstract class StoreKit {
     /** The AES-256 key the kits encrypt with (32 bytes, not secret: tests only). */
     public static final byte[] TEST_KEY = "tokenstore-tck-test-key-32-bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

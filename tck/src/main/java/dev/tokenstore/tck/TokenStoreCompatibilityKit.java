@@ -29,12 +29,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * The {@link TokenStore} contract as tests. A backend runs it by subclassing and implementing
@@ -52,23 +50,12 @@ import org.junit.jupiter.api.TestInfo;
  * reported as skipped (JUnit assumptions) where it does not — never as passed.
  */
 public abstract class TokenStoreCompatibilityKit extends StoreKit {
-    private static final Map<Class<?>, AtomicInteger> TESTS_RUN = new ConcurrentHashMap<>();
-
     /** The store under test, opened (and decorated) before each test on fresh storage. */
     protected TokenStore store;
 
     @BeforeEach
     void openStoreUnderTest() {
         store = openStore();
-        TESTS_RUN.computeIfAbsent(getClass(), k -> new AtomicInteger()).incrementAndGet();
-    }
-
-    @AfterAll
-    static void kitIsWired(TestInfo info) {
-        Class<?> kit = info.getTestClass().orElseThrow();
-        AtomicInteger ran = TESTS_RUN.get(kit);
-        assertTrue(ran != null && ran.get() > 0, () -> "no test of the TokenStore kit ran for " + kit.getName()
-                + ": check that the subclass implements newStorage() and its @Nested groups are discovered");
     }
 
     // ----------------------------------------------------------------------------------------
@@ -701,19 +688,32 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
         }
 
         @Test
-        @DisplayName("without a key the store refuses to open unless plaintext is allowed")
+        @DisplayName("without a key the store refuses to open unless plaintext is allowed; a key in "
+                + "TOKENSTORE_ENCRYPTION_KEY is used")
         void plaintextOnlyWhenAllowed() {
             assumeTrue(storage.rawBytes().isPresent(), ENCRYPTED_AT_REST);
-            assumeTrue(System.getenv(TokenStoreOptions.ENCRYPTION_KEY_ENV) == null,
-                    TokenStoreOptions.ENCRYPTION_KEY_ENV + " is set in this environment");
+            // The environment is the options' (not this JVM's), so both branches run wherever the kit does.
             TestStorage fresh = extraStorage();
-            TokenStoreOptions noKey = TokenStoreOptions.builder().clock(clock).build();
+            TokenStoreOptions noKey = TokenStoreOptions.builder().environment(name -> null).clock(clock).build();
             TokenStoreException e = assertThrows(TokenStoreException.class, () -> track(fresh.open(noKey)));
             assertTrue(e.getMessage().contains("encryption key"), e.getMessage());
             TokenStore plain = track(decorate(track(fresh.open(noKey.toBuilder().allowPlaintext(true).build()))));
             StoredSession s = data.session();
             plain.storeSession(s);
             assertEquals(Optional.of(s), plain.loadSessionByAccessToken(s.accessToken()));
+
+            String base64Key = java.util.Base64.getEncoder().encodeToString(TEST_KEY);
+            TokenStoreOptions keyFromEnv = TokenStoreOptions.builder().clock(clock)
+                    .environment(Map.of(TokenStoreOptions.ENCRYPTION_KEY_ENV, base64Key)::get).build();
+            TokenStore keyed = track(decorate(track(storage.open(keyFromEnv))));
+            StoredSession secret = data.session();
+            keyed.storeSession(secret);
+            assertEquals(Optional.of(secret), keyed.loadSessionByAccessToken(secret.accessToken()));
+            keyed.close();
+            String stored = new String(storage.rawBytes().orElseThrow(), StandardCharsets.ISO_8859_1);
+            assertFalse(stored.contains(secret.accessToken()), "the key from the environment encrypts");
+            assertEquals(Optional.of(secret), openStore().loadSessionByAccessToken(secret.accessToken()),
+                    "the kit's own key (the same bytes, given to the builder) reads it");
         }
     }
 
@@ -860,17 +860,24 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
                 + "every session left is whole")
         void writersOnTheSameSessionsAndUsers() throws Exception {
             List<TokenStore> instances = storage.sharesData() ? List.of(store, openStore()) : List.of(store);
-            List<StoredSession> sessions = new ArrayList<>();
-            for (int i = 0; i < 40; i++) {
-                sessions.add(data.session("race-" + i + "-" + TestData.token().substring(0, 8), "race-user-" + (i % 4),
+            // Half the sessions are only ever rewritten (their users are never revoked), so they must all be
+            // left; the other half race writes against deletes and revocations, so any number may be left.
+            List<StoredSession> kept = new ArrayList<>();
+            List<StoredSession> racing = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                kept.add(data.session("kept-" + i + "-" + TestData.token().substring(0, 8), "kept-user-" + (i % 2),
+                        Duration.ofHours(1), Duration.ofDays(1)));
+                racing.add(data.session("race-" + i + "-" + TestData.token().substring(0, 8), "race-user-" + (i % 4),
                         Duration.ofHours(1), Duration.ofDays(1)));
             }
+            kept.forEach(store::storeSession);
             Concurrent.run(THREADS, thread -> {
                 TokenStore mine = instances.get(thread % instances.size());
                 java.util.Random random = new java.util.Random(thread);
                 for (int n = 0; n < 40; n++) {
-                    StoredSession s = sessions.get(random.nextInt(sessions.size()));
-                    switch (random.nextInt(6)) {
+                    boolean keep = random.nextBoolean();
+                    StoredSession s = (keep ? kept : racing).get(random.nextInt(20));
+                    switch (keep ? 2 : random.nextInt(6)) {
                         case 0 -> mine.deleteSessionsByUser(s.userId());
                         case 1 -> mine.deleteSessionById(s.sessionId());
                         default -> mine.storeSession(data.rotated(s)); // fresh tokens: no conflict between sessions
@@ -879,13 +886,30 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             });
             // a fresh instance where there are two: a wrapper's memory of what it read is not the point here
             TokenStore checker = instances.size() > 1 ? openStore() : store;
-            for (StoredSession s : sessions) {
-                Optional<StoredSession> left = checker.loadSessionById(s.sessionId());
-                left.ifPresent(found -> {
-                    assertEquals(left, checker.loadSessionByAccessToken(found.accessToken()), "found by its access token");
-                    assertEquals(left, checker.loadSessionByRefreshToken(found.refreshToken()), "by its refresh token");
-                });
+            assertEquals(kept.size(), wholeSessionsLeft(checker, kept), "every session that was only rewritten is left");
+            int racingLeft = wholeSessionsLeft(checker, racing);
+            int revoked = 0;
+            for (int user = 0; user < 4; user++) {
+                revoked += checker.deleteSessionsByUser("race-user-" + user);
             }
+            assertEquals(racingLeft, revoked, "revoking the racing users removes exactly the racing sessions left");
+            assertEquals(0, wholeSessionsLeft(checker, racing));
+            assertEquals(kept.size(), wholeSessionsLeft(checker, kept), "revoking other users leaves these alone");
+        }
+
+        /** How many of {@code sessions} are found by id; each one found must be found by both of its tokens too. */
+        private int wholeSessionsLeft(TokenStore checker, List<StoredSession> sessions) {
+            int left = 0;
+            for (StoredSession s : sessions) {
+                Optional<StoredSession> found = checker.loadSessionById(s.sessionId());
+                if (found.isPresent()) {
+                    left++;
+                    assertEquals(s.userId(), found.get().userId());
+                    assertEquals(found, checker.loadSessionByAccessToken(found.get().accessToken()), "found by its access token");
+                    assertEquals(found, checker.loadSessionByRefreshToken(found.get().refreshToken()), "by its refresh token");
+                }
+            }
+            return left;
         }
 
         private void count(Map<String, AtomicInteger> wins, String key) {
@@ -910,6 +934,19 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             assertThrows(IllegalStateException.class, () -> store.storeSession(data.session()));
             assertThrows(IllegalStateException.class, () -> store.consumeState(TestData.token()));
             assertThrows(IllegalStateException.class, () -> store.cleanupExpired());
+            StoredSession s = data.session();
+            assertThrows(IllegalStateException.class, () -> store.storeState(data.state()));
+            assertThrows(IllegalStateException.class, () -> store.storeAuthCode(data.authCode()));
+            assertThrows(IllegalStateException.class, () -> store.consumeAuthCode(TestData.token()));
+            assertThrows(IllegalStateException.class, () -> store.loadSessionByAccessToken(s.accessToken()));
+            assertThrows(IllegalStateException.class, () -> store.loadSessionById(s.sessionId()));
+            assertThrows(IllegalStateException.class, () -> store.loadSessionByRefreshToken(s.refreshToken()));
+            assertThrows(IllegalStateException.class, () -> store.deleteSessionByAccessToken(s.accessToken()));
+            assertThrows(IllegalStateException.class, () -> store.deleteSessionById(s.sessionId()));
+            assertThrows(IllegalStateException.class, () -> store.deleteSessionsByUser(s.userId()));
+            assertThrows(IllegalStateException.class, () -> store.storeClient(data.client("other")));
+            assertThrows(IllegalStateException.class, () -> store.listClients());
+            assertThrows(IllegalStateException.class, () -> store.deleteClient("app"));
         }
 
         @Test
@@ -1051,6 +1088,38 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             for (int i = 0; i < sessions.size(); i++) {
                 assertEquals(i % 2 == 1, store.loadSessionById(sessions.get(i).sessionId()).isPresent(), "session " + i);
             }
+        }
+
+        @Test
+        @DisplayName("after close, bulkStoreSessions and bulkDeleteSessionsByHash throw IllegalStateException")
+        void closedRefusesBulkCalls() {
+            assumeTrue(store instanceof BulkSessionStore, "the backend has no BulkSessionStore");
+            BulkSessionStore bulk = (BulkSessionStore) store;
+            StoredSession kept = data.session();
+            store.storeSession(kept);
+            StoredSession s = data.session();
+            store.close();
+            assertThrows(IllegalStateException.class, () -> bulk.bulkStoreSessions(List.of(s)));
+            assertThrows(IllegalStateException.class, () -> bulk.bulkDeleteSessionsByHash(List.of(kept.accessTokenHash())));
+            if (storage.sharesData()) {
+                TokenStore reopened = openStore();
+                assertEquals(Optional.empty(), reopened.loadSessionById(s.sessionId()), "nothing was written");
+                assertEquals(Optional.of(kept), reopened.loadSessionById(kept.sessionId()), "nothing was deleted");
+            }
+        }
+
+        @Test
+        @DisplayName("after close, inTransaction throws IllegalStateException without running the work")
+        void closedRefusesTransactions() {
+            assumeTrue(store instanceof TransactionalTokenStore, "the backend has no TransactionalTokenStore");
+            TransactionalTokenStore tx = (TransactionalTokenStore) store;
+            store.close();
+            java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+            assertThrows(IllegalStateException.class, () -> tx.inTransaction(t -> {
+                ran.set(true);
+                return null;
+            }));
+            assertFalse(ran.get(), "the work did not run");
         }
 
         @Test
