@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** A fresh H2 file database in its own temporary directory; raw bytes are a dump of every table. */
 final class H2Storage implements TestStorage {
@@ -35,6 +36,12 @@ final class H2Storage implements TestStorage {
         } catch (SQLException e) {
             throw new IllegalStateException("could not tamper with " + url, e);
         }
+    }
+
+    /** A feed that checks in once an hour: it confirms at the start, then goes silent. */
+    @Override
+    public Optional<UnaryOperator<TokenStoreOptions.Builder>> silencedChangeFeed() {
+        return Optional.of(b -> b.property("jdbc.changePollMillis", "3600000"));
     }
 
     @Override

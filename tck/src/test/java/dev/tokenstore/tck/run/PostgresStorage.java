@@ -9,6 +9,7 @@ import dev.tokenstore.tck.TestStorage;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * A fresh schema on the JVM's one PostgreSQL server (embedded, or {@code TOKENSTORE_POSTGRES_URL});
@@ -38,6 +39,12 @@ final class PostgresStorage implements TestStorage {
         } catch (SQLException e) {
             throw new IllegalStateException("could not tamper with " + schema, e);
         }
+    }
+
+    /** A feed that checks in once an hour: it confirms at the start, then goes silent. */
+    @Override
+    public Optional<UnaryOperator<TokenStoreOptions.Builder>> silencedChangeFeed() {
+        return Optional.of(b -> b.property("postgres.changeHeartbeatMillis", "3600000"));
     }
 
     @Override

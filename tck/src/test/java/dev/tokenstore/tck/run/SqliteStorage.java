@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** A fresh SQLite database file in its own temporary directory; raw bytes are the file and its WAL. */
 final class SqliteStorage implements TestStorage {
@@ -47,6 +48,12 @@ final class SqliteStorage implements TestStorage {
         } catch (SQLException e) {
             throw new IllegalStateException("could not tamper with " + file, e);
         }
+    }
+
+    /** A feed that checks in once an hour: it confirms at the start, then goes silent. */
+    @Override
+    public Optional<UnaryOperator<TokenStoreOptions.Builder>> silencedChangeFeed() {
+        return Optional.of(b -> b.property("jdbc.changePollMillis", "3600000"));
     }
 
     @Override
