@@ -55,7 +55,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore implements BulkSe
         this.source = b.source;
         this.tablePrefix = settings.tablePrefix;
         this.lifecycle = new Lifecycle(name);
-        this.failures = new Failures(name);
+        this.failures = new Failures(name, b.dialect);
         this.runner = new PooledRunner(source, b.dialect, failures, settings.maxRetries, lifecycle);
         Statements statements = new Statements(new Schema(settings.tablePrefix), b.dialect);
         this.core = new StoreCore(new GuardedRunner(), statements, b.dialect, new Rows(cipher),

@@ -136,7 +136,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
                 return update(tx, sql.upsertSession, Schema.SESSION_COLUMNS, row);
             } catch (SQLException e) {
                 if (dialect.isUniqueViolation(e)) {
-                    throw tokenInUse(e);
+                    throw tokenInUse(e, dialect);
                 }
                 throw e;
             }
@@ -160,7 +160,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
                 return null;
             } catch (SQLException e) {
                 if (dialect.isUniqueViolation(e)) {
-                    throw tokenInUse(e);
+                    throw tokenInUse(e, dialect);
                 }
                 throw e;
             }
@@ -189,7 +189,10 @@ class StoreCore implements TokenStore, BulkSessionStore {
 
     @Override
     public Optional<StoredSession> loadSessionById(String sessionId) {
-        return loadSession("loadSessionById", sql.sessionById, requireText(sessionId, "sessionId"));
+        if (impossibleKey(requireText(sessionId, "sessionId"))) {
+            return Optional.ofNullable(runner.read("loadSessionById", tx -> null));
+        }
+        return loadSession("loadSessionById", sql.sessionById, sessionId);
     }
 
     @Override
@@ -221,12 +224,18 @@ class StoreCore implements TokenStore, BulkSessionStore {
     @Override
     public boolean deleteSessionById(String sessionId) {
         String id = requireText(sessionId, "sessionId");
+        if (impossibleKey(id)) {
+            return runner.read("deleteSessionById", tx -> false);
+        }
         return runner.write("deleteSessionById", tx -> update(tx, sql.deleteSessionById, id)) > 0;
     }
 
     @Override
     public int deleteSessionsByUser(String userId) {
         String id = requireText(userId, "userId");
+        if (impossibleKey(id)) {
+            return runner.read("deleteSessionsByUser", tx -> 0);
+        }
         return runner.write("deleteSessionsByUser", tx -> update(tx, sql.deleteSessionsByUser, id));
     }
 
@@ -242,6 +251,9 @@ class StoreCore implements TokenStore, BulkSessionStore {
     @Override
     public Optional<ClientRecord> loadClient(String clientId) {
         String id = requireText(clientId, "clientId");
+        if (impossibleKey(id)) {
+            return Optional.ofNullable(runner.read("loadClient", tx -> null));
+        }
         return Optional.ofNullable(runner.read("loadClient", tx -> {
             try (Tx.Prepared p = tx.prepare(sql.selectClient)) {
                 PreparedStatement ps = p.ps();
@@ -272,6 +284,9 @@ class StoreCore implements TokenStore, BulkSessionStore {
     @Override
     public boolean deleteClient(String clientId) {
         String id = requireText(clientId, "clientId");
+        if (impossibleKey(id)) {
+            return runner.read("deleteClient", tx -> false);
+        }
         return runner.write("deleteClient", tx -> update(tx, sql.deleteClient, id)) > 0;
     }
 
@@ -325,10 +340,19 @@ class StoreCore implements TokenStore, BulkSessionStore {
         }
     }
 
-    private static IllegalArgumentException tokenInUse(SQLException e) {
+    /** The cause keeps the SQLState and constraint name, not the value (H2 quotes the hash). */
+    private static IllegalArgumentException tokenInUse(SQLException e, SqlDialect dialect) {
         boolean refresh = SqlErrors.chain(e).stream().anyMatch(x -> SqlErrors.mentions(x, "refresh_token_hash"));
         return new IllegalArgumentException((refresh ? "refreshToken" : "accessToken")
-                + " is already used by another session", e);
+                + " is already used by another session", SqlRedaction.redact(e, dialect));
+    }
+
+    /**
+     * True for a key no record can hold (records refuse NUL): lookups answer "not found" without
+     * asking the database, which may not even take it as a parameter (PostgreSQL).
+     */
+    private static boolean impossibleKey(String key) {
+        return key.indexOf('\u0000') >= 0;
     }
 
     private int update(Tx tx, String statement, List<Column> columns, Object[] row) throws SQLException {
