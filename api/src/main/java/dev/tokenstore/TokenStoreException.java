@@ -69,13 +69,13 @@ public class TokenStoreException extends RuntimeException {
     /**
      * A classified failure.
      *
-     * @param kind       what retrying can do (null means {@link Kind#UNCLASSIFIED})
+     * @param kind       what retrying can do; null reads it from {@code sqlState} ({@link Kind#ofSqlState})
      * @param sqlState   the database's SQLState, or null
      * @param vendorCode the database's own error code, or 0
      */
     public TokenStoreException(String message, Throwable cause, Kind kind, String sqlState, int vendorCode) {
         super(message, cause);
-        this.kind = kind == null ? Kind.UNCLASSIFIED : kind;
+        this.kind = kind == null ? Kind.ofSqlState(sqlState) : kind;
         this.sqlState = sqlState;
         this.vendorCode = vendorCode;
     }
