@@ -81,7 +81,7 @@ public class CapabilityHidingTokenStore extends ForwardingTokenStore {
 
     @Override
     public void storeSession(StoredSession session) {
-        faults.beforeWrite();
+        faults.beforeWrite(List.of(session));
         backend.storeSession(session);
     }
 
@@ -96,7 +96,7 @@ public class CapabilityHidingTokenStore extends ForwardingTokenStore {
     }
 
     void bulkStore(List<StoredSession> sessions) {
-        faults.beforeWrite();
+        faults.beforeWrite(sessions);
         ((BulkSessionStore) backend).bulkStoreSessions(sessions);
     }
 
@@ -105,8 +105,19 @@ public class CapabilityHidingTokenStore extends ForwardingTokenStore {
     }
 
     <T> T transaction(Function<TokenStore, T> work) {
-        faults.beforeWrite();
-        return ((TransactionalTokenStore) backend).inTransaction(work);
+        faults.beforeWrite(List.of());
+        return ((TransactionalTokenStore) backend).inTransaction(tx -> work.apply(new ForwardingTokenStore() {
+            @Override
+            protected TokenStore delegate() {
+                return tx;
+            }
+
+            @Override
+            public void storeSession(StoredSession session) {
+                faults.beforeEach(List.of(session));
+                tx.storeSession(session);
+            }
+        }));
     }
 
     private static final class Bulk extends CapabilityHidingTokenStore implements BulkSessionStore {
