@@ -342,7 +342,10 @@ class StoreCore implements TokenStore, BulkSessionStore {
 
     /** The cause keeps the SQLState and constraint name, not the value (H2 quotes the hash). */
     private static IllegalArgumentException tokenInUse(SQLException e, SqlDialect dialect) {
-        boolean refresh = SqlErrors.chain(e).stream().anyMatch(x -> SqlErrors.mentions(x, "refresh_token_hash"));
+        // The first line names the violated index; later lines may quote the whole statement.
+        boolean refresh = SqlErrors.chain(e).stream().anyMatch(x -> x.getMessage() != null
+                && SqlErrors.withoutLiterals(x.getMessage()).toLowerCase(java.util.Locale.ROOT)
+                        .contains("refresh_token_hash"));
         return new IllegalArgumentException((refresh ? "refreshToken" : "accessToken")
                 + " is already used by another session", SqlRedaction.redact(e, dialect));
     }

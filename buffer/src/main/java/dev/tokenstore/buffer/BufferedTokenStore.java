@@ -388,7 +388,10 @@ public sealed class BufferedTokenStore implements TokenStore
             return this;
         }
 
-        /** How many times a failed flush is retried before it is reported (default 3); zero or more. */
+        /**
+         * How many times a batch that failed transiently (or unclassified) is retried before what
+         * still fails is set aside and reported (default 3); zero or more. Refusals are never retried.
+         */
         public Builder maxRetries(int maxRetries) {
             if (maxRetries < 0) {
                 throw new IllegalArgumentException("maxRetries must not be negative (was " + maxRetries + ")");
@@ -404,8 +407,8 @@ public sealed class BufferedTokenStore implements TokenStore
         }
 
         /**
-         * Called on the flusher thread for every failure after all retries and every rejected record
-         * (the buffer also logs each one, without tokens). Must not call {@code flush()} or
+         * Called on the flusher thread for every batch's refused records and for writes set aside
+         * after all retries (the buffer also logs each one, by session-id fingerprint, without tokens). Must not call {@code flush()} or
          * {@code close()}; exceptions it throws are logged and ignored.
          */
         public Builder onFlushError(Consumer<FlushFailure> onFlushError) {

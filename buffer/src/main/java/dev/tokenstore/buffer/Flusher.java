@@ -136,10 +136,6 @@ final class Flusher implements Runnable {
             } catch (RuntimeException e) {
                 todo = queued(todo); // single ops mark each write as it succeeds
                 Kind kind = FailureKinds.of(e);
-                if (kind == Kind.REFUSED && todo.size() == 1) {
-                    todo.get(0).giveUp(PendingWrite.State.REFUSED, e);
-                    return null;
-                }
                 if (kind == Kind.REFUSED || kind == Kind.UNCLASSIFIED && last && todo.size() > 1) {
                     LOG.debug("the delegate failed a batch of {} ({}); writing them one by one", todo.size(),
                             FailureKinds.describe(e));

@@ -567,9 +567,9 @@ public abstract class BufferedTokenStoreKit extends StoreKit {
             WriteFaults faults = WriteFaults.none().hang();
             CapabilityHidingTokenStore delegate = CapabilityHidingTokenStore.over(raw, Flavor.NATIVE, faults);
             BufferedTokenStore buffer = buffered(delegate, b -> b.ackMode(mode).maxBatchSize(10).maxRetries(0));
-            ExecutorService callers = Executors.newFixedThreadPool(4);
+            List<StoredSession> written = sessionsOf("u1", 25);
+            ExecutorService callers = Executors.newFixedThreadPool(written.size()); // group commit: one per caller
             try {
-                List<StoredSession> written = sessionsOf("u1", 25);
                 List<Future<?>> calls = new ArrayList<>();
                 for (StoredSession s : written) {
                     calls.add(callers.submit(() -> buffer.storeSession(s)));
