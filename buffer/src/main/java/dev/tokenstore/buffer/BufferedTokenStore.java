@@ -63,12 +63,14 @@ public sealed class BufferedTokenStore implements TokenStore
 
     final TokenStore delegate;
     final WriteBuffer buffer;
+    private final Revocations revocations;
     private final BufferSettings settings;
 
     BufferedTokenStore(TokenStore delegate, BufferSettings settings) {
         this.delegate = delegate;
         this.settings = settings;
         this.buffer = new WriteBuffer(delegate, settings);
+        this.revocations = new Revocations(buffer, delegate);
     }
 
     /** A builder for a buffer over {@code delegate}, with the defaults documented on each option. */
@@ -128,14 +130,14 @@ public sealed class BufferedTokenStore implements TokenStore
     @Override
     public boolean deleteSessionByAccessToken(String accessToken) {
         String hash = TokenHash.sha256Hex(requireText(accessToken, "accessToken"));
-        return buffer.revokeByAccessToken(accessToken, hash);
+        return revocations.revokeByAccessToken(accessToken, hash);
     }
 
     /** Deletes the session at once (its queued write is dropped). */
     @Override
     public boolean deleteSessionById(String sessionId) {
         requireText(sessionId, "sessionId");
-        return buffer.revokeById(sessionId);
+        return revocations.revokeById(sessionId);
     }
 
     /**
@@ -145,7 +147,7 @@ public sealed class BufferedTokenStore implements TokenStore
     @Override
     public int deleteSessionsByUser(String userId) {
         requireText(userId, "userId");
-        return buffer.revokeUser(userId);
+        return revocations.revokeUser(userId);
     }
 
     // ---------------------------------------------------------------- pass-through
@@ -306,7 +308,7 @@ public sealed class BufferedTokenStore implements TokenStore
         if (accessTokenHashes == null) {
             throw new IllegalArgumentException("accessTokenHashes is required (was null)");
         }
-        return buffer.revokeByAccessHashes(new HashSet<>(accessTokenHashes), (BulkSessionStore) delegate);
+        return revocations.revokeByAccessHashes(new HashSet<>(accessTokenHashes), (BulkSessionStore) delegate);
     }
 
     /** Flushes what is queued, then runs {@code work} in one delegate transaction (it writes to the delegate directly). */

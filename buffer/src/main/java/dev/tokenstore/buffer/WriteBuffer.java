@@ -1,6 +1,5 @@
 package dev.tokenstore.buffer;
 
-import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenHash;
 import dev.tokenstore.TokenStore;
@@ -8,11 +7,9 @@ import dev.tokenstore.TokenStoreException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.Condition;
@@ -24,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The state of a {@link BufferedTokenStore}: its pending writes, the intent-level operations the
- * store calls on them (queue, look up, revoke, write through, flush, close), and how a batch is
- * settled. The parts: {@link BatchSchedule} (when the next batch is due), {@link Acknowledgements}
+ * store calls on them (queue, look up, write through, cancel, flush, close), and how a batch is
+ * settled. The parts: {@link Revocations} (deletes that must not wait for the queue), {@link BatchSchedule} (when the next batch is due), {@link Acknowledgements}
  * (per ack mode), {@link FailureLedger} (what was not written and not yet handed back), and the
  * {@link Flusher} thread (the loop and its retries).
  *
@@ -44,7 +41,6 @@ final class WriteBuffer {
     private record FlushRequest(long upToSeq, CompletableFuture<Void> done) {
     }
 
-    private final TokenStore delegate;
     private final BufferSettings settings;
     private final BatchWriter writer;
     private final ReentrantLock lock = new ReentrantLock();
@@ -69,7 +65,6 @@ final class WriteBuffer {
     private long failures;
 
     WriteBuffer(TokenStore delegate, BufferSettings settings) {
-        this.delegate = delegate;
         this.settings = settings;
         this.writer = new BatchWriter(delegate);
         this.schedule = new BatchSchedule(settings);
@@ -265,67 +260,13 @@ final class WriteBuffer {
         }
     }
 
-    /** Deletes the session now, queued write included. */
-    boolean revokeById(String sessionId) {
-        return writeThrough(() -> {
-            boolean wasPending = cancelPending(sessionId);
-            boolean persisted = delegate.deleteSessionById(sessionId);
-            return wasPending || persisted;
-        });
-    }
-
     /**
-     * Deletes the session holding the access token now. A persisted session whose queued replacement
-     * no longer holds this token is not touched: the token no longer belongs to it.
+     * Drops the uncommitted writes of every session whose latest write matches; call inside
+     * {@link #writeThrough}.
+     *
+     * @return the ids of those sessions
      */
-    boolean revokeByAccessToken(String accessToken, String hash) {
-        return writeThrough(() -> {
-            String pendingId = inspect(() -> pending.holderOfAccessHash(hash));
-            if (pendingId != null) {
-                cancelPending(pendingId);
-                delegate.deleteSessionById(pendingId);
-                return true;
-            }
-            if (inspect(() -> pending.size() > 0)) {
-                Optional<StoredSession> holder = delegate.loadSessionByAccessToken(accessToken);
-                if (holder.isPresent() && lookupPending(holder.get().sessionId()).isPresent()) {
-                    return false;
-                }
-            }
-            return delegate.deleteSessionByAccessToken(accessToken);
-        });
-    }
-
-    /** Revokes every session of the user now; each counted once, queued or persisted. */
-    int revokeUser(String userId) {
-        return writeThrough(() -> {
-            List<String> ids = cancelMatching(w -> w.session.userId().equals(userId));
-            for (String id : ids) {
-                delegate.deleteSessionById(id);
-            }
-            return ids.size() + delegate.deleteSessionsByUser(userId);
-        });
-    }
-
-    /** Revokes the sessions holding these access-token hashes now: queued ones here, the rest in one bulk delete. */
-    int revokeByAccessHashes(Set<String> hashes, BulkSessionStore bulk) {
-        return writeThrough(() -> {
-            Set<String> pendingHashes = new HashSet<>();
-            List<String> ids = cancelMatching(w -> hashes.contains(w.accessHash) && pendingHashes.add(w.accessHash));
-            for (String id : ids) {
-                delegate.deleteSessionById(id);
-            }
-            List<String> rest = new ArrayList<>(hashes.size());
-            for (String hash : hashes) {
-                if (!pendingHashes.contains(hash)) {
-                    rest.add(hash);
-                }
-            }
-            return ids.size() + (rest.isEmpty() ? 0 : bulk.bulkDeleteSessionsByHash(rest));
-        });
-    }
-
-    private List<String> cancelMatching(Predicate<PendingWrite> filter) {
+    List<String> cancelMatching(Predicate<PendingWrite> filter) {
         lock.lock();
         try {
             List<String> ids = pending.latestIdsMatching(filter);
@@ -339,10 +280,21 @@ final class WriteBuffer {
         }
     }
 
-    private <T> T inspect(Supplier<T> look) {
+    /** The session whose uncommitted write holds this access-token hash, or null. */
+    String pendingHolderOfAccessHash(String hash) {
         lock.lock();
         try {
-            return look.get();
+            return pending.holderOfAccessHash(hash);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True if any write is queued or committing. */
+    boolean hasPending() {
+        lock.lock();
+        try {
+            return pending.size() > 0;
         } finally {
             lock.unlock();
         }

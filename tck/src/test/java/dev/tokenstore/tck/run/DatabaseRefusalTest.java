@@ -214,7 +214,7 @@ class DatabaseRefusalTest {
 
         StoredSession holder = data.session("u-holder");
         raw.storeSession(holder);
-        StoredSession thief = new StoredSession("sid-" + TestData.token(), "github", bad.userInfo(),
+        StoredSession thief = new StoredSession("sid-" + TestData.token(), "github", holder.userInfo(),
                 holder.accessToken(), null, null, null, null, holder.accessExpiresAt(), null, null, holder.createdAt());
         if (raw instanceof dev.tokenstore.BulkSessionStore bulk) {
             IllegalArgumentException inUse = assertThrows(IllegalArgumentException.class,
