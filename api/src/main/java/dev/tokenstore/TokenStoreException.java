@@ -4,8 +4,8 @@ package dev.tokenstore;
  * A failure of the storage behind a {@link TokenStore} (database down, locked, corrupt, a value it
  * refuses) or of decryption (wrong key, tampered value). Unchecked; the original cause is kept,
  * with any values the driver echoed stripped from its messages. The message never contains a
- * token, secret, password or user data: SQL backends build it from the operation, the SQLState and
- * the vendor code.
+ * token, secret, password or user data: SQL backends build it from the operation, the driver's
+ * text with every value removed, the SQLState and the vendor code.
  *
  * <p>{@link #kind()} says what retrying can do: a {@link Kind#TRANSIENT} failure (connection lost,
  * lock conflict, serialization failure, timeout) may pass if the same write is tried again; a

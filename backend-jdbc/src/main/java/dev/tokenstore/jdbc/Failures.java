@@ -5,8 +5,8 @@ import java.sql.SQLException;
 
 /**
  * Builds the {@link TokenStoreException}s of one store. A database failure's message names the
- * store, the operation, the SQLState, the vendor code and what retrying can do, never driver text
- * (which can echo bound values); the cause is the driver's exception with those values stripped
+ * store, the operation, the driver's text with every value removed ({@link SqlDialect#redactMessage}),
+ * the SQLState, the vendor code and what retrying can do; the cause is the driver's exception with those values stripped
  * ({@link SqlRedaction}), and the kind comes from {@link SqlDialect#classify}.
  */
 final class Failures {
@@ -27,8 +27,8 @@ final class Failures {
         TokenStoreException.Kind kind = dialect.classify(e);
         String state = primary.getSQLState();
         int code = primary.getErrorCode();
-        return new TokenStoreException(prefix(operation) + describe(state, code, kind),
-                SqlRedaction.redact(e, dialect), kind, state, code);
+        return new TokenStoreException(prefix(operation) + driverText(primary) + " [" + describe(state, code, kind)
+                + "]", SqlRedaction.redact(e, dialect), kind, state, code);
     }
 
     /** Adds the store name to a failure raised below the engine (e.g. decryption), once; keeps its kind. */
@@ -43,6 +43,15 @@ final class Failures {
     static String describe(SQLException e, SqlDialect dialect) {
         SQLException primary = primary(e);
         return describe(primary.getSQLState(), primary.getErrorCode(), dialect.classify(e));
+    }
+
+    /** The driver's own words with every value removed ({@link SqlDialect#redactMessage}), at most 300 chars. */
+    private String driverText(SQLException e) {
+        String text = e.getMessage() == null ? null : dialect.redactMessage(e.getMessage());
+        if (text == null || text.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
     }
 
     private String prefix(String operation) {

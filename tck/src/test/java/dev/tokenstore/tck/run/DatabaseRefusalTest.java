@@ -209,7 +209,8 @@ class DatabaseRefusalTest {
         StoredSession bad = tooLongForTheColumn();
         TokenStoreException refused = assertThrows(TokenStoreException.class, () -> raw.storeSession(bad));
         assertEquals(TokenStoreException.Kind.REFUSED, refused.kind());
-        assertTrue(refused.getMessage().contains("storeSession failed: SQLState"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("storeSession failed: ")
+                && refused.getMessage().contains("SQLState"), refused.getMessage());
         assertNoLeak(bad, refused, "");
 
         StoredSession holder = data.session("u-holder");
