@@ -67,7 +67,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore
         this.source = b.source;
         this.tablePrefix = settings.tablePrefix;
         this.lifecycle = new Lifecycle(name);
-        this.failures = new Failures(name);
+        this.failures = new Failures(name, b.dialect);
         this.runner = new PooledRunner(source, b.dialect, failures, settings.maxRetries, lifecycle);
         Statements statements = new Statements(new Schema(settings.tablePrefix), b.dialect);
         ChangeChannel channel = b.changeChannel;

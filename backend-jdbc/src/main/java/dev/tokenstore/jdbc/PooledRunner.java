@@ -53,7 +53,7 @@ final class PooledRunner implements Runner {
                     throw failures.wrap(operation, e);
                 }
                 LOG.debug("{}: {} attempt {} failed, retrying: {}", failures.storeName(), operation, attempt + 1,
-                        e.getMessage());
+                        Failures.describe(e, dialect));
                 backOff(attempt);
             } catch (TokenStoreException e) {
                 throw failures.wrap(operation, e);
@@ -104,7 +104,7 @@ final class PooledRunner implements Runner {
                     throw failures.wrap(operation, e);
                 }
                 LOG.debug("{}: {} attempt {} hit a lock conflict, retrying: {}", failures.storeName(), operation,
-                        attempt + 1, e.getMessage());
+                        attempt + 1, Failures.describe(e, dialect));
                 backOff(attempt);
             } catch (TokenStoreException e) {
                 throw failures.wrap(operation, e);

@@ -1,5 +1,6 @@
 package dev.tokenstore.jdbc;
 
+import dev.tokenstore.TokenStoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -232,6 +233,36 @@ public interface SqlDialect {
             }
         }
         return false;
+    }
+
+    /**
+     * What retrying a failed operation can do. Default: {@link TokenStoreException.Kind#TRANSIENT}
+     * if {@link #isConnectionLost} or {@link #isRetryable}, else the first SQLState of the chain
+     * that {@link TokenStoreException.Kind#ofSqlState} can read (class 22/23 refused; 08, 40, 53,
+     * 57, HYT0x transient), else unclassified. Dialects add vendor codes where their driver gives
+     * no SQLState or a generic one.
+     */
+    default TokenStoreException.Kind classify(SQLException e) {
+        if (isConnectionLost(e) || isRetryable(e)) {
+            return TokenStoreException.Kind.TRANSIENT;
+        }
+        for (SQLException x : SqlErrors.chain(e)) {
+            TokenStoreException.Kind kind = TokenStoreException.Kind.ofSqlState(x.getSQLState());
+            if (kind != TokenStoreException.Kind.UNCLASSIFIED) {
+                return kind;
+            }
+        }
+        return TokenStoreException.Kind.UNCLASSIFIED;
+    }
+
+    /**
+     * Driver text with every value it may echo removed, for the causes the engine hands out and
+     * logs. Default ({@link SqlErrors#withoutLiterals}): the first line only (drivers put details
+     * such as "Key (x)=(value)" on later lines), every single-quoted SQL literal replaced by
+     * {@code '?'}, and everything after a quote that does not close dropped.
+     */
+    default String redactMessage(String message) {
+        return SqlErrors.withoutLiterals(message);
     }
 
     /** Runs one statement with no parameters (DDL, pragmas, transaction control). */

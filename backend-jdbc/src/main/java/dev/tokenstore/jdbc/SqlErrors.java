@@ -41,4 +41,42 @@ public final class SqlErrors {
         String message = e.getMessage();
         return message != null && message.toLowerCase(Locale.ROOT).contains(text.toLowerCase(Locale.ROOT));
     }
+
+    /**
+     * The first line of {@code message} with every single-quoted literal ({@code ''} escapes
+     * included) replaced by {@code '?'}; an unclosed quote drops the rest. For driver messages that
+     * quote the offending value, e.g. H2's {@code Value too long for column "X": "'secret' (5000)"}.
+     */
+    public static String withoutLiterals(String message) {
+        if (message == null) {
+            return null;
+        }
+        int newline = message.indexOf('\n');
+        String line = newline < 0 ? message : message.substring(0, newline);
+        StringBuilder out = new StringBuilder(line.length());
+        int i = 0;
+        while (i < line.length()) {
+            char c = line.charAt(i);
+            if (c != '\'') {
+                out.append(c);
+                i++;
+                continue;
+            }
+            int end = i + 1;
+            while (true) {
+                end = line.indexOf('\'', end);
+                if (end < 0) {
+                    return out.append("'?").toString();
+                }
+                if (end + 1 < line.length() && line.charAt(end + 1) == '\'') {
+                    end += 2;
+                    continue;
+                }
+                break;
+            }
+            out.append("'?'");
+            i = end + 1;
+        }
+        return out.toString();
+    }
 }

@@ -20,7 +20,8 @@ import javax.sql.DataSource;
  * up after the socket timeout; connections that failed with a connection error are evicted by
  * Hikari, idle ones are validated before use, and new ones are made on demand, so the pool heals
  * as soon as the server is back.
- * The tables' schema is set per connection at connect time ({@code currentSchema}).
+ * The tables' schema is set per connection at connect time ({@code currentSchema}); the driver's
+ * {@code logServerErrorDetail} is off, so error messages do not carry the values of the row.
  */
 final class PostgresPool implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -63,6 +64,8 @@ final class PostgresPool implements AutoCloseable {
         config.addDataSourceProperty("socketTimeout", settings.socketTimeoutSeconds());
         config.addDataSourceProperty("tcpKeepAlive", true);
         config.addDataSourceProperty("ApplicationName", "tokenstore");
+        // Server error details ("Key (user_id)=(...)") and bound values stay out of exception messages.
+        config.addDataSourceProperty("logServerErrorDetail", false);
         if (settings.schema() != null) {
             config.addDataSourceProperty("currentSchema", settings.schema());
         }

@@ -20,6 +20,11 @@ final class H2Storage implements TestStorage {
         return TokenStores.open(options.toBuilder().url(url).build());
     }
 
+    /** A connection of its own to the database (for tests that change the schema). */
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(url);
+    }
+
     @Override
     public Optional<byte[]> rawBytes() {
         try (Connection c = DriverManager.getConnection(url)) {

@@ -23,6 +23,13 @@ final class PostgresStorage implements TestStorage {
         return TokenStores.open(schema.configure(options.toBuilder()).poolSize(4).build());
     }
 
+    /** A connection of its own to the server, with the test schema first on the search path. */
+    Connection connect() throws SQLException {
+        Connection c = schema.server().connect();
+        c.setSchema(schema.name());
+        return c;
+    }
+
     @Override
     public Optional<byte[]> rawBytes() {
         try (Connection c = schema.server().connect()) {

@@ -25,6 +25,11 @@ final class SqliteStorage implements TestStorage {
         return TokenStores.open(options.toBuilder().url("jdbc:sqlite:" + file).build());
     }
 
+    /** A connection of its own to the database file (for tests that change the schema). */
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection("jdbc:sqlite:" + file);
+    }
+
     @Override
     public Optional<byte[]> rawBytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
