@@ -1,6 +1,8 @@
 package dev.tokenstore.jdbc;
 
+import dev.tokenstore.Availability;
 import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.DatabaseHealth;
 import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenCipher;
@@ -35,10 +37,15 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #cleanupExpired()} deletes at most {@code jdbc.cleanupChunkSize} (default 5000)
  *   rows per transaction, through the expiry indexes;</li>
  *   <li>transient lock conflicts are retried a few times ({@code jdbc.maxRetries}, default 3);
- *   other database failures surface as {@link TokenStoreException} naming the store.</li>
+ *   other database failures surface as {@link TokenStoreException} naming the store;</li>
+ *   <li>a circuit breaker ({@code jdbc.breaker.*}) sits in front of the database: connection-level
+ *   failures surface as {@link dev.tokenstore.DatabaseUnavailableException}, and once they pass the
+ *   threshold calls fail at once until a probe after the cool-down reaches the database again;
+ *   {@link #availability()} reports its state.</li>
  * </ul>
  */
-public final class JdbcTokenStore extends ForwardingTokenStore implements BulkSessionStore, TransactionalTokenStore {
+public final class JdbcTokenStore extends ForwardingTokenStore
+        implements BulkSessionStore, TransactionalTokenStore, DatabaseHealth {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcTokenStore.class);
 
     private final String name;
@@ -47,16 +54,18 @@ public final class JdbcTokenStore extends ForwardingTokenStore implements BulkSe
     private final PooledRunner runner;
     private final StoreCore core;
     private final Failures failures;
+    private final CircuitGuard guard;
     private final String tablePrefix;
     private final ThreadLocal<Boolean> inTransaction = new ThreadLocal<>();
 
-    private JdbcTokenStore(Builder b, JdbcSettings settings, TokenCipher cipher) {
+    private JdbcTokenStore(Builder b, JdbcSettings settings, BreakerSettings breaker, TokenCipher cipher) {
         this.name = b.name != null ? b.name : "tokenstore " + b.dialect.name() + " " + b.source.description();
         this.source = b.source;
         this.tablePrefix = settings.tablePrefix;
         this.lifecycle = new Lifecycle(name);
         this.failures = new Failures(name);
-        this.runner = new PooledRunner(source, b.dialect, failures, settings.maxRetries, lifecycle);
+        this.guard = new CircuitGuard(breaker, b.dialect, name, b.options.clock());
+        this.runner = new PooledRunner(source, b.dialect, failures, settings.maxRetries, lifecycle, guard);
         Statements statements = new Statements(new Schema(settings.tablePrefix), b.dialect);
         this.core = new StoreCore(new GuardedRunner(), statements, b.dialect, new Rows(cipher),
                 b.options.clock(), settings.cleanupChunkSize);
@@ -83,6 +92,16 @@ public final class JdbcTokenStore extends ForwardingTokenStore implements BulkSe
     @Override
     protected TokenStore delegate() {
         return core;
+    }
+
+    /**
+     * The state of the circuit breaker in front of the database (closed, open, half-open), the
+     * start of the current outage and the class of the last connection-level failure. Cheap; never
+     * touches the database.
+     */
+    @Override
+    public Availability availability() {
+        return guard.availability();
     }
 
     /** The table prefix in use. */
@@ -205,7 +224,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore implements BulkSe
          * options' keys, runs {@link SqlDialect#prepareDatabase} and migrates the schema. On any
          * failure the connection source is closed.
          *
-         * @throws IllegalArgumentException if a {@code jdbc.*} property is invalid
+         * @throws IllegalArgumentException if a {@code jdbc.*} property is invalid (naming it)
          * @throws TokenStoreException      if there is no key (and plaintext is not allowed), or
          *                                  the database cannot be opened or migrated
          */
@@ -213,8 +232,9 @@ public final class JdbcTokenStore extends ForwardingTokenStore implements BulkSe
             JdbcTokenStore store = null;
             try {
                 JdbcSettings settings = JdbcSettings.from(options);
+                BreakerSettings breaker = BreakerSettings.from(options);
                 TokenCipher cipher = TokenCipher.fromOptions(options);
-                store = new JdbcTokenStore(this, settings, cipher);
+                store = new JdbcTokenStore(this, settings, breaker, cipher);
                 store.open(dialect, options);
                 return store;
             } catch (RuntimeException | Error e) {

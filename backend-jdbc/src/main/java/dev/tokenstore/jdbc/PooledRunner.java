@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * writes run in one transaction ({@link SqlDialect#beginWrite} … {@link SqlDialect#commit}),
  * rolled back on any failure. Transient lock conflicts ({@link SqlDialect#isRetryable}) are
  * retried a bounded number of times with a short random back-off; a lost connection is
- * discarded and a read retried once.
+ * discarded and a read retried once. Every call, retries included, goes through the store's
+ * {@link CircuitGuard}: while the database is unreachable calls fail at once.
  */
 final class PooledRunner implements Runner {
     private static final Logger LOG = LoggerFactory.getLogger(PooledRunner.class);
@@ -23,8 +24,11 @@ final class PooledRunner implements Runner {
     private final Failures failures;
     private final int maxRetries;
     private final Lifecycle lifecycle;
+    private final CircuitGuard guard;
 
-    PooledRunner(ConnectionSource source, SqlDialect dialect, Failures failures, int maxRetries, Lifecycle lifecycle) {
+    PooledRunner(ConnectionSource source, SqlDialect dialect, Failures failures, int maxRetries, Lifecycle lifecycle,
+                 CircuitGuard guard) {
+        this.guard = guard;
         this.source = source;
         this.dialect = dialect;
         this.failures = failures;
@@ -35,6 +39,10 @@ final class PooledRunner implements Runner {
     @Override
     public <T> T read(String operation, SqlWork<T> work) {
         lifecycle.ensureOpen();
+        return guard.call(operation, () -> readAttempts(operation, work));
+    }
+
+    private <T> T readAttempts(String operation, SqlWork<T> work) {
         for (int attempt = 0; ; attempt++) {
             try (ConnectionSource.Lease lease = source.read()) {
                 Tx tx = new Tx(lease.connection(), lease.statements());
@@ -73,6 +81,10 @@ final class PooledRunner implements Runner {
      */
     <T> T write(String operation, SqlWork<T> work, boolean retryWork) {
         lifecycle.ensureOpen();
+        return guard.call(operation, () -> writeAttempts(operation, work, retryWork));
+    }
+
+    private <T> T writeAttempts(String operation, SqlWork<T> work, boolean retryWork) {
         for (int attempt = 0; ; attempt++) {
             boolean workStarted = false;
             try (ConnectionSource.Lease lease = source.write()) {
