@@ -49,8 +49,8 @@ final class CircuitGuard {
 
     private static CircuitBreaker breaker(BreakerSettings settings, String storeName, Clock clock) {
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
-                .slidingWindowSize((int) settings.window().toSeconds())
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(settings.windowCalls())
                 .minimumNumberOfCalls(settings.minimumCalls())
                 .failureRateThreshold(settings.failureRatePercent())
                 .waitDurationInOpenState(settings.openDuration())

@@ -44,7 +44,9 @@ final class PooledRunner implements Runner {
 
     private <T> T readAttempts(String operation, SqlWork<T> work) {
         for (int attempt = 0; ; attempt++) {
+            boolean leased = false;
             try (ConnectionSource.Lease lease = source.read()) {
+                leased = true;
                 Tx tx = new Tx(lease.connection(), lease.statements());
                 try {
                     return work.run(tx);
@@ -55,7 +57,9 @@ final class PooledRunner implements Runner {
                 }
             } catch (SQLException e) {
                 lifecycle.ensureOpen();
-                boolean again = attempt == 0 && dialect.isConnectionLost(e)
+                // A lost connection (a server restart left it stale) is worth one more try on a fresh
+                // one; a source that could give no connection at all, or a reply that never came, is not.
+                boolean again = attempt == 0 && leased && dialect.isConnectionLost(e) && !timedOut(e)
                         || attempt < maxRetries && dialect.isRetryable(e);
                 if (!again) {
                     throw failures.wrap(operation, e);
@@ -122,6 +126,22 @@ final class PooledRunner implements Runner {
                 throw failures.wrap(operation, e);
             }
         }
+    }
+
+    /**
+     * A reply that never came: retrying on another connection would most likely wait as long
+     * again (a blackholed server), so such a read is not retried.
+     */
+    private static boolean timedOut(SQLException e) {
+        for (SQLException x : SqlErrors.chain(e)) {
+            int depth = 0;
+            for (Throwable c = x.getCause(); c != null && depth < 16; c = c.getCause(), depth++) {
+                if (c instanceof java.net.SocketTimeoutException) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void markIfLost(ConnectionSource.Lease lease, SQLException e) {
