@@ -1,5 +1,6 @@
 package dev.tokenstore.buffer;
 
+import dev.tokenstore.DatabaseUnavailableException;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreException;
@@ -57,6 +58,7 @@ final class WriteBuffer {
     private final Condition notFull = lock.newCondition();
     private final ReentrantLock commitLock = new ReentrantLock();
     private final PendingWrites pending = new PendingWrites();
+    private final Outage outage = new Outage();
     private final List<FlushRequest> flushRequests = new ArrayList<>();
     private final List<StoredSession> unreportedRejections = new ArrayList<>();
     private final List<StoredSession> unwrittenOnClose = new ArrayList<>();
@@ -120,6 +122,12 @@ final class WriteBuffer {
                 if (pending.queuedWrite(id) != null || pending.size() < settings.maxPending()) {
                     break;
                 }
+                if (outage.active()) {
+                    DatabaseUnavailableException down = outage.current();
+                    throw new DatabaseUnavailableException("write buffer is full: " + settings.maxPending()
+                            + " session writes are pending and the database is unavailable since " + down.since()
+                            + "; not waiting for room", down.since(), down);
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new TokenStoreException("write buffer is full: " + settings.maxPending()
@@ -167,6 +175,11 @@ final class WriteBuffer {
             Throwable cause = e.getCause();
             if (cause instanceof IllegalArgumentException invalid) {
                 throw new IllegalArgumentException(invalid.getMessage(), invalid);
+            }
+            DatabaseUnavailableException down = Outage.unavailable(cause);
+            if (down != null) {
+                throw new DatabaseUnavailableException("session write was not committed: " + down.getMessage(),
+                        down.since(), cause);
             }
             if (cause instanceof BufferFlushException failed) {
                 throw new BufferFlushException("session write was not committed", failed.getCause(),
@@ -547,6 +560,7 @@ final class WriteBuffer {
         RuntimeException failure;
         long startNanos = System.nanoTime();
         long firstAttemptNanos = 0;
+        boolean attempted = false;
         while (true) {
             attempts++;
             commitLock.lock();
@@ -560,6 +574,7 @@ final class WriteBuffer {
                 if (todo.isEmpty()) {
                     failure = null;
                 } else {
+                    attempted = true;
                     try {
                         writer.writeAll(todo);
                         failure = null;
@@ -576,7 +591,9 @@ final class WriteBuffer {
             if (attempts == 1) {
                 firstAttemptNanos = System.nanoTime() - startNanos;
             }
-            if (failure == null || attempts > settings.maxRetries()) {
+            // While the database is unavailable, retrying at once only meets the open circuit breaker
+            // again: the batch goes back to the queue (or its callers fail, in group commit) instead.
+            if (failure == null || attempts > settings.maxRetries() || Outage.unavailable(failure) != null) {
                 break;
             }
             lock.lock();
@@ -587,6 +604,14 @@ final class WriteBuffer {
             }
             LOG.debug("flush attempt {} of {} session writes failed; retrying", attempts, batch.size());
             sleepNanos(settings.backoffNanos(attempts));
+        }
+        if (attempted) {
+            lock.lock();
+            try {
+                outage.attempted(failure);
+            } finally {
+                lock.unlock();
+            }
         }
         settle(batch, failure, attempts, firstAttemptNanos);
     }
@@ -641,7 +666,8 @@ final class WriteBuffer {
                     }
                     pending.requeueFront(failed);
                     holding = true;
-                    holdUntilNanos = now + Math.max(maxDelayNanos, settings.backoffNanos(1));
+                    holdUntilNanos = now + Math.max(maxDelayNanos,
+                            outage.active() ? outage.backoffNanos(settings) : settings.backoffNanos(1));
                 } else {
                     for (PendingWrite write : failed) {
                         pending.finish(write);
