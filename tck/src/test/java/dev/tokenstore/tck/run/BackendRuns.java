@@ -6,6 +6,7 @@ import dev.tokenstore.buffer.BufferedTokenStore;
 import dev.tokenstore.cache.CachingTokenStore;
 import dev.tokenstore.tck.BufferedTokenStoreKit;
 import dev.tokenstore.tck.CachingTokenStoreKit;
+import dev.tokenstore.tck.DatabaseUnavailableKit;
 import dev.tokenstore.tck.TestStorage;
 import dev.tokenstore.tck.TokenStoreCompatibilityKit;
 import java.time.Clock;
@@ -26,6 +27,14 @@ abstract class BackendRuns {
 
     /** Fresh, empty storage of this backend. */
     abstract TestStorage storage();
+
+    /**
+     * Fresh storage whose database the "database unavailable" group may stop and restart; by
+     * default {@link #storage()} (which then cannot stop, and that group's outage tests skip).
+     */
+    TestStorage stoppableStorage() {
+        return storage();
+    }
 
     static TokenStore cached(TokenStore store, Clock clock) {
         return CachingTokenStore.builder(store).clock(clock).build();
@@ -93,6 +102,15 @@ abstract class BackendRuns {
         @Override
         protected TestStorage newStorage() {
             return storage();
+        }
+    }
+
+    @Nested
+    @DisplayName("database unavailable")
+    class Unavailable extends DatabaseUnavailableKit {
+        @Override
+        protected TestStorage newStorage() {
+            return stoppableStorage();
         }
     }
 

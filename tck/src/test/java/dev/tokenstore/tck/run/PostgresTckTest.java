@@ -10,4 +10,9 @@ class PostgresTckTest extends BackendRuns {
     TestStorage storage() {
         return new PostgresStorage();
     }
+
+    @Override
+    TestStorage stoppableStorage() {
+        return PostgresStorage.restartable();
+    }
 }
