@@ -1,9 +1,11 @@
 package dev.tokenstore.jdbc;
 
+import dev.tokenstore.Availability;
 import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.ChangeFeed;
 import dev.tokenstore.ChangeListener;
 import dev.tokenstore.ChangeSubscription;
+import dev.tokenstore.DatabaseHealth;
 import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenCipher;
@@ -46,10 +48,15 @@ import org.slf4j.LoggerFactory;
  *   a little with every 1024th write), or a payload of the backend's {@link ChangeChannel}
  *   (PostgreSQL: {@code NOTIFY}). The poller or listener thread runs only while someone is
  *   subscribed.</li>
+
+ *   <li>a circuit breaker ({@code jdbc.breaker.*}) sits in front of the database: connection-level
+ *   failures surface as {@link dev.tokenstore.DatabaseUnavailableException}, and once they pass the
+ *   threshold calls fail at once until a probe after the cool-down reaches the database again;
+ *   {@link #availability()} reports its state.</li>
  * </ul>
  */
 public final class JdbcTokenStore extends ForwardingTokenStore
-        implements BulkSessionStore, TransactionalTokenStore, ChangeFeed {
+        implements BulkSessionStore, TransactionalTokenStore, ChangeFeed, DatabaseHealth {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcTokenStore.class);
 
     private final String name;
@@ -58,17 +65,19 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     private final PooledRunner runner;
     private final StoreCore core;
     private final Failures failures;
+    private final CircuitGuard guard;
     private final String tablePrefix;
     private final ChangeHub changeHub;
     private final ThreadLocal<Boolean> inTransaction = new ThreadLocal<>();
 
-    private JdbcTokenStore(Builder b, JdbcSettings settings, TokenCipher cipher) {
+    private JdbcTokenStore(Builder b, JdbcSettings settings, BreakerSettings breaker, TokenCipher cipher) {
         this.name = b.name != null ? b.name : "tokenstore " + b.dialect.name() + " " + b.source.description();
         this.source = b.source;
         this.tablePrefix = settings.tablePrefix;
         this.lifecycle = new Lifecycle(name);
         this.failures = new Failures(name, b.dialect);
-        this.runner = new PooledRunner(source, b.dialect, failures, settings.maxRetries, lifecycle);
+        this.guard = new CircuitGuard(breaker, b.dialect, name, b.options.clock());
+        this.runner = new PooledRunner(source, b.dialect, failures, settings.maxRetries, lifecycle, guard);
         Statements statements = new Statements(new Schema(settings.tablePrefix), b.dialect);
         ChangeChannel channel = b.changeChannel;
         String topic = settings.tablePrefix + "changes";
@@ -102,6 +111,16 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     @Override
     protected TokenStore delegate() {
         return core;
+    }
+
+    /**
+     * The state of the circuit breaker in front of the database (closed, open, half-open), the
+     * start of the current outage and the class of the last connection-level failure. Cheap; never
+     * touches the database.
+     */
+    @Override
+    public Availability availability() {
+        return guard.availability();
     }
 
     /** The table prefix in use. */
@@ -245,7 +264,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore
          * options' keys, runs {@link SqlDialect#prepareDatabase} and migrates the schema. On any
          * failure the connection source is closed.
          *
-         * @throws IllegalArgumentException if a {@code jdbc.*} property is invalid
+         * @throws IllegalArgumentException if a {@code jdbc.*} property is invalid (naming it)
          * @throws TokenStoreException      if there is no key (and plaintext is not allowed), or
          *                                  the database cannot be opened or migrated
          */
@@ -253,8 +272,9 @@ public final class JdbcTokenStore extends ForwardingTokenStore
             JdbcTokenStore store = null;
             try {
                 JdbcSettings settings = JdbcSettings.from(options);
+                BreakerSettings breaker = BreakerSettings.from(options);
                 TokenCipher cipher = TokenCipher.fromOptions(options);
-                store = new JdbcTokenStore(this, settings, cipher);
+                store = new JdbcTokenStore(this, settings, breaker, cipher);
                 store.open(dialect, options);
                 return store;
             } catch (RuntimeException | Error e) {

@@ -221,6 +221,36 @@ public interface SqlDialect {
     }
 
     /**
+     * True if the failure means the database cannot be reached at all (not that this call was
+     * wrong): it counts towards opening the store's circuit breaker and surfaces as
+     * {@link dev.tokenstore.DatabaseUnavailableException}. Must be false for bad input, data
+     * errors, constraint violations and lock conflicts. Default: {@link #isConnectionLost}, SQLState
+     * class {@code 08}, the JDBC connection exception types (a pool that timed out waiting for a
+     * connection throws {@link java.sql.SQLTransientConnectionException}), or an
+     * {@link java.io.IOException} among the causes (refused, reset, timed out).
+     */
+    default boolean isUnavailable(SQLException e) {
+        if (isConnectionLost(e)) {
+            return true;
+        }
+        for (SQLException x : SqlErrors.chain(e)) {
+            String state = x.getSQLState();
+            if (state != null && state.startsWith("08") || x instanceof java.sql.SQLTransientConnectionException
+                    || x instanceof java.sql.SQLNonTransientConnectionException
+                    || x instanceof java.sql.SQLRecoverableException) {
+                return true;
+            }
+            int depth = 0;
+            for (Throwable c = x.getCause(); c != null && depth < 16; c = c.getCause(), depth++) {
+                if (c instanceof java.io.IOException) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * True if the whole transaction may simply be run again (lock conflict, serialization
      * failure, deadlock victim): the engine retries a few times before failing. Default:
      * SQLState {@code 40001} or {@code 40P01}.

@@ -56,7 +56,11 @@ final class PostgresPool implements AutoCloseable {
         config.setMinimumIdle(0);
         config.setIdleTimeout(0);
         config.setConnectionTimeout(connectMillis);
-        config.setValidationTimeout(Math.max(250L, Math.min(connectMillis, 5_000L)));
+        // An idle connection is checked (isValid) before it is handed out; a blackholed server fails
+        // that check within a second and the pool makes a new connection instead, within connectTimeout.
+        config.setValidationTimeout(Math.min(connectMillis, 1_000L));
+        // Idle connections are pinged every minute, so dead ones are dropped before a caller gets them.
+        config.setKeepaliveTime(60_000L);
         config.setAutoCommit(true);
         // Driver settings; the same settings given in the URL win over these.
         config.addDataSourceProperty("connectTimeout", settings.connectTimeoutSeconds());

@@ -21,6 +21,8 @@ final class SqliteDialect implements SqlDialect {
     private static final int SQLITE_CONSTRAINT = 19;
     private static final int SQLITE_BUSY = 5;
     private static final int SQLITE_LOCKED = 6;
+    private static final int SQLITE_IOERR = 10;
+    private static final int SQLITE_CANTOPEN = 14;
     private static final int SQLITE_TOOBIG = 18;
     private static final int SQLITE_MISMATCH = 20;
     private static final int SQLITE_RANGE = 25;
@@ -123,6 +125,25 @@ final class SqliteDialect implements SqlDialect {
     /** An embedded file has no connection to lose. */
     @Override
     public boolean isConnectionLost(SQLException e) {
+        return false;
+    }
+
+    /**
+     * For a file there is no connection to lose; the database is unavailable when the file cannot
+     * be read or written at all: {@code SQLITE_IOERR} (the device failing, the file gone under an
+     * NFS mount) and {@code SQLITE_CANTOPEN}. Not counted: {@code SQLITE_BUSY}/{@code SQLITE_LOCKED}
+     * past the busy timeout (another writer holds the lock: contention, retried, and readers in WAL
+     * mode are not affected), {@code SQLITE_FULL} and {@code SQLITE_READONLY} (they fail only writes,
+     * at once, while reads keep working, so failing reads fast would be wrong).
+     */
+    @Override
+    public boolean isUnavailable(SQLException e) {
+        for (SQLException x : SqlErrors.chain(e)) {
+            int primary = x.getErrorCode() & 0xff;
+            if (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN) {
+                return true;
+            }
+        }
         return false;
     }
 }

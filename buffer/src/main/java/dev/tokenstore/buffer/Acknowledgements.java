@@ -1,5 +1,6 @@
 package dev.tokenstore.buffer;
 
+import dev.tokenstore.DatabaseUnavailableException;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStoreException;
 import java.util.List;
@@ -62,6 +63,11 @@ final class Acknowledgements {
             Throwable cause = e.getCause();
             if (cause instanceof IllegalArgumentException invalid) {
                 throw new IllegalArgumentException(invalid.getMessage(), invalid);
+            }
+            DatabaseUnavailableException down = Outage.unavailable(cause);
+            if (down != null) {
+                throw new DatabaseUnavailableException("session write was not committed: " + down.getMessage(),
+                        down.since(), cause);
             }
             if (cause instanceof BufferFlushException failed) {
                 throw new BufferFlushException("session write was not committed", failed.getCause(),

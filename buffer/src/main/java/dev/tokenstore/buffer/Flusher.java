@@ -24,13 +24,15 @@ final class Flusher implements Runnable {
     private final BatchWriter writer;
     private final BufferSettings settings;
     private final ReentrantLock commitLock;
+    private final Outage outage;
     private final Thread thread;
 
-    Flusher(WriteBuffer buffer, BatchWriter writer, BufferSettings settings, ReentrantLock commitLock) {
+    Flusher(WriteBuffer buffer, BatchWriter writer, BufferSettings settings, ReentrantLock commitLock, Outage outage) {
         this.buffer = buffer;
         this.writer = writer;
         this.settings = settings;
         this.commitLock = commitLock;
+        this.outage = outage;
         this.thread = new Thread(this, "tokenstore-buffer-flusher-" + THREAD_NUMBERS.incrementAndGet());
         thread.setDaemon(true);
     }
@@ -103,8 +105,23 @@ final class Flusher implements Runnable {
             if (attempts == 1) {
                 firstAttemptNanos = System.nanoTime() - startNanos;
             }
+            outage.attempted(failure);
             if (failure == null) {
                 break;
+            }
+            if (outage.active()) {
+                // The database is down: group commit fails its callers at once; write-behind keeps the
+                // batch and tries again after the outage back-off (not counted as a retry), until the
+                // database is back or the buffer is closing.
+                if (settings.ackMode() == AckMode.GROUP_COMMIT || buffer.isClosing()) {
+                    setAside(batch, failure);
+                    break;
+                }
+                LOG.debug("flush of {} session write(s) waits for the database: {}", batch.size(),
+                        FailureKinds.describe(failure));
+                attempts--;
+                sleepNanos(outage.backoffNanos(settings));
+                continue;
             }
             if (last) {
                 setAside(batch, failure);

@@ -1,5 +1,6 @@
 package dev.tokenstore.buffer;
 
+import dev.tokenstore.DatabaseUnavailableException;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenHash;
 import dev.tokenstore.TokenStore;
@@ -55,6 +56,7 @@ final class WriteBuffer {
     private final List<FlushRequest> flushRequests = new ArrayList<>();
     private Throwable flusherDeath;
     private Phase phase = Phase.OPEN;
+    private final Outage outage = new Outage();
     private long lastSeq;
     /** Counts finished batches; a read that raced with one is repeated (see {@link #read}). */
     private long commitEpoch;
@@ -69,7 +71,7 @@ final class WriteBuffer {
         this.writer = new BatchWriter(delegate);
         this.schedule = new BatchSchedule(settings);
         this.acks = new Acknowledgements(settings.ackMode(), ledger);
-        this.flusher = new Flusher(this, writer, settings, commitLock);
+        this.flusher = new Flusher(this, writer, settings, commitLock, outage);
     }
 
     void start() {
@@ -102,6 +104,12 @@ final class WriteBuffer {
                 requireFree(pending.holderOfRefreshHash(refreshHash), id, "refreshToken");
                 if (pending.queuedWrite(id) != null || pending.size() < settings.maxPending()) {
                     break;
+                }
+                DatabaseUnavailableException down = outage.current();
+                if (down != null) {
+                    throw new DatabaseUnavailableException("write buffer is full: " + settings.maxPending()
+                            + " session writes are pending and the database is unavailable since " + down.since()
+                            + "; not waiting for room", down.since(), down);
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -579,6 +587,16 @@ final class WriteBuffer {
             settings.onFlushError().accept(failure);
         } catch (RuntimeException e) {
             LOG.error("onFlushError listener threw {}", e.getClass().getName());
+        }
+    }
+
+    /** True once {@code close()} has begun: an outage no longer keeps batches queued. */
+    boolean isClosing() {
+        lock.lock();
+        try {
+            return phase != Phase.OPEN;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -8,6 +8,7 @@ import dev.tokenstore.postgres.testing.TestSchema;
 import dev.tokenstore.tck.TestStorage;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -16,11 +17,72 @@ import java.util.function.UnaryOperator;
  * raw bytes are a dump of every table in the schema.
  */
 final class PostgresStorage implements TestStorage {
-    private final TestSchema schema = PostgresTestServer.shared().createSchema();
+    /** The embedded server the "database unavailable" group stops and starts; started on first use. */
+    private static PostgresTestServer restartable;
+
+    private final TestSchema schema;
+    private final boolean canStop;
+
+    private PostgresStorage(PostgresTestServer server, boolean canStop) {
+        this.schema = server.createSchema();
+        this.canStop = canStop;
+    }
+
+    PostgresStorage() {
+        this(PostgresTestServer.shared(), false);
+    }
+
+    /**
+     * A schema on a second embedded server of this JVM that may be stopped and started again on the
+     * same port and data directory (the shared server is never stopped: other tests use it). With
+     * {@value PostgresTestServer#URL_ENV} set there is no server of our own: the shared one, not stoppable.
+     */
+    static PostgresStorage restartable() {
+        if (PostgresTestServer.usesExternalServer()) {
+            return new PostgresStorage();
+        }
+        synchronized (PostgresStorage.class) {
+            if (restartable == null) {
+                PostgresTestServer server = PostgresTestServer.startEmbedded(Map.of());
+                Runtime.getRuntime().addShutdownHook(new Thread(server::close, "tokenstore-pg-restartable-shutdown"));
+                restartable = server;
+            }
+            restartable.start();
+            return new PostgresStorage(restartable, true);
+        }
+    }
 
     @Override
     public TokenStore open(TokenStoreOptions options) {
-        return TokenStores.open(schema.configure(options.toBuilder()).poolSize(4).build());
+        TokenStoreOptions.Builder b = schema.configure(options.toBuilder()).poolSize(4);
+        if (canStop) {
+            // refused connections then fail after 1 s instead of the default 3 s, to keep the group short
+            b.property("postgres.connectTimeoutSeconds", "1");
+        }
+        return TokenStores.open(b.build());
+    }
+
+    @Override
+    public boolean canStopDatabase() {
+        return canStop;
+    }
+
+    @Override
+    public void stopDatabase() {
+        requireStoppable();
+        schema.server().stop();
+    }
+
+    @Override
+    public void startDatabase() {
+        requireStoppable();
+        schema.server().start();
+    }
+
+    private void requireStoppable() {
+        if (!canStop) {
+            throw new UnsupportedOperationException("this storage is on the shared server, which is never stopped");
+        }
     }
 
     /** A connection of its own to the server, with the test schema first on the search path. */
@@ -56,6 +118,9 @@ final class PostgresStorage implements TestStorage {
 
     @Override
     public void close() {
+        if (canStop) {
+            schema.server().start(); // a test that failed half-way may have left it stopped
+        }
         schema.close();
     }
 }
