@@ -135,7 +135,7 @@ final class CircuitGuard {
     /** Records a connection-level failure; returns the start of the outage it belongs to. */
     private Instant failed(Throwable e) {
         Instant now = clock.instant();
-        last = new Failure(e, rootCause(e).getClass().getName(), now);
+        last = new Failure(e, classOf(rootCause(e)), now);
         failingSince.compareAndSet(null, now);
         Instant since = failingSince.get();
         return since != null ? since : now;
@@ -176,6 +176,12 @@ final class CircuitGuard {
             case CLOSED -> LOG.info("{}: database reachable again; circuit breaker closed", storeName);
             default -> LOG.debug("{}: circuit breaker now {}", storeName, to);
         }
+    }
+
+    /** The class name of a failure, seeing through the redacted copies of driver exceptions. */
+    private static String classOf(Throwable t) {
+        return t instanceof SqlRedaction.RedactedCause redacted ? redacted.originalClass()
+                : t instanceof SqlRedaction.RedactedSqlException sql ? sql.originalClass() : t.getClass().getName();
     }
 
     private static Throwable rootCause(Throwable e) {

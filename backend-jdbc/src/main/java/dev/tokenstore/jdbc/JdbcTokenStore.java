@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  *   {@code jdbc.changeLogRetentionSeconds} (default 600; pruned by {@link #cleanupExpired()} and
  *   a little with every 1024th write), or a payload of the backend's {@link ChangeChannel}
  *   (PostgreSQL: {@code NOTIFY}). The poller or listener thread runs only while someone is
- *   subscribed.</li>
+ *   subscribed. {@code jdbc.changeFeed=off} saves that write for a deployment with exactly one
+ *   instance: then nothing is published and subscribers hear nothing (other instances' caches
+ *   would miss this one's writes; every instance over the same data must leave it on).</li>
 
  *   <li>a circuit breaker ({@code jdbc.breaker.*}) sits in front of the database: connection-level
  *   failures surface as {@link dev.tokenstore.DatabaseUnavailableException}, and once they pass the
@@ -68,6 +70,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     private final CircuitGuard guard;
     private final String tablePrefix;
     private final ChangeHub changeHub;
+    private final boolean changeFeedOn;
     private final ThreadLocal<Boolean> inTransaction = new ThreadLocal<>();
 
     private JdbcTokenStore(Builder b, JdbcSettings settings, BreakerSettings breaker, TokenCipher cipher) {
@@ -81,7 +84,9 @@ public final class JdbcTokenStore extends ForwardingTokenStore
         Statements statements = new Statements(new Schema(settings.tablePrefix), b.dialect);
         ChangeChannel channel = b.changeChannel;
         String topic = settings.tablePrefix + "changes";
-        ChangePublisher publisher = channel != null ? new ChannelPublisher(channel, topic)
+        this.changeFeedOn = settings.changeFeed;
+        ChangePublisher publisher = !changeFeedOn ? (tx, event) -> { }
+                : channel != null ? new ChannelPublisher(channel, topic)
                 : new ChangeLogPublisher(statements, b.options.clock(), settings.changeRetentionSeconds * 1000L);
         long pollNanos = settings.changePollMillis * 1_000_000L;
         this.changeHub = new ChangeHub(name, channel != null ? receiver -> channel.listen(topic, receiver)
@@ -189,7 +194,30 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     @Override
     public ChangeSubscription subscribe(ChangeListener listener) {
         lifecycle.ensureOpen();
+        if (!changeFeedOn) {
+            if (listener == null) {
+                throw new IllegalArgumentException("listener is required (was null)");
+            }
+            return SingleInstance.SUBSCRIPTION;
+        }
         return changeHub.subscribe(listener);
+    }
+
+    /**
+     * With {@code jdbc.changeFeed=off} (one instance only): nothing is published, and a
+     * subscription hears nothing and is always caught up, as nothing else writes.
+     */
+    private enum SingleInstance implements ChangeSubscription {
+        SUBSCRIPTION;
+
+        @Override
+        public long caughtUpNanos() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** Stops the change feed and closes the connection source; later calls throw {@link IllegalStateException}. Idempotent. */

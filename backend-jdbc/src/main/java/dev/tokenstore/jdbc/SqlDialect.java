@@ -235,14 +235,15 @@ public interface SqlDialect {
         }
         for (SQLException x : SqlErrors.chain(e)) {
             String state = x.getSQLState();
-            if (state != null && state.startsWith("08") || x instanceof java.sql.SQLTransientConnectionException
-                    || x instanceof java.sql.SQLNonTransientConnectionException
-                    || x instanceof java.sql.SQLRecoverableException) {
+            if (state != null && state.startsWith("08")
+                    || SqlErrors.isA(x, java.sql.SQLTransientConnectionException.class)
+                    || SqlErrors.isA(x, java.sql.SQLNonTransientConnectionException.class)
+                    || SqlErrors.isA(x, java.sql.SQLRecoverableException.class)) {
                 return true;
             }
             int depth = 0;
             for (Throwable c = x.getCause(); c != null && depth < 16; c = c.getCause(), depth++) {
-                if (c instanceof java.io.IOException) {
+                if (SqlErrors.isA(c, java.io.IOException.class)) {
                     return true;
                 }
             }

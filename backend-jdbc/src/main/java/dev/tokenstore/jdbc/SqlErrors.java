@@ -79,4 +79,26 @@ public final class SqlErrors {
         }
         return out.toString();
     }
+
+    /**
+     * True if {@code t} is a {@code type}, or is the engine's redacted copy of one (the engine hands
+     * out copies of driver exceptions without the values they echo; they keep the driver's class
+     * name, which this checks). For classifying failures, e.g. in {@link SqlDialect#isUnavailable}.
+     */
+    public static boolean isA(Throwable t, Class<? extends Throwable> type) {
+        if (type.isInstance(t)) {
+            return true;
+        }
+        String original = t instanceof SqlRedaction.RedactedSqlException r ? r.originalClass()
+                : t instanceof SqlRedaction.RedactedCause c ? c.originalClass() : null;
+        if (original == null) {
+            return false;
+        }
+        try {
+            return type.isAssignableFrom(Class.forName(original, false, type.getClassLoader() != null
+                    ? type.getClassLoader() : SqlErrors.class.getClassLoader()));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
 }

@@ -66,6 +66,11 @@ final class SqlRedaction {
             this.originalClass = originalClass;
         }
 
+        /** The class of the exception this stands for. */
+        String originalClass() {
+            return originalClass;
+        }
+
         @Override
         public String toString() {
             return originalClass + " (redacted): " + getMessage();
@@ -80,6 +85,11 @@ final class SqlRedaction {
         RedactedCause(String originalClass, String message) {
             super(message);
             this.originalClass = originalClass;
+        }
+
+        /** The class of the exception this stands for. */
+        String originalClass() {
+            return originalClass;
         }
 
         @Override
