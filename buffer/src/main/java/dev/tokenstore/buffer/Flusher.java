@@ -98,6 +98,7 @@ final class Flusher implements Runnable {
         long startNanos = System.nanoTime();
         long firstAttemptNanos = 0;
         int attempts = 0;
+        int outageAttempts = 0;
         while (true) {
             attempts++;
             boolean last = attempts > settings.maxRetries();
@@ -117,8 +118,7 @@ final class Flusher implements Runnable {
                     setAside(batch, failure);
                     break;
                 }
-                LOG.debug("flush of {} session write(s) waits for the database: {}", batch.size(),
-                        FailureKinds.describe(failure));
+                buffer.outageAttemptFailed(queued(batch), failure, ++outageAttempts);
                 attempts--;
                 sleepNanos(outage.backoffNanos(settings));
                 continue;

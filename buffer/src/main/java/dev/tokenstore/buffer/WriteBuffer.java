@@ -583,11 +583,37 @@ final class WriteBuffer {
         LOG.warn("{} buffered session write(s) {} after {} attempt(s), handed back: {}; sessions {}",
                 failure.sessions().size(), failure.refused() ? "refused by the store" : "still failing",
                 failure.attempts(), FailureKinds.describe(failure.cause()), fingerprintsOf(failure.sessions()));
+        tellListener(failure);
+    }
+
+    private void tellListener(FlushFailure failure) {
         try {
             settings.onFlushError().accept(failure);
         } catch (RuntimeException e) {
             LOG.error("onFlushError listener threw {}", e.getClass().getName());
         }
+    }
+
+    /**
+     * A write-behind batch failed because the database is unavailable and stays queued: counted as
+     * a failure and reported to {@code onFlushError} (with the sessions it holds, not refused), but
+     * not handed back: it is tried again after the outage back-off.
+     */
+    void outageAttemptFailed(List<PendingWrite> batch, RuntimeException failure, int attempts) {
+        lock.lock();
+        try {
+            failures++;
+        } finally {
+            lock.unlock();
+        }
+        FlushFailure report = new FlushFailure(failure, sessions(batch), attempts, false);
+        if (attempts == 1) {
+            LOG.warn("{} buffered session write(s) wait for the database, which is unavailable ({}); kept queued and "
+                    + "retried with back-off", batch.size(), FailureKinds.describe(failure));
+        } else {
+            LOG.debug("{} buffered session write(s) still wait for the database (attempt {})", batch.size(), attempts);
+        }
+        tellListener(report);
     }
 
     /** True once {@code close()} has begun: an outage no longer keeps batches queued. */
