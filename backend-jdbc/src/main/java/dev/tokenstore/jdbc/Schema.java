@@ -182,8 +182,4 @@ final class Schema {
         }
         return sb.toString();
     }
-
-    static List<String> nameList(List<Column> columns) {
-        return columns.stream().map(Column::name).toList();
-    }
 }

@@ -1,0 +1,17 @@
+package dev.tokenstore.tck.run;
+
+import dev.tokenstore.tck.JdbcTestStorage;
+import dev.tokenstore.tck.TestStorage;
+import org.junit.jupiter.api.DisplayName;
+
+/**
+ * Every kit, raw and wrapped, over the hsqldb backend: a fresh file database per test
+ * ({@code shutdown=true}, so the kit's own JDBC connections do not keep it open).
+ */
+@DisplayName("hsqldb")
+class HsqldbTckTest extends BackendRuns {
+    @Override
+    TestStorage storage() {
+        return JdbcTestStorage.inTempDirectory(dir -> "jdbc:hsqldb:file:" + dir.resolve("tokens") + ";shutdown=true");
+    }
+}
