@@ -7,7 +7,7 @@ import java.util.List;
  * A one-time authorization code bound to a session, client and redirect URI. Immutable;
  * validated on construction ({@code code}, {@code sessionId}, {@code clientId},
  * {@code redirectUri}, {@code expiresAt} and {@code createdAt} are required, {@code expiresAt}
- * not before {@code createdAt}); times are kept to the millisecond. {@link #toString()} shows
+ * not before {@code createdAt}); strings obey {@link RecordLimits}; times are kept to the millisecond. {@link #toString()} shows
  * only a hash prefix of the code.
  */
 public record AuthCodeRecord(
@@ -22,11 +22,13 @@ public record AuthCodeRecord(
         Instant createdAt) {
 
     public AuthCodeRecord {
-        Checks.requireText(code, "code");
-        Checks.requireText(sessionId, "sessionId");
-        Checks.requireText(clientId, "clientId");
-        Checks.requireText(redirectUri, "redirectUri");
-        scopes = Checks.stringList(scopes, "scopes");
+        Checks.requireText(code, "code", RecordLimits.SECRET);
+        Checks.requireText(sessionId, "sessionId", RecordLimits.ID);
+        Checks.requireText(clientId, "clientId", RecordLimits.ID);
+        Checks.requireText(redirectUri, "redirectUri", RecordLimits.URI);
+        Checks.text(codeChallenge, "codeChallenge", RecordLimits.SECRET);
+        Checks.text(codeChallengeMethod, "codeChallengeMethod", RecordLimits.SHORT);
+        scopes = Checks.stringList(scopes, "scopes", RecordLimits.LIST_ENTRIES, RecordLimits.SHORT);
         expiresAt = Checks.requireInstant(expiresAt, "expiresAt");
         createdAt = Checks.requireInstant(createdAt, "createdAt");
         Checks.requireNotBefore(expiresAt, "expiresAt", createdAt, "createdAt");

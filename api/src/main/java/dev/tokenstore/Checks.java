@@ -7,11 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Argument checks shared by the records and stores; every failure names the field. */
+/** Argument checks shared by the records and stores; every failure names the field (never its value). */
 final class Checks {
     private Checks() {
     }
 
+    /** A required, non-blank string (lookup keys, settings: no length limit). */
     static String requireText(String value, String field) {
         if (value == null) {
             throw new IllegalArgumentException(field + " is required (was null)");
@@ -19,6 +20,30 @@ final class Checks {
         if (value.isBlank()) {
             throw new IllegalArgumentException(field + " must not be blank");
         }
+        return value;
+    }
+
+    /** A required, non-blank string of at most {@code max} chars without NUL or lone surrogates. */
+    static String requireText(String value, String field, int max) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " is required (was null)");
+        }
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(field + " must not be blank");
+        }
+        return text(value, field, max);
+    }
+
+    /** An optional string (null passes) of at most {@code max} chars without NUL or lone surrogates. */
+    static String text(String value, String field, int max) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > max) {
+            throw new IllegalArgumentException(field + " is too long: " + value.length() + " characters, at most "
+                    + max + " allowed");
+        }
+        requireCleanChars(value, field);
         return value;
     }
 
@@ -45,14 +70,21 @@ final class Checks {
         }
     }
 
-    static List<String> stringList(List<String> values, String field) {
+    /** A copy of the list (empty for null): at most {@code maxEntries}, each non-null and at most {@code maxLength}. */
+    static List<String> stringList(List<String> values, String field, int maxEntries, int maxLength) {
         if (values == null) {
             return List.of();
         }
-        for (String value : values) {
+        if (values.size() > maxEntries) {
+            throw new IllegalArgumentException(field + " has too many entries: " + values.size() + ", at most "
+                    + maxEntries + " allowed");
+        }
+        for (int i = 0; i < values.size(); i++) {
+            String value = values.get(i);
             if (value == null) {
                 throw new IllegalArgumentException(field + " must not contain null");
             }
+            text(value, field + "[" + i + "]", maxLength);
         }
         return List.copyOf(values);
     }
@@ -61,11 +93,7 @@ final class Checks {
         if (values == null) {
             return Map.of();
         }
-        for (String key : values.keySet()) {
-            if (key == null) {
-                throw new IllegalArgumentException(field + " must not contain a null key");
-            }
-        }
+        ProfileCheck.check(values, field);
         // LinkedHashMap keeps JSON order and allows null values, which profiles from providers have.
         return Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
@@ -82,6 +110,24 @@ final class Checks {
         }
         if (next.refreshToken().equals(presentedRefreshToken)) {
             throw new IllegalArgumentException("next.refreshToken must differ from presentedRefreshToken");
+        }
+    }
+
+    /** Refuses NUL (which PostgreSQL cannot store) and lone surrogates (which UTF-8 drivers replace). */
+    static void requireCleanChars(String value, String field) {
+        for (int i = 0, n = value.length(); i < n; i++) {
+            char c = value.charAt(i);
+            if (c == 0) {
+                throw new IllegalArgumentException(field + " must not contain NUL (U+0000), found at index " + i);
+            }
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw new IllegalArgumentException(field + " must not contain a lone surrogate, found at index "
+                            + i);
+                }
+            }
         }
     }
 }

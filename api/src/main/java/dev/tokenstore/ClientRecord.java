@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * A registered OAuth client. Immutable; {@code clientId} and {@code createdAt} are required,
- * {@code clientSecret} is null for public clients. Stores keep the secret encrypted;
+ * {@code clientSecret} is null for public clients; strings obey {@link RecordLimits}. Stores keep the secret encrypted;
  * {@link #toString()} never shows it.
  */
 public record ClientRecord(
@@ -20,10 +20,15 @@ public record ClientRecord(
         Instant createdAt) {
 
     public ClientRecord {
-        Checks.requireText(clientId, "clientId");
-        redirectUris = Checks.stringList(redirectUris, "redirectUris");
-        grantTypes = Checks.stringList(grantTypes, "grantTypes");
-        responseTypes = Checks.stringList(responseTypes, "responseTypes");
+        Checks.requireText(clientId, "clientId", RecordLimits.ID);
+        Checks.text(clientSecret, "clientSecret", RecordLimits.SECRET);
+        Checks.text(tokenEndpointAuthMethod, "tokenEndpointAuthMethod", RecordLimits.SHORT);
+        Checks.text(scope, "scope", RecordLimits.SCOPE);
+        Checks.text(clientName, "clientName", RecordLimits.NAME);
+        redirectUris = Checks.stringList(redirectUris, "redirectUris", RecordLimits.REDIRECT_URIS, RecordLimits.URI);
+        grantTypes = Checks.stringList(grantTypes, "grantTypes", RecordLimits.LIST_ENTRIES, RecordLimits.SHORT);
+        responseTypes = Checks.stringList(responseTypes, "responseTypes", RecordLimits.LIST_ENTRIES,
+                RecordLimits.SHORT);
         createdAt = Checks.requireInstant(createdAt, "createdAt");
     }
 

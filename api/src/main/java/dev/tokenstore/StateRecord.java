@@ -7,7 +7,7 @@ import java.util.List;
  * A one-time OAuth {@code state} value and what the authorization request carried with it.
  * Immutable; validated on construction ({@code state}, {@code clientId}, {@code redirectUri},
  * {@code expiresAt} and {@code createdAt} are required, {@code expiresAt} not before
- * {@code createdAt}); times are kept to the millisecond. {@link #toString()} shows only a hash
+ * {@code createdAt}); strings obey {@link RecordLimits}; times are kept to the millisecond. {@link #toString()} shows only a hash
  * prefix of the state and of the verifier.
  */
 public record StateRecord(
@@ -23,10 +23,14 @@ public record StateRecord(
         Instant createdAt) {
 
     public StateRecord {
-        Checks.requireText(state, "state");
-        Checks.requireText(clientId, "clientId");
-        Checks.requireText(redirectUri, "redirectUri");
-        scopes = Checks.stringList(scopes, "scopes");
+        Checks.requireText(state, "state", RecordLimits.SECRET);
+        Checks.requireText(clientId, "clientId", RecordLimits.ID);
+        Checks.requireText(redirectUri, "redirectUri", RecordLimits.URI);
+        Checks.text(codeChallenge, "codeChallenge", RecordLimits.SECRET);
+        Checks.text(codeChallengeMethod, "codeChallengeMethod", RecordLimits.SHORT);
+        Checks.text(providerCodeVerifier, "providerCodeVerifier", RecordLimits.SECRET);
+        Checks.text(clientState, "clientState", RecordLimits.SECRET);
+        scopes = Checks.stringList(scopes, "scopes", RecordLimits.LIST_ENTRIES, RecordLimits.SHORT);
         expiresAt = Checks.requireInstant(expiresAt, "expiresAt");
         createdAt = Checks.requireInstant(createdAt, "createdAt");
         Checks.requireNotBefore(expiresAt, "expiresAt", createdAt, "createdAt");

@@ -8,7 +8,8 @@ import java.time.Instant;
  * construction: {@code sessionId}, {@code provider}, {@code userInfo}, {@code accessToken},
  * {@code accessExpiresAt} and {@code createdAt} are required, {@code refreshExpiresAt} is
  * required when a refresh token is set, and no expiry may be before {@code createdAt}.
- * {@code issuedAt} defaults to {@code createdAt}. Times are kept to the millisecond.
+ * {@code issuedAt} defaults to {@code createdAt}. Times are kept to the millisecond. Strings obey
+ * {@link RecordLimits} (length, no NUL).
  * {@link #toString()} never shows a token, only hash prefixes.
  */
 public record StoredSession(
@@ -26,12 +27,14 @@ public record StoredSession(
         Instant createdAt) {
 
     public StoredSession {
-        Checks.requireText(sessionId, "sessionId");
-        Checks.requireText(provider, "provider");
+        Checks.requireText(sessionId, "sessionId", RecordLimits.ID);
+        Checks.requireText(provider, "provider", RecordLimits.ID);
         Checks.requireNonNull(userInfo, "userInfo");
-        Checks.requireText(accessToken, "accessToken");
+        Checks.requireText(accessToken, "accessToken", RecordLimits.SECRET);
+        Checks.text(providerAccessToken, "providerAccessToken", RecordLimits.SECRET);
+        Checks.text(providerRefreshToken, "providerRefreshToken", RecordLimits.SECRET);
         if (refreshToken != null) {
-            Checks.requireText(refreshToken, "refreshToken");
+            Checks.requireText(refreshToken, "refreshToken", RecordLimits.SECRET);
             if (refreshToken.equals(accessToken)) {
                 throw new IllegalArgumentException("refreshToken must differ from accessToken");
             }

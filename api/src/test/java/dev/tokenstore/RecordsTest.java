@@ -140,4 +140,39 @@ class RecordsTest {
         assertEquals(6, new CleanupResult(1, 2, 3).total());
         assertThrows(IllegalArgumentException.class, () -> new CleanupResult(-1, 0, 0));
     }
+
+    @Test
+    @DisplayName("the profile JSON limit is counted the way Jackson writes it: exactly the limit passes, one more fails")
+    void profileLimitMatchesJackson() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<String, Object> base = new java.util.LinkedHashMap<>();
+        base.put("ctl", "\u0001\n\t\"\\/\u00e9\ud83d\ude80");
+        base.put("n", List.of(1, 2.5, -3L, new java.math.BigDecimal("1.50"), true, false));
+        base.put("nested", Map.of("k", Arrays.asList("v", null)));
+        base.put("pad", "");
+        int without = mapper.writeValueAsString(base).length();
+        base.put("pad", "x".repeat(RecordLimits.PROFILE_JSON - without));
+        assertEquals(RecordLimits.PROFILE_JSON, mapper.writeValueAsString(base).length());
+        new UserInfo("github", "u", null, null, null, null, base, null, null);
+        base.put("pad", "x".repeat(RecordLimits.PROFILE_JSON - without + 1));
+        assertRejected("userInfo.rawProfile", () -> new UserInfo("github", "u", null, null, null, null, base, null,
+                null));
+    }
+
+    @Test
+    @DisplayName("limits and NUL: the message names the field and the limit, never the value")
+    void limitsAndNul() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> UserInfo.of("github", "secret-user-" + "x".repeat(5000)));
+        assertTrue(e.getMessage().contains("userInfo.userId") && e.getMessage().contains("512"), e.getMessage());
+        assertFalse(e.getMessage().contains("secret-user"));
+        assertRejected("userInfo.rawProfile.a[1].b", () -> new UserInfo("github", "u", null, null, null, null,
+                Map.of("a", List.of(1, Map.of("b", "x\u0000"))), null, null));
+        assertRejected("userInfo.rawProfile.a", () -> new UserInfo("github", "u", null, null, null, null,
+                Map.of("a", Double.NaN), null, null));
+        assertRejected("userInfo.rawProfile.a", () -> new UserInfo("github", "u", null, null, null, null,
+                Map.of("a", new Object()), null, null));
+        assertRejected("refreshToken", () -> new StoredSession("sid", "github", UserInfo.of("g", "u"), "at",
+                "r\u0000", null, null, null, NOW, NOW, null, NOW));
+    }
 }

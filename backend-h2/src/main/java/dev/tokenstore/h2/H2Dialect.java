@@ -26,6 +26,10 @@ final class H2Dialect implements SqlDialect {
             90067, // CONNECTION_BROKEN_1
             90121, // DATABASE_CALLED_AT_SHUTDOWN
             90098); // DATABASE_IS_CLOSED
+    /** H2 error codes meaning the database file cannot be read or written. */
+    private static final Set<Integer> IO_CODES = Set.of(
+            90028, // IO_EXCEPTION_1
+            90031); // IO_EXCEPTION_2
 
     @Override
     public String name() {
@@ -68,6 +72,25 @@ final class H2Dialect implements SqlDialect {
         }
         for (SQLException x : SqlErrors.chain(e)) {
             if (LOST_CODES.contains(x.getErrorCode())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Unavailable: the connection or database is gone ({@link #isConnectionLost}: broken, shut down,
+     * closed — H2 closes a database after a fatal write error such as a full disk) or the file
+     * cannot be read or written ({@code IO_EXCEPTION_1/2}). Lock timeouts, a full disk on one write
+     * and data errors do not count.
+     */
+    @Override
+    public boolean isUnavailable(SQLException e) {
+        if (isConnectionLost(e)) {
+            return true;
+        }
+        for (SQLException x : SqlErrors.chain(e)) {
+            if (IO_CODES.contains(x.getErrorCode())) {
                 return true;
             }
         }

@@ -54,6 +54,14 @@ final class ChangeLogPoller implements ChangeChannel.Listening, Runnable {
         return poller;
     }
 
+    /** A poller that has not started, whose last seen row is {@code position} (for tests of {@link #pollOnce}). */
+    static ChangeLogPoller positionedAt(Runner runner, Statements sql, String storeName,
+                                        ChangeChannel.Receiver receiver, long position) {
+        ChangeLogPoller poller = new ChangeLogPoller(runner, sql, 1, storeName, receiver);
+        poller.position = position;
+        return poller;
+    }
+
     @Override
     public void run() {
         boolean failing = false;

@@ -8,6 +8,7 @@ final class JdbcSettings {
     static final String TABLE_PREFIX = "jdbc.tablePrefix";
     static final String CLEANUP_CHUNK_SIZE = "jdbc.cleanupChunkSize";
     static final String MAX_RETRIES = "jdbc.maxRetries";
+    static final String CHANGE_FEED = "jdbc.changeFeed";
     static final String CHANGE_POLL_MILLIS = "jdbc.changePollMillis";
     static final String CHANGE_RETENTION_SECONDS = "jdbc.changeLogRetentionSeconds";
     static final String DEFAULT_TABLE_PREFIX = "tokenstore_";
@@ -20,11 +21,13 @@ final class JdbcSettings {
     final String tablePrefix;
     final int cleanupChunkSize;
     final int maxRetries;
+    final boolean changeFeed;
     final int changePollMillis;
     final int changeRetentionSeconds;
 
-    private JdbcSettings(String tablePrefix, int cleanupChunkSize, int maxRetries, int changePollMillis,
-                         int changeRetentionSeconds) {
+    private JdbcSettings(String tablePrefix, int cleanupChunkSize, int maxRetries, boolean changeFeed,
+                         int changePollMillis, int changeRetentionSeconds) {
+        this.changeFeed = changeFeed;
         this.tablePrefix = tablePrefix;
         this.cleanupChunkSize = cleanupChunkSize;
         this.maxRetries = maxRetries;
@@ -59,6 +62,11 @@ final class JdbcSettings {
             throw new IllegalArgumentException("property " + CHANGE_RETENTION_SECONDS + " must be at least 1, was "
                     + retention);
         }
-        return new JdbcSettings(prefix.toLowerCase(java.util.Locale.ROOT), chunk, retries, poll, retention);
+        String feed = options.property(CHANGE_FEED).map(String::trim).orElse("on");
+        if (!feed.equals("on") && !feed.equals("off")) {
+            throw new IllegalArgumentException("property " + CHANGE_FEED + " must be 'on' or 'off', was '" + feed + "'");
+        }
+        return new JdbcSettings(prefix.toLowerCase(java.util.Locale.ROOT), chunk, retries, feed.equals("on"), poll,
+                retention);
     }
 }

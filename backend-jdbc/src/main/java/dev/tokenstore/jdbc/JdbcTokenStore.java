@@ -1,9 +1,11 @@
 package dev.tokenstore.jdbc;
 
+import dev.tokenstore.Availability;
 import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.ChangeFeed;
 import dev.tokenstore.ChangeListener;
 import dev.tokenstore.ChangeSubscription;
+import dev.tokenstore.DatabaseHealth;
 import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenCipher;
@@ -45,11 +47,18 @@ import org.slf4j.LoggerFactory;
  *   {@code jdbc.changeLogRetentionSeconds} (default 600; pruned by {@link #cleanupExpired()} and
  *   a little with every 1024th write), or a payload of the backend's {@link ChangeChannel}
  *   (PostgreSQL: {@code NOTIFY}). The poller or listener thread runs only while someone is
- *   subscribed.</li>
+ *   subscribed. {@code jdbc.changeFeed=off} saves that write for a deployment with exactly one
+ *   instance: then nothing is published and subscribers hear nothing (other instances' caches
+ *   would miss this one's writes; every instance over the same data must leave it on).</li>
+
+ *   <li>a circuit breaker ({@code jdbc.breaker.*}) sits in front of the database: connection-level
+ *   failures surface as {@link dev.tokenstore.DatabaseUnavailableException}, and once they pass the
+ *   threshold calls fail at once until a probe after the cool-down reaches the database again;
+ *   {@link #availability()} reports its state.</li>
  * </ul>
  */
 public final class JdbcTokenStore extends ForwardingTokenStore
-        implements BulkSessionStore, TransactionalTokenStore, ChangeFeed {
+        implements BulkSessionStore, TransactionalTokenStore, ChangeFeed, DatabaseHealth {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcTokenStore.class);
 
     private final String name;
@@ -58,21 +67,26 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     private final PooledRunner runner;
     private final StoreCore core;
     private final Failures failures;
+    private final CircuitGuard guard;
     private final String tablePrefix;
     private final ChangeHub changeHub;
+    private final boolean changeFeedOn;
     private final ThreadLocal<Boolean> inTransaction = new ThreadLocal<>();
 
-    private JdbcTokenStore(Builder b, JdbcSettings settings, TokenCipher cipher) {
+    private JdbcTokenStore(Builder b, JdbcSettings settings, BreakerSettings breaker, TokenCipher cipher) {
         this.name = b.name != null ? b.name : "tokenstore " + b.dialect.name() + " " + b.source.description();
         this.source = b.source;
         this.tablePrefix = settings.tablePrefix;
         this.lifecycle = new Lifecycle(name);
-        this.failures = new Failures(name);
-        this.runner = new PooledRunner(source, b.dialect, failures, settings.maxRetries, lifecycle);
+        this.failures = new Failures(name, b.dialect);
+        this.guard = new CircuitGuard(breaker, b.dialect, name, b.options.clock());
+        this.runner = new PooledRunner(source, b.dialect, failures, settings.maxRetries, lifecycle, guard);
         Statements statements = new Statements(new Schema(settings.tablePrefix), b.dialect);
         ChangeChannel channel = b.changeChannel;
         String topic = settings.tablePrefix + "changes";
-        ChangePublisher publisher = channel != null ? new ChannelPublisher(channel, topic)
+        this.changeFeedOn = settings.changeFeed;
+        ChangePublisher publisher = !changeFeedOn ? (tx, event) -> { }
+                : channel != null ? new ChannelPublisher(channel, topic)
                 : new ChangeLogPublisher(statements, b.options.clock(), settings.changeRetentionSeconds * 1000L);
         long pollNanos = settings.changePollMillis * 1_000_000L;
         this.changeHub = new ChangeHub(name, channel != null ? receiver -> channel.listen(topic, receiver)
@@ -102,6 +116,16 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     @Override
     protected TokenStore delegate() {
         return core;
+    }
+
+    /**
+     * The state of the circuit breaker in front of the database (closed, open, half-open), the
+     * start of the current outage and the class of the last connection-level failure. Cheap; never
+     * touches the database.
+     */
+    @Override
+    public Availability availability() {
+        return guard.availability();
     }
 
     /** The table prefix in use. */
@@ -170,7 +194,30 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     @Override
     public ChangeSubscription subscribe(ChangeListener listener) {
         lifecycle.ensureOpen();
+        if (!changeFeedOn) {
+            if (listener == null) {
+                throw new IllegalArgumentException("listener is required (was null)");
+            }
+            return SingleInstance.SUBSCRIPTION;
+        }
         return changeHub.subscribe(listener);
+    }
+
+    /**
+     * With {@code jdbc.changeFeed=off} (one instance only): nothing is published, and a
+     * subscription hears nothing and is always caught up, as nothing else writes.
+     */
+    private enum SingleInstance implements ChangeSubscription {
+        SUBSCRIPTION;
+
+        @Override
+        public long caughtUpNanos() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** Stops the change feed and closes the connection source; later calls throw {@link IllegalStateException}. Idempotent. */
@@ -245,7 +292,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore
          * options' keys, runs {@link SqlDialect#prepareDatabase} and migrates the schema. On any
          * failure the connection source is closed.
          *
-         * @throws IllegalArgumentException if a {@code jdbc.*} property is invalid
+         * @throws IllegalArgumentException if a {@code jdbc.*} property is invalid (naming it)
          * @throws TokenStoreException      if there is no key (and plaintext is not allowed), or
          *                                  the database cannot be opened or migrated
          */
@@ -253,8 +300,9 @@ public final class JdbcTokenStore extends ForwardingTokenStore
             JdbcTokenStore store = null;
             try {
                 JdbcSettings settings = JdbcSettings.from(options);
+                BreakerSettings breaker = BreakerSettings.from(options);
                 TokenCipher cipher = TokenCipher.fromOptions(options);
-                store = new JdbcTokenStore(this, settings, cipher);
+                store = new JdbcTokenStore(this, settings, breaker, cipher);
                 store.open(dialect, options);
                 return store;
             } catch (RuntimeException | Error e) {

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * writes run in one transaction ({@link SqlDialect#beginWrite} … {@link SqlDialect#commit}),
  * rolled back on any failure. Transient lock conflicts ({@link SqlDialect#isRetryable}) are
  * retried a bounded number of times with a short random back-off; a lost connection is
- * discarded and a read retried once.
+ * discarded and a read retried once. Every call, retries included, goes through the store's
+ * {@link CircuitGuard}: while the database is unreachable calls fail at once.
  */
 final class PooledRunner implements Runner {
     private static final Logger LOG = LoggerFactory.getLogger(PooledRunner.class);
@@ -23,8 +24,11 @@ final class PooledRunner implements Runner {
     private final Failures failures;
     private final int maxRetries;
     private final Lifecycle lifecycle;
+    private final CircuitGuard guard;
 
-    PooledRunner(ConnectionSource source, SqlDialect dialect, Failures failures, int maxRetries, Lifecycle lifecycle) {
+    PooledRunner(ConnectionSource source, SqlDialect dialect, Failures failures, int maxRetries, Lifecycle lifecycle,
+                 CircuitGuard guard) {
+        this.guard = guard;
         this.source = source;
         this.dialect = dialect;
         this.failures = failures;
@@ -35,8 +39,14 @@ final class PooledRunner implements Runner {
     @Override
     public <T> T read(String operation, SqlWork<T> work) {
         lifecycle.ensureOpen();
+        return guard.call(operation, () -> readAttempts(operation, work));
+    }
+
+    private <T> T readAttempts(String operation, SqlWork<T> work) {
         for (int attempt = 0; ; attempt++) {
+            boolean leased = false;
             try (ConnectionSource.Lease lease = source.read()) {
+                leased = true;
                 Tx tx = new Tx(lease.connection(), lease.statements());
                 try {
                     return work.run(tx);
@@ -47,13 +57,15 @@ final class PooledRunner implements Runner {
                 }
             } catch (SQLException e) {
                 lifecycle.ensureOpen();
-                boolean again = attempt == 0 && dialect.isConnectionLost(e)
+                // A lost connection (a server restart left it stale) is worth one more try on a fresh
+                // one; a source that could give no connection at all, or a reply that never came, is not.
+                boolean again = attempt == 0 && leased && dialect.isConnectionLost(e) && !timedOut(e)
                         || attempt < maxRetries && dialect.isRetryable(e);
                 if (!again) {
                     throw failures.wrap(operation, e);
                 }
                 LOG.debug("{}: {} attempt {} failed, retrying: {}", failures.storeName(), operation, attempt + 1,
-                        e.getMessage());
+                        Failures.describe(e, dialect));
                 backOff(attempt);
             } catch (TokenStoreException e) {
                 throw failures.wrap(operation, e);
@@ -73,6 +85,10 @@ final class PooledRunner implements Runner {
      */
     <T> T write(String operation, SqlWork<T> work, boolean retryWork) {
         lifecycle.ensureOpen();
+        return guard.call(operation, () -> writeAttempts(operation, work, retryWork));
+    }
+
+    private <T> T writeAttempts(String operation, SqlWork<T> work, boolean retryWork) {
         for (int attempt = 0; ; attempt++) {
             boolean workStarted = false;
             try (ConnectionSource.Lease lease = source.write()) {
@@ -104,12 +120,28 @@ final class PooledRunner implements Runner {
                     throw failures.wrap(operation, e);
                 }
                 LOG.debug("{}: {} attempt {} hit a lock conflict, retrying: {}", failures.storeName(), operation,
-                        attempt + 1, e.getMessage());
+                        attempt + 1, Failures.describe(e, dialect));
                 backOff(attempt);
             } catch (TokenStoreException e) {
                 throw failures.wrap(operation, e);
             }
         }
+    }
+
+    /**
+     * A reply that never came: retrying on another connection would most likely wait as long
+     * again (a blackholed server), so such a read is not retried.
+     */
+    private static boolean timedOut(SQLException e) {
+        for (SQLException x : SqlErrors.chain(e)) {
+            int depth = 0;
+            for (Throwable c = x.getCause(); c != null && depth < 16; c = c.getCause(), depth++) {
+                if (c instanceof java.net.SocketTimeoutException) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void markIfLost(ConnectionSource.Lease lease, SQLException e) {

@@ -1,5 +1,6 @@
 package dev.tokenstore.jdbc;
 
+import dev.tokenstore.TokenStoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -231,6 +232,37 @@ public interface SqlDialect {
     }
 
     /**
+     * True if the failure means the database cannot be reached at all (not that this call was
+     * wrong): it counts towards opening the store's circuit breaker and surfaces as
+     * {@link dev.tokenstore.DatabaseUnavailableException}. Must be false for bad input, data
+     * errors, constraint violations and lock conflicts. Default: {@link #isConnectionLost}, SQLState
+     * class {@code 08}, the JDBC connection exception types (a pool that timed out waiting for a
+     * connection throws {@link java.sql.SQLTransientConnectionException}), or an
+     * {@link java.io.IOException} among the causes (refused, reset, timed out).
+     */
+    default boolean isUnavailable(SQLException e) {
+        if (isConnectionLost(e)) {
+            return true;
+        }
+        for (SQLException x : SqlErrors.chain(e)) {
+            String state = x.getSQLState();
+            if (state != null && state.startsWith("08")
+                    || SqlErrors.isA(x, java.sql.SQLTransientConnectionException.class)
+                    || SqlErrors.isA(x, java.sql.SQLNonTransientConnectionException.class)
+                    || SqlErrors.isA(x, java.sql.SQLRecoverableException.class)) {
+                return true;
+            }
+            int depth = 0;
+            for (Throwable c = x.getCause(); c != null && depth < 16; c = c.getCause(), depth++) {
+                if (SqlErrors.isA(c, java.io.IOException.class)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * True if the whole transaction may simply be run again (lock conflict, serialization
      * failure, deadlock victim): the engine retries a few times before failing. Default:
      * SQLState {@code 40001} or {@code 40P01}.
@@ -243,6 +275,36 @@ public interface SqlDialect {
             }
         }
         return false;
+    }
+
+    /**
+     * What retrying a failed operation can do. Default: {@link TokenStoreException.Kind#TRANSIENT}
+     * if {@link #isConnectionLost} or {@link #isRetryable}, else the first SQLState of the chain
+     * that {@link TokenStoreException.Kind#ofSqlState} can read (class 22/23 refused; 08, 40, 53,
+     * 57, HYT0x transient), else unclassified. Dialects add vendor codes where their driver gives
+     * no SQLState or a generic one.
+     */
+    default TokenStoreException.Kind classify(SQLException e) {
+        if (isConnectionLost(e) || isRetryable(e)) {
+            return TokenStoreException.Kind.TRANSIENT;
+        }
+        for (SQLException x : SqlErrors.chain(e)) {
+            TokenStoreException.Kind kind = TokenStoreException.Kind.ofSqlState(x.getSQLState());
+            if (kind != TokenStoreException.Kind.UNCLASSIFIED) {
+                return kind;
+            }
+        }
+        return TokenStoreException.Kind.UNCLASSIFIED;
+    }
+
+    /**
+     * Driver text with every value it may echo removed, for the causes the engine hands out and
+     * logs. Default ({@link SqlErrors#withoutLiterals}): the first line only (drivers put details
+     * such as "Key (x)=(value)" on later lines), every single-quoted SQL literal replaced by
+     * {@code '?'}, and everything after a quote that does not close dropped.
+     */
+    default String redactMessage(String message) {
+        return SqlErrors.withoutLiterals(message);
     }
 
     /** Runs one statement with no parameters (DDL, pragmas, transaction control). */

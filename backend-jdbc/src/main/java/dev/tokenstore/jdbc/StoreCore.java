@@ -150,7 +150,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
             update(tx, sql.upsertSession, Schema.SESSION_COLUMNS, row);
         } catch (SQLException e) {
             if (dialect.isUniqueViolation(e)) {
-                throw tokenInUse(e);
+                throw tokenInUse(e, dialect);
             }
             throw e;
         }
@@ -178,7 +178,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
                 return null;
             } catch (SQLException e) {
                 if (dialect.isUniqueViolation(e)) {
-                    throw tokenInUse(e);
+                    throw tokenInUse(e, dialect);
                 }
                 throw e;
             }
@@ -215,7 +215,10 @@ class StoreCore implements TokenStore, BulkSessionStore {
 
     @Override
     public Optional<StoredSession> loadSessionById(String sessionId) {
-        return loadSession("loadSessionById", sql.sessionById, requireText(sessionId, "sessionId"));
+        if (impossibleKey(requireText(sessionId, "sessionId"))) {
+            return Optional.ofNullable(runner.read("loadSessionById", tx -> null));
+        }
+        return loadSession("loadSessionById", sql.sessionById, sessionId);
     }
 
     @Override
@@ -351,6 +354,9 @@ class StoreCore implements TokenStore, BulkSessionStore {
     @Override
     public boolean deleteSessionById(String sessionId) {
         String id = requireText(sessionId, "sessionId");
+        if (impossibleKey(id)) {
+            return runner.read("deleteSessionById", tx -> false);
+        }
         return runner.write("deleteSessionById", tx -> published(tx, update(tx, sql.deleteSessionById, id),
                 ChangeEvent.builder().sessionRemoved(id))) > 0;
     }
@@ -358,6 +364,9 @@ class StoreCore implements TokenStore, BulkSessionStore {
     @Override
     public int deleteSessionsByUser(String userId) {
         String id = requireText(userId, "userId");
+        if (impossibleKey(id)) {
+            return runner.read("deleteSessionsByUser", tx -> 0);
+        }
         return runner.write("deleteSessionsByUser", tx -> published(tx, update(tx, sql.deleteSessionsByUser, id),
                 ChangeEvent.builder().userRevoked(id)));
     }
@@ -375,6 +384,9 @@ class StoreCore implements TokenStore, BulkSessionStore {
     @Override
     public Optional<ClientRecord> loadClient(String clientId) {
         String id = requireText(clientId, "clientId");
+        if (impossibleKey(id)) {
+            return Optional.ofNullable(runner.read("loadClient", tx -> null));
+        }
         return Optional.ofNullable(runner.read("loadClient", tx -> {
             try (Tx.Prepared p = tx.prepare(sql.selectClient)) {
                 PreparedStatement ps = p.ps();
@@ -405,6 +417,9 @@ class StoreCore implements TokenStore, BulkSessionStore {
     @Override
     public boolean deleteClient(String clientId) {
         String id = requireText(clientId, "clientId");
+        if (impossibleKey(id)) {
+            return runner.read("deleteClient", tx -> false);
+        }
         return runner.write("deleteClient", tx -> published(tx, update(tx, sql.deleteClient, id),
                 ChangeEvent.builder().clientChanged(id))) > 0;
     }
@@ -474,10 +489,22 @@ class StoreCore implements TokenStore, BulkSessionStore {
         return count;
     }
 
-    private static IllegalArgumentException tokenInUse(SQLException e) {
-        boolean refresh = SqlErrors.chain(e).stream().anyMatch(x -> SqlErrors.mentions(x, "refresh_token_hash"));
+    /** The cause keeps the SQLState and constraint name, not the value (H2 quotes the hash). */
+    private static IllegalArgumentException tokenInUse(SQLException e, SqlDialect dialect) {
+        // The first line names the violated index; later lines may quote the whole statement.
+        boolean refresh = SqlErrors.chain(e).stream().anyMatch(x -> x.getMessage() != null
+                && SqlErrors.withoutLiterals(x.getMessage()).toLowerCase(java.util.Locale.ROOT)
+                        .contains("refresh_token_hash"));
         return new IllegalArgumentException((refresh ? "refreshToken" : "accessToken")
-                + " is already used by another session", e);
+                + " is already used by another session", SqlRedaction.redact(e, dialect));
+    }
+
+    /**
+     * True for a key no record can hold (records refuse NUL): lookups answer "not found" without
+     * asking the database, which may not even take it as a parameter (PostgreSQL).
+     */
+    private static boolean impossibleKey(String key) {
+        return key.indexOf('\u0000') >= 0;
     }
 
     private int update(Tx tx, String statement, List<Column> columns, Object[] row) throws SQLException {

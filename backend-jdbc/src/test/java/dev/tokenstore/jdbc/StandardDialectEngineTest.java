@@ -1,12 +1,14 @@
 package dev.tokenstore.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.CleanupResult;
+import dev.tokenstore.Rotation;
 import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenHash;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -205,15 +208,19 @@ class StandardDialectEngineTest {
         store.close();
         assertEquals(1, sourcesClosed.get());
         try (Connection c = dataSource().getConnection(); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT version, applied_at FROM tokenstore_schema_version")) {
-                assertTrue(rs.next());
-                assertEquals(1, rs.getInt(1));
-                assertEquals(T0.toEpochMilli(), rs.getLong(2));
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT version, applied_at FROM tokenstore_schema_version ORDER BY version")) {
+                for (int version = 1; version <= 2; version++) {
+                    assertTrue(rs.next(), "version " + version + " recorded");
+                    assertEquals(version, rs.getInt(1));
+                    assertEquals(T0.toEpochMilli(), rs.getLong(2));
+                }
+                assertFalse(rs.next());
             }
-            st.executeUpdate("INSERT INTO tokenstore_schema_version VALUES (2, 0)");
+            st.executeUpdate("INSERT INTO tokenstore_schema_version VALUES (3, 0)");
         }
         TokenStoreException e = assertThrows(TokenStoreException.class, () -> open(at(T0)));
-        assertTrue(e.getMessage().contains("schema version 2") && e.getMessage().contains("engine.db"),
+        assertTrue(e.getMessage().contains("schema version 3") && e.getMessage().contains("engine.db"),
                 e.getMessage());
         assertEquals(2, sourcesClosed.get(), "a failed open closes the connection source");
     }
@@ -239,5 +246,75 @@ class StandardDialectEngineTest {
             fromEnv.storeSession(s);
         }
         assertEquals(Optional.of(s), open(at(T0)).loadSessionByAccessToken("at-env"), "the builder's copy of the key reads it");
+    }
+
+    @Test
+    void aVersionOneDatabaseWithDataMigratesToVersionTwo() throws Exception {
+        JdbcTokenStore store = open(at(T0));
+        StoredSession s = session("sid-old", "at-old", "rt-old", Duration.ofHours(1));
+        store.storeSession(s);
+        store.close();
+        // Take the database back to exactly what schema version 1 wrote: no change log, no retired tokens.
+        try (Connection c = dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("DROP TABLE tokenstore_change_log");
+            st.executeUpdate("DROP TABLE tokenstore_change_seq");
+            st.executeUpdate("DROP TABLE tokenstore_retired_refresh_tokens");
+            st.executeUpdate("DELETE FROM tokenstore_schema_version WHERE version = 2");
+        }
+        JdbcTokenStore migrated = open(at(T0));
+        assertEquals(Optional.of(s), migrated.loadSessionByRefreshToken("rt-old"), "old rows survive");
+        StoredSession next = session("sid-old", "at-new", "rt-new", Duration.ofHours(1));
+        assertEquals(new Rotation.Rotated(s), migrated.rotateSession("rt-old", next), "rotation works");
+        assertEquals(new Rotation.Reused("sid-old"), migrated.rotateSession("rt-old",
+                session("sid-old", "at-x", "rt-x", Duration.ofHours(1))));
+        try (Connection c = dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT MAX(version) FROM tokenstore_schema_version")) {
+            assertTrue(rs.next());
+            assertEquals(2, rs.getInt(1));
+        }
+    }
+
+    @Test
+    void aReaderWhoseRowsWerePrunedGetsAResetAndGoesOn() throws Exception {
+        JdbcTokenStore writer = open(at(T0), "jdbc.changeLogRetentionSeconds", "1");
+        writer.storeSession(session("sid-a", "at-a", "rt-a", Duration.ofHours(1)));
+        writer.storeSession(session("sid-b", "at-b", "rt-b", Duration.ofHours(1)));
+        // an hour later (by the store's clock) rows 1 and 2 are past retention, and cleanup prunes them
+        JdbcTokenStore later = open(at(T0.plus(Duration.ofHours(1))), "jdbc.changeLogRetentionSeconds", "1");
+        later.cleanupExpired();
+        later.storeSession(session("sid-c", "at-c", "rt-c", Duration.ofHours(2)));
+        // The poller itself, on the pruned log: a reader positioned before the pruned rows gets a reset.
+        List<String> received = new CopyOnWriteArrayList<>();
+        ChangeChannel.Receiver receiver = new ChangeChannel.Receiver() {
+            @Override
+            public void payload(String payload) {
+                received.add("payload");
+            }
+
+            @Override
+            public void reset(String reason) {
+                received.add("reset");
+            }
+
+            @Override
+            public void caughtUp(long nanos) {
+            }
+        };
+        Statements sql = new Statements(new Schema("tokenstore_"), new StandardDialect());
+        ConnectionSource source = new DataSourceConnectionSource(dataSource(), "engine.db", () -> { });
+        BreakerSettings off = BreakerSettings.from(TokenStoreOptions.builder().encryptionKey(KEY)
+                .property("jdbc.breaker.enabled", "false").build());
+        PooledRunner runner = new PooledRunner(source, new StandardDialect(), new Failures("test", new StandardDialect()),
+                0, new Lifecycle("test"), new CircuitGuard(off, new StandardDialect(), "test", at(T0)));
+        ChangeLogPoller poller = ChangeLogPoller.positionedAt(runner, sql, "test", receiver, 0);
+        poller.pollOnce();
+        assertEquals(List.of("reset", "payload"), received, "rows 1 and 2 were pruned: a reset, then row 3");
+        received.clear();
+        poller.pollOnce();
+        assertEquals(List.of(), received, "nothing new");
+        writer.storeSession(session("sid-d", "at-d", "rt-d", Duration.ofHours(2)));
+        poller.pollOnce();
+        assertEquals(List.of("payload"), received);
+        source.close();
     }
 }

@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
  * which one {@code ON CONFLICT} statement cannot do); bulk deletes bind one array
  * ({@code = ANY(?)}); migrations of one schema are serialized with an advisory lock; the
  * configured schema is created if missing; a server shutting down a connection (57P0x) counts
- * as a lost connection.
+ * as a lost connection; {@code 55P03} (lock not available) is transient and {@code 54000}
+ * (program limit, e.g. an index entry too large) refuses the record.
  */
 final class PostgresDialect implements SqlDialect {
     /** Rows per {@code unnest} statement and values per {@code = ANY(?)} array. */
@@ -223,6 +224,19 @@ final class PostgresDialect implements SqlDialect {
             }
         }
         return false;
+    }
+
+    @Override
+    public TokenStoreException.Kind classify(SQLException e) {
+        for (SQLException x : SqlErrors.chain(e)) {
+            if ("55P03".equals(x.getSQLState())) {
+                return TokenStoreException.Kind.TRANSIENT;
+            }
+            if ("54000".equals(x.getSQLState())) {
+                return TokenStoreException.Kind.REFUSED;
+            }
+        }
+        return SqlDialect.super.classify(e);
     }
 
     @Override

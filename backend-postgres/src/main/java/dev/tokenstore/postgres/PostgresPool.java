@@ -20,7 +20,8 @@ import javax.sql.DataSource;
  * up after the socket timeout; connections that failed with a connection error are evicted by
  * Hikari, idle ones are validated before use, and new ones are made on demand, so the pool heals
  * as soon as the server is back.
- * The tables' schema is set per connection at connect time ({@code currentSchema}).
+ * The tables' schema is set per connection at connect time ({@code currentSchema}); the driver's
+ * {@code logServerErrorDetail} is off, so error messages do not carry the values of the row.
  */
 final class PostgresPool implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -55,7 +56,11 @@ final class PostgresPool implements AutoCloseable {
         config.setMinimumIdle(0);
         config.setIdleTimeout(0);
         config.setConnectionTimeout(connectMillis);
-        config.setValidationTimeout(Math.max(250L, Math.min(connectMillis, 5_000L)));
+        // An idle connection is checked (isValid) before it is handed out; a blackholed server fails
+        // that check within a second and the pool makes a new connection instead, within connectTimeout.
+        config.setValidationTimeout(Math.min(connectMillis, 1_000L));
+        // Idle connections are pinged every minute, so dead ones are dropped before a caller gets them.
+        config.setKeepaliveTime(60_000L);
         config.setAutoCommit(true);
         // Driver settings; the same settings given in the URL win over these.
         config.addDataSourceProperty("connectTimeout", settings.connectTimeoutSeconds());
@@ -63,6 +68,8 @@ final class PostgresPool implements AutoCloseable {
         config.addDataSourceProperty("socketTimeout", settings.socketTimeoutSeconds());
         config.addDataSourceProperty("tcpKeepAlive", true);
         config.addDataSourceProperty("ApplicationName", "tokenstore");
+        // Server error details ("Key (user_id)=(...)") and bound values stay out of exception messages.
+        config.addDataSourceProperty("logServerErrorDetail", false);
         if (settings.schema() != null) {
             config.addDataSourceProperty("currentSchema", settings.schema());
         }

@@ -10,9 +10,9 @@ final class PostgresSettings {
     static final String CONNECT_TIMEOUT = "postgres.connectTimeoutSeconds";
     static final String SOCKET_TIMEOUT = "postgres.socketTimeoutSeconds";
     static final String CHANGE_HEARTBEAT = "postgres.changeHeartbeatMillis";
-    static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 5;
+    static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 3;
     static final int DEFAULT_CHANGE_HEARTBEAT_MILLIS = 100;
-    static final int DEFAULT_SOCKET_TIMEOUT_SECONDS = 30;
+    static final int DEFAULT_SOCKET_TIMEOUT_SECONDS = 10;
     /** A plain, unquoted PostgreSQL identifier (at most 63 characters). */
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 

@@ -1,5 +1,6 @@
 package dev.tokenstore.sqlite;
 
+import dev.tokenstore.TokenStoreException;
 import dev.tokenstore.jdbc.SqlDialect;
 import dev.tokenstore.jdbc.SqlErrors;
 import java.sql.Connection;
@@ -13,12 +14,18 @@ import java.util.Locale;
  * with {@code BEGIN IMMEDIATE} (the write lock is taken up front, so two processes never
  * deadlock upgrading a read lock), {@code DELETE … RETURNING} (SQLite 3.35+) and
  * {@code INSERT … ON CONFLICT DO UPDATE}. {@code SQLITE_BUSY}/{@code SQLITE_LOCKED} are
- * retryable.
+ * retryable (transient); the driver gives no SQLState, so {@code SQLITE_CONSTRAINT},
+ * {@code SQLITE_TOOBIG}, {@code SQLITE_MISMATCH} and {@code SQLITE_RANGE} mark a refused record.
  */
 final class SqliteDialect implements SqlDialect {
     private static final int SQLITE_CONSTRAINT = 19;
     private static final int SQLITE_BUSY = 5;
     private static final int SQLITE_LOCKED = 6;
+    private static final int SQLITE_IOERR = 10;
+    private static final int SQLITE_CANTOPEN = 14;
+    private static final int SQLITE_TOOBIG = 18;
+    private static final int SQLITE_MISMATCH = 20;
+    private static final int SQLITE_RANGE = 25;
 
     @Override
     public String name() {
@@ -99,9 +106,44 @@ final class SqliteDialect implements SqlDialect {
         return false;
     }
 
+    /** Busy/locked is transient; constraint, too big, type mismatch and range errors refuse the record. */
+    @Override
+    public TokenStoreException.Kind classify(SQLException e) {
+        if (isRetryable(e)) {
+            return TokenStoreException.Kind.TRANSIENT;
+        }
+        for (SQLException x : SqlErrors.chain(e)) {
+            int primary = x.getErrorCode() & 0xff;
+            if (primary == SQLITE_CONSTRAINT || primary == SQLITE_TOOBIG || primary == SQLITE_MISMATCH
+                    || primary == SQLITE_RANGE) {
+                return TokenStoreException.Kind.REFUSED;
+            }
+        }
+        return SqlDialect.super.classify(e);
+    }
+
     /** An embedded file has no connection to lose. */
     @Override
     public boolean isConnectionLost(SQLException e) {
+        return false;
+    }
+
+    /**
+     * For a file there is no connection to lose; the database is unavailable when the file cannot
+     * be read or written at all: {@code SQLITE_IOERR} (the device failing, the file gone under an
+     * NFS mount) and {@code SQLITE_CANTOPEN}. Not counted: {@code SQLITE_BUSY}/{@code SQLITE_LOCKED}
+     * past the busy timeout (another writer holds the lock: contention, retried, and readers in WAL
+     * mode are not affected), {@code SQLITE_FULL} and {@code SQLITE_READONLY} (they fail only writes,
+     * at once, while reads keep working, so failing reads fast would be wrong).
+     */
+    @Override
+    public boolean isUnavailable(SQLException e) {
+        for (SQLException x : SqlErrors.chain(e)) {
+            int primary = x.getErrorCode() & 0xff;
+            if (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN) {
+                return true;
+            }
+        }
         return false;
     }
 }

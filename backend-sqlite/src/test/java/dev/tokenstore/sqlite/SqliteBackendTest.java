@@ -118,7 +118,9 @@ class SqliteBackendTest extends SqliteFixture {
                 names.add(rs.getString(1));
             }
         }
-        assertEquals(List.of("app_ts_auth_codes", "app_ts_auth_codes_expires_at_idx", "app_ts_clients",
+        assertEquals(List.of("app_ts_auth_codes", "app_ts_auth_codes_expires_at_idx", "app_ts_change_log",
+                "app_ts_change_log_created_at_idx", "app_ts_change_seq", "app_ts_clients",
+                "app_ts_retired_refresh_tokens", "app_ts_retired_refresh_tokens_expires_at_idx",
                 "app_ts_schema_version", "app_ts_sessions", "app_ts_sessions_access_token_hash_uq",
                 "app_ts_sessions_purge_after_idx", "app_ts_sessions_refresh_token_hash_uq",
                 "app_ts_sessions_user_id_idx", "app_ts_states", "app_ts_states_expires_at_idx"), names);
@@ -265,11 +267,14 @@ class SqliteBackendTest extends SqliteFixture {
         assertEquals(Optional.of(s), store.loadSessionById(s.sessionId()));
         store.close();
         try (Connection c = DriverManager.getConnection(url()); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT version, applied_at FROM tokenstore_schema_version")) {
-                assertTrue(rs.next());
-                assertEquals(1, rs.getInt(1));
-                assertEquals(clock.millis(), rs.getLong(2));
-                assertTrue(!rs.next(), "one migration step recorded");
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT version, applied_at FROM tokenstore_schema_version ORDER BY version")) {
+                for (int version = 1; version <= 2; version++) {
+                    assertTrue(rs.next());
+                    assertEquals(version, rs.getInt(1));
+                    assertEquals(clock.millis(), rs.getLong(2));
+                }
+                assertTrue(!rs.next(), "one record per migration step (versions 1 and 2)");
             }
             try (ResultSet rs = st.executeQuery("SELECT name FROM unrelated_app_table")) {
                 assertTrue(rs.next());
@@ -315,7 +320,7 @@ class SqliteBackendTest extends SqliteFixture {
         try (Connection c = DriverManager.getConnection(url()); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM tokenstore_schema_version")) {
             rs.next();
-            assertEquals(1, rs.getInt(1), "migrated once");
+            assertEquals(2, rs.getInt(1), "migrated once: one record per schema version");
         }
     }
 

@@ -64,13 +64,17 @@ final class BatchWriter {
     }
 
     /**
-     * Writes each write on its own, after the delegate rejected the batch as invalid, so one bad
-     * record does not sink the others: written ones are marked written, rejected ones rejected.
+     * Writes each still-queued write on its own, after the delegate failed the batch, so one bad
+     * record does not sink the others: written ones are marked written; one the delegate refuses
+     * ({@link FailureKinds}: {@code REFUSED}) is marked refused; with {@code setAsideUnclassified} (the
+     * last attempt) one whose failure is unclassified, i.e. repeats when it is written alone, is set
+     * aside. A transient failure stops the pass (the database is not there: trying the rest one by one
+     * would only wait for it again), leaving the rest queued.
      *
-     * @return the last non-validation failure (the writes it hit stay queued), or null
+     * @return that transient (or, without {@code setAsideUnclassified}, unclassified) failure, or null
      */
-    RuntimeException isolate(List<PendingWrite> batch) {
-        RuntimeException transientFailure = null;
+    RuntimeException isolate(List<PendingWrite> batch, boolean setAsideUnclassified) {
+        RuntimeException pending = null;
         for (PendingWrite write : batch) {
             if (write.state != PendingWrite.State.QUEUED) {
                 continue;
@@ -78,13 +82,22 @@ final class BatchWriter {
             try {
                 delegate.storeSession(write.session);
                 write.state = PendingWrite.State.WRITTEN;
-            } catch (IllegalArgumentException e) {
-                write.rejection = e;
-                write.state = PendingWrite.State.REJECTED;
             } catch (RuntimeException e) {
-                transientFailure = e;
+                switch (FailureKinds.of(e)) {
+                    case REFUSED -> write.giveUp(PendingWrite.State.REFUSED, e);
+                    case TRANSIENT -> {
+                        return e;
+                    }
+                    case UNCLASSIFIED -> {
+                        if (setAsideUnclassified) {
+                            write.giveUp(PendingWrite.State.SET_ASIDE, e);
+                        } else {
+                            pending = e;
+                        }
+                    }
+                }
             }
         }
-        return transientFailure;
+        return pending;
     }
 }

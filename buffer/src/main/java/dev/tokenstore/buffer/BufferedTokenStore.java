@@ -16,12 +16,10 @@ import dev.tokenstore.TransactionalTokenStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -48,12 +46,15 @@ import java.util.function.Function;
  *   that batch cannot bring the session back). States, codes and clients pass straight through.</li>
  *   <li><b>Bounded:</b> at most {@code maxPending} writes are held; beyond that writers wait up to
  *   {@code enqueueTimeout}, then get a {@link dev.tokenstore.TokenStoreException}.</li>
- *   <li><b>Failures are never silent:</b> a failed flush is retried {@code maxRetries} times with
- *   exponential back-off; then it is reported to {@code onFlushError} and, in write-behind, the
- *   writes stay queued and the next {@link #flush()} or {@link #close()} throws a
- *   {@link BufferFlushException}; in group commit the waiting callers get it. A record the delegate
- *   rejects as invalid (a token held by a session written elsewhere) is isolated by writing the batch
- *   one by one, dropped, and handed back the same way; the other records are written.</li>
+ *   <li><b>Failures are never silent, and never block the queue:</b> only transient (and
+ *   unclassified) failures are retried, {@code maxRetries} times with exponential back-off; a
+ *   batch the delegate refuses ({@link IllegalArgumentException}, or a
+ *   {@link dev.tokenstore.TokenStoreException} of kind {@code REFUSED}, e.g. SQLState class 22/23)
+ *   is written one record at a time, so only the refused records fail and the rest are written.
+ *   Refused records, and writes still failing after {@code maxRetries}, are set aside: reported to
+ *   {@code onFlushError} (by session id, never by token), then handed back by the next
+ *   {@link #flush()} or {@link #close()} in write-behind, or to the waiting caller in group
+ *   commit. Later writes keep flowing meanwhile.</li>
  *   <li>{@code cleanupExpired()}, {@code bulkStoreSessions} and {@code inTransaction} first flush
  *   what is queued, then call the delegate, so their results are exact.</li>
  * </ul>
@@ -74,12 +75,14 @@ public class BufferedTokenStore implements TokenStore {
 
     final TokenStore delegate;
     final WriteBuffer buffer;
+    private final Revocations revocations;
     private final BufferSettings settings;
 
     BufferedTokenStore(TokenStore delegate, BufferSettings settings) {
         this.delegate = delegate;
         this.settings = settings;
         this.buffer = new WriteBuffer(delegate, settings);
+        this.revocations = new Revocations(buffer, delegate);
     }
 
     /** A builder for a buffer over {@code delegate}, with the defaults documented on each option. */
@@ -106,7 +109,7 @@ public class BufferedTokenStore implements TokenStore {
         }
         CompletableFuture<Void> committed = buffer.enqueue(session);
         if (committed != null) {
-            WriteBuffer.awaitCommit(committed);
+            Acknowledgements.await(committed);
         }
     }
 
@@ -114,27 +117,21 @@ public class BufferedTokenStore implements TokenStore {
     public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
         String hash = TokenHash.sha256Hex(requireText(accessToken, "accessToken"));
         Instant now = settings.clock().instant();
-        return buffer.read(p -> p.holderOfAccessHash(hash),
-                w -> w.accessHash.equals(hash) && w.session.isAccessLive(now),
-                () -> delegate.loadSessionByAccessToken(accessToken));
+        return buffer.loadByAccessHash(hash, now, () -> delegate.loadSessionByAccessToken(accessToken));
     }
 
     @Override
     public Optional<StoredSession> loadSessionById(String sessionId) {
         requireText(sessionId, "sessionId");
         Instant now = settings.clock().instant();
-        return buffer.read(p -> p.latest(sessionId) != null ? sessionId : null,
-                w -> w.session.isAccessLive(now),
-                () -> delegate.loadSessionById(sessionId));
+        return buffer.loadById(sessionId, now, () -> delegate.loadSessionById(sessionId));
     }
 
     @Override
     public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
         String hash = TokenHash.sha256Hex(requireText(refreshToken, "refreshToken"));
         Instant now = settings.clock().instant();
-        return buffer.read(p -> p.holderOfRefreshHash(hash),
-                w -> hash.equals(w.refreshHash) && w.session.isRefreshLive(now),
-                () -> delegate.loadSessionByRefreshToken(refreshToken));
+        return buffer.loadByRefreshHash(hash, now, () -> delegate.loadSessionByRefreshToken(refreshToken));
     }
 
     /**
@@ -145,26 +142,26 @@ public class BufferedTokenStore implements TokenStore {
     @Override
     public Rotation rotateSession(String presentedRefreshToken, StoredSession next) {
         String presentedHash = Rotation.checkArguments(presentedRefreshToken, next);
-        return buffer.exclusive(() -> {
-            writeThrough(next.sessionId());
-            writeThrough(buffer.inspect(p -> p.holderOfRefreshHash(presentedHash)));
+        return buffer.writeThrough(() -> {
+            writePendingNow(next.sessionId());
+            writePendingNow(buffer.pendingHolderOfRefreshHash(presentedHash));
             return delegate.rotateSession(presentedRefreshToken, next);
         });
     }
 
     /**
      * Writes the queued write of a session to the delegate now, then drops it from the queue (its
-     * group-commit caller is released); call inside {@code buffer.exclusive}. If the write fails it
-     * stays queued.
+     * group-commit caller is released); call inside {@code buffer.writeThrough}. If the write fails
+     * it stays queued.
      */
-    private void writeThrough(String sessionId) {
+    private void writePendingNow(String sessionId) {
         if (sessionId == null) {
             return;
         }
-        PendingWrite queued = buffer.inspect(p -> p.latest(sessionId));
-        if (queued != null) {
-            delegate.storeSession(queued.session);
-            buffer.cancel(sessionId);
+        Optional<StoredSession> queued = buffer.lookupPending(sessionId);
+        if (queued.isPresent()) {
+            delegate.storeSession(queued.get());
+            buffer.cancelPending(sessionId);
         }
     }
 
@@ -176,32 +173,14 @@ public class BufferedTokenStore implements TokenStore {
     @Override
     public boolean deleteSessionByAccessToken(String accessToken) {
         String hash = TokenHash.sha256Hex(requireText(accessToken, "accessToken"));
-        return buffer.exclusive(() -> {
-            String pendingId = buffer.inspect(p -> p.holderOfAccessHash(hash));
-            if (pendingId != null) {
-                buffer.cancel(pendingId);
-                delegate.deleteSessionById(pendingId);
-                return true;
-            }
-            if (buffer.inspect(p -> p.size() > 0)) {
-                Optional<StoredSession> holder = delegate.loadSessionByAccessToken(accessToken);
-                if (holder.isPresent() && buffer.inspect(p -> p.latest(holder.get().sessionId()) != null)) {
-                    return false;
-                }
-            }
-            return delegate.deleteSessionByAccessToken(accessToken);
-        });
+        return revocations.revokeByAccessToken(accessToken, hash);
     }
 
     /** Deletes the session at once (its queued write is dropped). */
     @Override
     public boolean deleteSessionById(String sessionId) {
         requireText(sessionId, "sessionId");
-        return buffer.exclusive(() -> {
-            boolean wasPending = buffer.cancel(sessionId);
-            boolean persisted = delegate.deleteSessionById(sessionId);
-            return wasPending || persisted;
-        });
+        return revocations.revokeById(sessionId);
     }
 
     /**
@@ -211,13 +190,7 @@ public class BufferedTokenStore implements TokenStore {
     @Override
     public int deleteSessionsByUser(String userId) {
         requireText(userId, "userId");
-        return buffer.exclusive(() -> {
-            List<String> pendingIds = buffer.cancelMatching(w -> w.session.userId().equals(userId));
-            for (String id : pendingIds) {
-                delegate.deleteSessionById(id);
-            }
-            return pendingIds.size() + delegate.deleteSessionsByUser(userId);
-        });
+        return revocations.revokeUser(userId);
     }
 
     // ---------------------------------------------------------------- pass-through
@@ -283,10 +256,9 @@ public class BufferedTokenStore implements TokenStore {
     /**
      * Writes every session queued before the call and waits until it is committed.
      *
-     * @throws BufferFlushException if some could not be written after all retries (in write-behind
-     *         they stay queued for the next attempt), or if background flushes since the last
-     *         {@code flush()} dropped records the delegate rejected as invalid (those are no longer
-     *         held); {@link BufferFlushException#unwrittenSessions()} lists them
+     * @throws BufferFlushException if writes were refused or set aside since the last {@code flush()}
+     *         (in write-behind; they are no longer held), listed by
+     *         {@link BufferFlushException#unwrittenSessionIds()}
      * @throws IllegalStateException after {@link #close()}
      */
     public void flush() {
@@ -308,18 +280,43 @@ public class BufferedTokenStore implements TokenStore {
     }
 
     /**
-     * Stops taking writes, writes everything queued (retrying as usual), then closes the delegate
-     * (always, even if the drain failed). Closing twice is harmless.
+     * Stops taking writes, writes everything queued (each batch retried as usual, so this waits as
+     * long as the delegate takes to write or refuse every write, with no limit of its own: over a
+     * delegate that hangs it hangs too — use {@link #close(Duration)} to bound it), then closes the
+     * delegate (always, even if the drain failed). Closing twice is harmless.
      *
-     * @throws BufferFlushException if some sessions could not be written; they are handed back in
-     *         the exception and no longer held anywhere
+     * @throws BufferFlushException if some sessions could not be written, or were not yet reported
+     *         by {@link #flush()}; they are handed back in the exception and no longer held anywhere
      */
     @Override
     public void close() {
-        buffer.requireNotFlusher("close()");
+        close(null, "close()");
+    }
+
+    /**
+     * Like {@link #close()}, but returns within about {@code timeout}: what is not written by then
+     * (still queued, or in a commit the delegate has not finished — that one may still complete) is
+     * handed back in the exception, never dropped silently, and the delegate is closed.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is null or negative
+     * @throws BufferFlushException if some sessions were not written; {@link
+     *         BufferFlushException#unwrittenSessionIds()} lists them
+     */
+    public void close(Duration timeout) {
+        if (timeout == null) {
+            throw new IllegalArgumentException("timeout is required (was null)");
+        }
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative (was " + timeout + ")");
+        }
+        close(timeout, "close(timeout)");
+    }
+
+    private void close(Duration timeout, String call) {
+        buffer.requireNotFlusher(call);
         BufferFlushException unwritten;
         try {
-            unwritten = buffer.close();
+            unwritten = buffer.close(timeout);
         } finally {
             delegate.close();
         }
@@ -343,7 +340,7 @@ public class BufferedTokenStore implements TokenStore {
         }
         buffer.requireOpen();
         buffer.flush(false);
-        buffer.exclusive(() -> {
+        buffer.writeThrough(() -> {
             ((BulkSessionStore) delegate).bulkStoreSessions(sessions);
             return null;
         });
@@ -354,21 +351,7 @@ public class BufferedTokenStore implements TokenStore {
         if (accessTokenHashes == null) {
             throw new IllegalArgumentException("accessTokenHashes is required (was null)");
         }
-        Set<String> hashes = new HashSet<>(accessTokenHashes);
-        return buffer.exclusive(() -> {
-            Set<String> pendingHashes = new HashSet<>();
-            List<String> pendingIds = buffer.cancelMatching(w -> hashes.contains(w.accessHash) && pendingHashes.add(w.accessHash));
-            for (String id : pendingIds) {
-                delegate.deleteSessionById(id);
-            }
-            List<String> rest = new ArrayList<>(hashes.size());
-            for (String hash : hashes) {
-                if (!pendingHashes.contains(hash)) {
-                    rest.add(hash);
-                }
-            }
-            return pendingIds.size() + (rest.isEmpty() ? 0 : ((BulkSessionStore) delegate).bulkDeleteSessionsByHash(rest));
-        });
+        return revocations.revokeByAccessHashes(new HashSet<>(accessTokenHashes), (BulkSessionStore) delegate);
     }
 
     /** Subscribes to the delegate's change feed (which carries the commits of this buffer's flushes). */
@@ -456,7 +439,10 @@ public class BufferedTokenStore implements TokenStore {
             return this;
         }
 
-        /** How many times a failed flush is retried before it is reported (default 3); zero or more. */
+        /**
+         * How many times a batch that failed transiently (or unclassified) is retried before what
+         * still fails is set aside and reported (default 3); zero or more. Refusals are never retried.
+         */
         public Builder maxRetries(int maxRetries) {
             if (maxRetries < 0) {
                 throw new IllegalArgumentException("maxRetries must not be negative (was " + maxRetries + ")");
@@ -472,8 +458,8 @@ public class BufferedTokenStore implements TokenStore {
         }
 
         /**
-         * Called on the flusher thread for every failure after all retries and every rejected record
-         * (the buffer also logs each one, without tokens). Must not call {@code flush()} or
+         * Called on the flusher thread for every batch's refused records and for writes set aside
+         * after all retries (the buffer also logs each one, by session-id fingerprint, without tokens). Must not call {@code flush()} or
          * {@code close()}; exceptions it throws are logged and ignored.
          */
         public Builder onFlushError(Consumer<FlushFailure> onFlushError) {

@@ -1,22 +1,24 @@
 package dev.tokenstore.buffer;
 
 import dev.tokenstore.StoredSession;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A flush that could not write some sessions, as handed to {@code onFlushError}. Either the
- * delegate kept failing after every retry ({@code cause} is then usually a
- * {@link dev.tokenstore.TokenStoreException}), or it rejected records as invalid ({@code cause} is an
- * {@link IllegalArgumentException}, e.g. a token already held by a session written elsewhere).
+ * Session writes a flush could not write, as handed to {@code onFlushError}. The buffer no longer
+ * holds them: in write-behind the next {@code flush()} or {@code close()} hands them back again in a
+ * {@link BufferFlushException}, in group commit their callers get one. Either the delegate refused
+ * the records themselves ({@link #refused()}: an {@link IllegalArgumentException}, or a
+ * {@link dev.tokenstore.TokenStoreException} of kind {@code REFUSED} such as SQLState 22001), or
+ * the write kept failing until {@code maxRetries}.
  *
- * @param cause    the last failure seen
- * @param sessions the session writes that were not written
- * @param attempts how many times the write was tried
- * @param retained true if the writes stay queued and will be tried again (write-behind, transient
- *                 failure); false if they were handed back (group commit callers, rejected
- *                 records, or the final drain of {@code close()}) and the buffer no longer holds them
+ * @param cause    the last failure seen (for a refusal, the refusal of the first of these records)
+ * @param sessions the session writes that were not written (they hold tokens: never log them)
+ * @param attempts how many times the batch was tried
+ * @param refused  true if the delegate refused these records (retrying cannot help); false if
+ *                 they were set aside after failing {@code maxRetries + 1} times
  */
-public record FlushFailure(Throwable cause, List<StoredSession> sessions, int attempts, boolean retained) {
+public record FlushFailure(Throwable cause, List<StoredSession> sessions, int attempts, boolean refused) {
 
     public FlushFailure {
         if (cause == null) {
@@ -25,10 +27,17 @@ public record FlushFailure(Throwable cause, List<StoredSession> sessions, int at
         sessions = List.copyOf(sessions);
     }
 
+    /** The ids of {@link #sessions()}: how failures are reported (never by token). */
+    public List<String> sessionIds() {
+        List<String> ids = new ArrayList<>(sessions.size());
+        sessions.forEach(s -> ids.add(s.sessionId()));
+        return ids;
+    }
+
     /** Counts only: never lists the sessions, which hold tokens. */
     @Override
     public String toString() {
-        return "FlushFailure[sessions=" + sessions.size() + ", attempts=" + attempts + ", retained=" + retained
+        return "FlushFailure[sessions=" + sessions.size() + ", attempts=" + attempts + ", refused=" + refused
                 + ", cause=" + cause.getClass().getName() + "]";
     }
 }

@@ -7,7 +7,11 @@ import java.util.concurrent.CompletableFuture;
 
 /** One queued session write, with the callers waiting for it in group-commit mode. */
 final class PendingWrite {
-    enum State { QUEUED, WRITTEN, CANCELLED, REJECTED }
+    /**
+     * QUEUED until settled: WRITTEN (committed), CANCELLED (a revocation dropped it), REFUSED (the
+     * delegate refused the record itself) or SET_ASIDE (it kept failing until {@code maxRetries}).
+     */
+    enum State { QUEUED, WRITTEN, CANCELLED, REFUSED, SET_ASIDE }
 
     final StoredSession session;
     final String accessHash;
@@ -19,7 +23,8 @@ final class PendingWrite {
     /** Callers to release when this write is committed (group commit only; else null). */
     private List<CompletableFuture<Void>> waiters;
     volatile State state = State.QUEUED;
-    volatile IllegalArgumentException rejection;
+    /** Why the write was refused or set aside. */
+    volatile RuntimeException failure;
 
     PendingWrite(StoredSession session, String accessHash, String refreshHash, long seq, long firstQueuedNanos,
             CompletableFuture<Void> waiter) {
@@ -61,6 +66,12 @@ final class PendingWrite {
             waiters.forEach(w -> w.completeExceptionally(failure));
             waiters = null;
         }
+    }
+
+    /** Settles the write as not written: refused by the delegate, or set aside after every retry. */
+    void giveUp(State outcome, RuntimeException why) {
+        failure = why;
+        state = outcome;
     }
 
     /** Marks the write as superseded by a delete: its callers are released (the write happened, then was deleted). */

@@ -104,22 +104,6 @@ final class PendingWrites {
         }
     }
 
-    /** Puts failed writes back at the head of the queue (only those still the latest of their session). */
-    List<PendingWrite> requeueFront(List<PendingWrite> failed) {
-        List<PendingWrite> kept = new ArrayList<>();
-        LinkedHashMap<String, PendingWrite> rebuilt = new LinkedHashMap<>();
-        for (PendingWrite write : failed) {
-            inFlight.remove(write.id(), write);
-            if (latest.get(write.id()) == write) {
-                rebuilt.put(write.id(), write);
-                kept.add(write);
-            }
-        }
-        rebuilt.putAll(queued);
-        queued = rebuilt;
-        return kept;
-    }
-
     /**
      * Drops every uncommitted write of the session (queued and in flight), releasing their callers.
      *

@@ -1,78 +1,63 @@
 package dev.tokenstore.buffer;
 
+import dev.tokenstore.DatabaseUnavailableException;
 import dev.tokenstore.StoredSession;
+import dev.tokenstore.TokenHash;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The queue of a {@link BufferedTokenStore} and its one flusher thread.
+ * The state of a {@link BufferedTokenStore}: its pending writes, the intent-level operations the
+ * store calls on them (queue, look up, write through, cancel, flush, close), and how a batch is
+ * settled. The parts: {@link Revocations} (deletes that must not wait for the queue), {@link BatchSchedule} (when the next batch is due), {@link Acknowledgements}
+ * (per ack mode), {@link FailureLedger} (what was not written and not yet handed back), and the
+ * {@link Flusher} thread (the loop and its retries).
  *
  * <p>Two locks: {@code lock} guards the pending writes, counters and flush requests (held only for
  * short in-memory work); {@code commitLock} is held while anything is written to or deleted from the
- * delegate on behalf of the queue (a batch commit, a revocation), so a revocation can never be undone
- * by a batch committing at the same time. Order: {@code commitLock} before {@code lock}, never the
- * other way round.
+ * delegate on behalf of the queue (a batch commit, a revocation, a write-through), so a revocation can
+ * never be undone by a batch committing at the same time. Order: {@code commitLock} before
+ * {@code lock}, never the other way round.
  */
 final class WriteBuffer {
     private static final Logger LOG = LoggerFactory.getLogger(BufferedTokenStore.class);
-    private static final AtomicInteger THREAD_NUMBERS = new AtomicInteger();
 
     private enum Phase { OPEN, CLOSING, CLOSED }
 
-    /** A {@code flush()} waiting for every write queued before it. */
-    private static final class FlushRequest {
-        final long upToSeq;
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-        final List<FlushFailure> failures = new ArrayList<>();
-        /** A failed write stays queued ahead of the others: this request cannot be met, only answered. */
-        boolean blocked;
-
-        FlushRequest(long upToSeq) {
-            this.upToSeq = upToSeq;
-        }
+    /** A {@code flush()} waiting for every write queued before it to be settled. */
+    private record FlushRequest(long upToSeq, CompletableFuture<Void> done) {
     }
 
     private final BufferSettings settings;
     private final BatchWriter writer;
-    private final long maxDelayNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition workAvailable = lock.newCondition();
     private final Condition notFull = lock.newCondition();
     private final ReentrantLock commitLock = new ReentrantLock();
     private final PendingWrites pending = new PendingWrites();
+    private final BatchSchedule schedule;
+    private final FailureLedger ledger = new FailureLedger();
+    private final Acknowledgements acks;
+    private final Flusher flusher;
     private final List<FlushRequest> flushRequests = new ArrayList<>();
-    private final List<StoredSession> unreportedRejections = new ArrayList<>();
-    private final List<StoredSession> unwrittenOnClose = new ArrayList<>();
-    private final Thread flusher;
-    private Throwable lastRejection;
-    private Throwable closeFailure;
     private Throwable flusherDeath;
     private Phase phase = Phase.OPEN;
+    private final Outage outage = new Outage();
     private long lastSeq;
-    private long queuedSinceNanos;
-    private boolean holding;
-    private long holdUntilNanos;
-    /** Group commit: after a commit, the next batch waits until this many writes are queued ... */
-    private int gatherTarget;
-    /** ... or until this instant, whichever comes first (see {@link #gatherAfterCommit}). */
-    private long gatherUntilNanos;
     /** Counts finished batches; a read that raced with one is repeated (see {@link #read}). */
     private long commitEpoch;
     private long flushed;
@@ -84,9 +69,9 @@ final class WriteBuffer {
     WriteBuffer(TokenStore delegate, BufferSettings settings) {
         this.settings = settings;
         this.writer = new BatchWriter(delegate);
-        this.maxDelayNanos = settings.maxDelay().toNanos();
-        this.flusher = new Thread(this::runFlusher, "tokenstore-buffer-flusher-" + THREAD_NUMBERS.incrementAndGet());
-        flusher.setDaemon(true);
+        this.schedule = new BatchSchedule(settings);
+        this.acks = new Acknowledgements(settings.ackMode(), ledger);
+        this.flusher = new Flusher(this, writer, settings, commitLock, outage);
     }
 
     void start() {
@@ -109,7 +94,7 @@ final class WriteBuffer {
         String accessHash = session.accessTokenHash();
         String refreshHash = session.refreshTokenHash();
         String id = session.sessionId();
-        CompletableFuture<Void> waiter = settings.ackMode() == AckMode.GROUP_COMMIT ? new CompletableFuture<>() : null;
+        CompletableFuture<Void> waiter = acks.newWaiter();
         long deadline = System.nanoTime() + settings.enqueueTimeout().toNanos();
         lock.lock();
         try {
@@ -120,11 +105,17 @@ final class WriteBuffer {
                 if (pending.queuedWrite(id) != null || pending.size() < settings.maxPending()) {
                     break;
                 }
+                DatabaseUnavailableException down = outage.current();
+                if (down != null) {
+                    throw new DatabaseUnavailableException("write buffer is full: " + settings.maxPending()
+                            + " session writes are pending and the database is unavailable since " + down.since()
+                            + "; not waiting for room", down.since(), down);
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new TokenStoreException("write buffer is full: " + settings.maxPending()
                             + " session writes stayed pending for longer than enqueueTimeout ("
-                            + settings.enqueueTimeout() + ")");
+                            + settings.enqueueTimeout() + ")", null, TokenStoreException.Kind.TRANSIENT, null, 0);
                 }
                 try {
                     notFull.awaitNanos(left);
@@ -143,36 +134,12 @@ final class WriteBuffer {
                 write.adoptWaiters(replaced);
                 coalesced++;
             }
-            if (wasEmpty) {
-                queuedSinceNanos = now;
-            }
-            if (wasEmpty || pending.queuedCount() == settings.maxBatchSize()
-                    || (waiter != null && pending.queuedCount() == gatherTarget)) {
+            if (schedule.queued(pending.queuedCount(), wasEmpty, waiter != null, now)) {
                 workAvailable.signal();
             }
             return waiter;
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** Waits for a group-commit write; rethrows its failure in the caller's thread. */
-    static void awaitCommit(CompletableFuture<Void> committed) {
-        try {
-            committed.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TokenStoreException("interrupted while waiting for the group commit (the write stays queued)", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IllegalArgumentException invalid) {
-                throw new IllegalArgumentException(invalid.getMessage(), invalid);
-            }
-            if (cause instanceof BufferFlushException failed) {
-                throw new BufferFlushException("session write was not committed", failed.getCause(),
-                        failed.unwrittenSessions());
-            }
-            throw new TokenStoreException("session write was not committed", cause);
         }
     }
 
@@ -182,7 +149,24 @@ final class WriteBuffer {
         }
     }
 
-    // ---------------------------------------------------------------- reads and revocations
+    // ---------------------------------------------------------------- reads
+
+    /** The session holding this access-token hash, queued writes first (live at {@code now}). */
+    Optional<StoredSession> loadByAccessHash(String hash, Instant now, Supplier<Optional<StoredSession>> load) {
+        return read(p -> p.holderOfAccessHash(hash),
+                w -> w.accessHash.equals(hash) && w.session.isAccessLive(now), load);
+    }
+
+    /** The session with this id, queued writes first (access live at {@code now}). */
+    Optional<StoredSession> loadById(String sessionId, Instant now, Supplier<Optional<StoredSession>> load) {
+        return read(p -> p.latest(sessionId) != null ? sessionId : null, w -> w.session.isAccessLive(now), load);
+    }
+
+    /** The session holding this refresh-token hash, queued writes first (refresh live at {@code now}). */
+    Optional<StoredSession> loadByRefreshHash(String hash, Instant now, Supplier<Optional<StoredSession>> load) {
+        return read(p -> p.holderOfRefreshHash(hash),
+                w -> hash.equals(w.refreshHash) && w.session.isRefreshLive(now), load);
+    }
 
     /**
      * A lookup that sees uncommitted writes. {@code pendingId} finds the session in the pending writes
@@ -191,8 +175,8 @@ final class WriteBuffer {
      * which then answers instead. A delegate read that overlapped a batch finishing is repeated (the
      * third time under the commit lock), so an acknowledged write is never hidden by a stale read.
      */
-    Optional<StoredSession> read(Function<PendingWrites, String> pendingId, Predicate<PendingWrite> answers,
-            Supplier<Optional<StoredSession>> load) {
+    private Optional<StoredSession> read(java.util.function.Function<PendingWrites, String> pendingId,
+            Predicate<PendingWrite> answers, Supplier<Optional<StoredSession>> load) {
         for (int attempt = 0; ; attempt++) {
             boolean exclusive = attempt >= 2;
             if (exclusive) {
@@ -239,35 +223,54 @@ final class WriteBuffer {
         return write != null && answers.test(write) ? Optional.of(write.session) : Optional.empty();
     }
 
-    /** Runs {@code work} (a revocation or direct write to the delegate) with no batch committing meanwhile. */
-    <T> T exclusive(Supplier<T> work) {
+    // ---------------------------------------------------------------- revocations and write-through
+
+    /**
+     * Runs {@code work} (a revocation or a direct write to the delegate) in the buffer's exclusive
+     * section: no batch commits meanwhile, so the work sees and decides over the pending writes
+     * ({@link #lookupPending}, {@link #cancelPending}) and the delegate at one consistent point.
+     */
+    <T> T writeThrough(Supplier<T> work) {
         commitLock.lock();
         try {
-            lock.lock();
-            try {
-                requireOpen();
-            } finally {
-                lock.unlock();
-            }
+            requireOpen();
             return work.get();
         } finally {
             commitLock.unlock();
         }
     }
 
-    /** Looks at the pending writes under the lock. */
-    <T> T inspect(Function<PendingWrites, T> look) {
+    /** The latest uncommitted write of the session, if any; inside {@link #writeThrough} it cannot change. */
+    Optional<StoredSession> lookupPending(String sessionId) {
         lock.lock();
         try {
-            return look.apply(pending);
+            PendingWrite latest = pending.latest(sessionId);
+            return latest == null ? Optional.empty() : Optional.of(latest.session);
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Drops the uncommitted writes of the sessions whose latest write matches; call inside
-     * {@link #exclusive}. Their group-commit callers are released (the write happened, then was deleted).
+     * Drops the uncommitted writes of one session; call inside {@link #writeThrough}. Group-commit
+     * callers are released (the write happened, then was superseded).
+     *
+     * @return true if it had one (as far as readers could see, the session existed)
+     */
+    boolean cancelPending(String sessionId) {
+        lock.lock();
+        try {
+            boolean had = pending.cancel(sessionId);
+            notFull.signalAll();
+            return had;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Drops the uncommitted writes of every session whose latest write matches; call inside
+     * {@link #writeThrough}.
      *
      * @return the ids of those sessions
      */
@@ -285,13 +288,31 @@ final class WriteBuffer {
         }
     }
 
-    /** Drops the uncommitted writes of one session; call inside {@link #exclusive}. True if it had one. */
-    boolean cancel(String sessionId) {
+    /** The session whose uncommitted write holds this access-token hash, or null. */
+    String pendingHolderOfAccessHash(String hash) {
         lock.lock();
         try {
-            boolean had = pending.cancel(sessionId);
-            notFull.signalAll();
-            return had;
+            return pending.holderOfAccessHash(hash);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The session whose uncommitted write holds this refresh-token hash, or null. */
+    String pendingHolderOfRefreshHash(String hash) {
+        lock.lock();
+        try {
+            return pending.holderOfRefreshHash(hash);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True if any write is queued or committing. */
+    boolean hasPending() {
+        lock.lock();
+        try {
+            return pending.size() > 0;
         } finally {
             lock.unlock();
         }
@@ -300,22 +321,20 @@ final class WriteBuffer {
     // ---------------------------------------------------------------- flush, stats, close
 
     /**
-     * Writes everything queued before the call and waits.
+     * Writes everything queued before the call and waits until each write is settled.
      *
-     * @param takeRejections also report (and forget) records rejected by earlier background flushes
-     * @throws BufferFlushException if some of those writes failed (in write-behind they stay queued)
+     * @param report also hand back (and forget) what earlier flushes could not write (write-behind)
+     * @throws BufferFlushException if there is such a thing to hand back
      */
-    void flush(boolean takeRejections) {
+    void flush(boolean report) {
         requireNotFlusher("flush()");
         FlushRequest request = null;
         lock.lock();
         try {
             requireNotClosed();
-            if (flusherDeath != null) {
-                throw new BufferFlushException("the buffer's flusher thread stopped", flusherDeath, sessions(pending.all()));
-            }
+            requireFlusherAlive();
             if (pending.size() > 0) {
-                request = new FlushRequest(lastSeq);
+                request = new FlushRequest(lastSeq, new CompletableFuture<>());
                 flushRequests.add(request);
                 workAvailable.signal();
             }
@@ -324,7 +343,7 @@ final class WriteBuffer {
         }
         if (request != null) {
             try {
-                request.done.get();
+                request.done().get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new TokenStoreException("interrupted while waiting for flush (the writes stay queued)", e);
@@ -332,29 +351,24 @@ final class WriteBuffer {
                 throw new TokenStoreException("flush failed", e.getCause());
             }
         }
-        Map<String, StoredSession> unwritten = new LinkedHashMap<>();
-        Throwable cause = null;
+        BufferFlushException unwritten = null;
         lock.lock();
         try {
-            if (flusherDeath != null) {
-                throw new BufferFlushException("the buffer's flusher thread stopped", flusherDeath, sessions(pending.all()));
-            }
-            if (request != null) {
-                for (FlushFailure failure : request.failures) {
-                    failure.sessions().forEach(s -> unwritten.put(s.sessionId(), s));
-                    cause = failure.cause();
-                }
-            }
-            if (takeRejections && !unreportedRejections.isEmpty()) {
-                unreportedRejections.forEach(s -> unwritten.putIfAbsent(s.sessionId(), s));
-                cause = cause == null ? lastRejection : cause;
-                unreportedRejections.clear();
+            requireFlusherAlive();
+            if (report) {
+                unwritten = ledger.takeAll("flush could not write every session");
             }
         } finally {
             lock.unlock();
         }
-        if (!unwritten.isEmpty()) {
-            throw new BufferFlushException("flush could not write every session", cause, List.copyOf(unwritten.values()));
+        if (unwritten != null) {
+            throw unwritten;
+        }
+    }
+
+    private void requireFlusherAlive() {
+        if (flusherDeath != null) {
+            throw new BufferFlushException("the buffer's flusher thread stopped", flusherDeath, sessions(pending.all()));
         }
     }
 
@@ -369,12 +383,15 @@ final class WriteBuffer {
     }
 
     /**
-     * Stops taking writes, drains the queue (retrying as usual) and stops the flusher.
+     * Stops taking writes, drains the queue (retrying as usual) and stops the flusher, waiting at most
+     * {@code timeout} (null: until done). What is not written by then is handed back: queued writes,
+     * and the writes of a commit still running (which may yet complete).
      *
-     * @return what could not be written (handed back, no longer held), or null if everything was
+     * @return what could not be written (no longer held), or null if everything was
      */
-    BufferFlushException close() {
+    BufferFlushException close(Duration timeout) {
         requireNotFlusher("close()");
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + Math.max(0, timeout.toNanos());
         lock.lock();
         try {
             if (phase == Phase.CLOSED) {
@@ -388,45 +405,46 @@ final class WriteBuffer {
         } finally {
             lock.unlock();
         }
-        boolean interrupted = false;
-        while (flusher.isAlive()) {
-            try {
-                flusher.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        boolean ended = flusher.awaitEnd(deadline);
+        List<PendingWrite> abandoned;
+        BufferFlushException unwritten;
         lock.lock();
         try {
             if (phase == Phase.CLOSED) {
                 return null;
             }
             phase = Phase.CLOSED;
-            Map<String, StoredSession> unwritten = new LinkedHashMap<>();
-            unwrittenOnClose.forEach(s -> unwritten.put(s.sessionId(), s));
-            unreportedRejections.forEach(s -> unwritten.putIfAbsent(s.sessionId(), s));
-            Throwable cause = closeFailure != null ? closeFailure : lastRejection;
-            if (flusherDeath != null) {
-                pending.all().forEach(w -> unwritten.put(w.id(), w.session));
-                cause = flusherDeath;
+            abandoned = pending.all();
+            String message = "close could not write every queued session";
+            if (!ended) {
+                int inFlight = abandoned.size() - pending.queuedCount();
+                TokenStoreException timedOut = new TokenStoreException("close(" + timeout + ") ran out with "
+                        + pending.queuedCount() + " session write(s) queued and " + inFlight
+                        + " in a commit that had not finished (it may still complete)");
+                ledger.add(sessions(abandoned), timedOut);
+                message = "close(" + timeout + ") ran out before every queued session was written";
+            } else if (flusherDeath != null) {
+                ledger.add(sessions(abandoned), flusherDeath);
             }
             pending.clear();
-            unwrittenOnClose.clear();
-            unreportedRejections.clear();
-            return unwritten.isEmpty() ? null
-                    : new BufferFlushException("close could not write every queued session", cause,
-                            List.copyOf(unwritten.values()));
+            flushRequests.forEach(r -> r.done().complete(null));
+            flushRequests.clear();
+            workAvailable.signalAll();
+            unwritten = ledger.takeAll(message);
         } finally {
             lock.unlock();
         }
+        if (!abandoned.isEmpty()) {
+            LOG.warn("buffer closed with {} session write(s) not written: {}", abandoned.size(), fingerprints(abandoned));
+            TokenStoreException closed = new TokenStoreException("the buffer was closed before the write was committed");
+            abandoned.forEach(w -> acks.notWritten(w, closed));
+        }
+        return unwritten;
     }
 
     /** {@code flush()} and {@code close()} wait for the flusher, so it must not call them (from onFlushError). */
     void requireNotFlusher(String call) {
-        if (Thread.currentThread() == flusher) {
+        if (flusher.isFlusherThread()) {
             throw new IllegalStateException(call + " must not be called from onFlushError");
         }
     }
@@ -446,7 +464,7 @@ final class WriteBuffer {
         }
     }
 
-    /** Throws once {@link #close()} has finished. */
+    /** Throws once {@link #close} has finished. */
     void requireNotClosed() {
         lock.lock();
         try {
@@ -458,145 +476,66 @@ final class WriteBuffer {
         }
     }
 
-    // ---------------------------------------------------------------- the flusher thread
+    // ---------------------------------------------------------------- called by the flusher
 
-    private void runFlusher() {
+    /** Waits for the next due batch and takes it; null when the flusher should stop. */
+    List<PendingWrite> nextBatch() {
+        lock.lock();
         try {
             while (true) {
-                List<PendingWrite> batch;
-                lock.lock();
-                try {
-                    while (true) {
-                        answerFlushRequests();
-                        if (phase != Phase.OPEN && pending.size() == 0) {
-                            return;
-                        }
-                        long wait = nanosUntilDue();
-                        if (wait <= 0) {
-                            break;
-                        }
-                        try {
-                            if (wait == Long.MAX_VALUE) {
-                                workAvailable.await();
-                            } else {
-                                workAvailable.awaitNanos(wait);
-                            }
-                        } catch (InterruptedException e) {
-                            LOG.debug("buffer flusher ignores interrupts; close() stops it");
-                        }
-                    }
-                    batch = pending.take(settings.maxBatchSize());
-                    int left = pending.queuedCount();
-                    if (left > 0 && left < settings.maxBatchSize()) {
-                        queuedSinceNanos = pending.oldestQueuedNanos(queuedSinceNanos);
-                    }
-                } finally {
-                    lock.unlock();
+                answerFlushRequests();
+                if (phase == Phase.CLOSED || phase == Phase.CLOSING && pending.size() == 0) {
+                    return null;
                 }
-                commit(batch);
+                long wait = schedule.nanosUntilDue(pending.queuedCount(),
+                        phase != Phase.OPEN || !flushRequests.isEmpty(), System.nanoTime());
+                if (wait <= 0) {
+                    break;
+                }
+                try {
+                    if (wait == Long.MAX_VALUE) {
+                        workAvailable.await();
+                    } else {
+                        workAvailable.awaitNanos(wait);
+                    }
+                } catch (InterruptedException e) {
+                    LOG.debug("buffer flusher ignores interrupts; close() stops it");
+                }
             }
-        } catch (Throwable t) {
-            die(t);
+            List<PendingWrite> batch = pending.take(settings.maxBatchSize());
+            schedule.taken(pending);
+            return batch;
+        } finally {
+            lock.unlock();
         }
-    }
-
-    /** Nanoseconds until the next batch is due (0 or less: now; {@link Long#MAX_VALUE}: nothing queued). */
-    private long nanosUntilDue() {
-        if (pending.queuedCount() == 0) {
-            return Long.MAX_VALUE;
-        }
-        if (phase != Phase.OPEN || !flushRequests.isEmpty()) {
-            return 0;
-        }
-        if (settings.ackMode() == AckMode.GROUP_COMMIT) {
-            if (pending.queuedCount() >= Math.min(gatherTarget, settings.maxBatchSize())) {
-                return 0;
-            }
-            return gatherUntilNanos - System.nanoTime();
-        }
-        long now = System.nanoTime();
-        long due = pending.queuedCount() >= settings.maxBatchSize() ? now : queuedSinceNanos + maxDelayNanos;
-        if (holding) {
-            if (holdUntilNanos - now > 0) {
-                due = due - holdUntilNanos > 0 ? due : holdUntilNanos;
-            } else {
-                holding = false;
-            }
-        }
-        return due - now;
     }
 
     private void answerFlushRequests() {
-        if (flushRequests.isEmpty()) {
-            return;
-        }
         long firstQueued = pending.firstQueuedSeq();
         Iterator<FlushRequest> it = flushRequests.iterator();
         while (it.hasNext()) {
             FlushRequest request = it.next();
-            if (request.blocked || firstQueued > request.upToSeq) {
-                request.done.complete(null);
+            if (firstQueued > request.upToSeq()) {
+                request.done().complete(null);
                 it.remove();
             }
         }
     }
 
-    /** Writes one batch, retrying with back-off, then settles every write of it. */
-    private void commit(List<PendingWrite> batch) {
-        int attempts = 0;
-        RuntimeException failure;
-        long startNanos = System.nanoTime();
-        long firstAttemptNanos = 0;
-        while (true) {
-            attempts++;
-            commitLock.lock();
-            try {
-                List<PendingWrite> todo = new ArrayList<>(batch.size());
-                for (PendingWrite write : batch) {
-                    if (write.state == PendingWrite.State.QUEUED) {
-                        todo.add(write);
-                    }
-                }
-                if (todo.isEmpty()) {
-                    failure = null;
-                } else {
-                    try {
-                        writer.writeAll(todo);
-                        failure = null;
-                    } catch (IllegalArgumentException invalid) {
-                        LOG.debug("delegate rejected a batch of {} as invalid; writing them one by one", todo.size());
-                        failure = writer.isolate(todo);
-                    } catch (RuntimeException e) {
-                        failure = e;
-                    }
-                }
-            } finally {
-                commitLock.unlock();
-            }
-            if (attempts == 1) {
-                firstAttemptNanos = System.nanoTime() - startNanos;
-            }
-            if (failure == null || attempts > settings.maxRetries()) {
-                break;
-            }
-            lock.lock();
-            try {
-                retries++;
-            } finally {
-                lock.unlock();
-            }
-            LOG.debug("flush attempt {} of {} session writes failed; retrying", attempts, batch.size());
-            sleepNanos(settings.backoffNanos(attempts));
+    void countRetry() {
+        lock.lock();
+        try {
+            retries++;
+        } finally {
+            lock.unlock();
         }
-        settle(batch, failure, attempts, firstAttemptNanos);
     }
 
-    private void settle(List<PendingWrite> batch, RuntimeException failure, int attempts, long commitNanos) {
+    /** Ends the batch: written writes are acknowledged; refused and set-aside ones reported and let go. */
+    void settle(List<PendingWrite> batch, int attempts, long commitNanos) {
+        List<PendingWrite> refused = new ArrayList<>();
+        List<PendingWrite> setAside = new ArrayList<>();
         List<FlushFailure> reports = new ArrayList<>(2);
-        List<PendingWrite> rejected = new ArrayList<>();
-        List<PendingWrite> failed = new ArrayList<>();
-        // callers are failed after onFlushError has seen the failure
-        List<Runnable> failCallers = new ArrayList<>();
         int written = 0;
         lock.lock();
         try {
@@ -604,59 +543,30 @@ final class WriteBuffer {
                 switch (write.state) {
                     case WRITTEN -> {
                         written++;
-                        pending.finish(write);
-                        write.release();
+                        acks.written(write);
                     }
-                    case CANCELLED -> pending.finish(write);
-                    case REJECTED -> {
-                        rejected.add(write);
-                        pending.finish(write);
-                        failCallers.add(() -> write.fail(write.rejection));
-                    }
-                    case QUEUED -> failed.add(write);
+                    case CANCELLED -> { }
+                    case REFUSED -> refused.add(write);
+                    case SET_ASIDE, QUEUED -> setAside.add(write);
                 }
+                pending.finish(write);
             }
             if (written > 0) {
                 batches++;
                 flushed += written;
             }
-            gatherAfterCommit(written, commitNanos);
+            schedule.committed(written, commitNanos, pending.queuedCount(), System.nanoTime());
             commitEpoch++;
-            if (!rejected.isEmpty()) {
-                FlushFailure report = new FlushFailure(rejected.get(0).rejection, sessions(rejected), attempts, false);
-                reports.add(report);
-                if (settings.ackMode() == AckMode.WRITE_BEHIND) {
-                    unreportedRejections.addAll(report.sessions());
-                    lastRejection = report.cause();
-                }
+            if (!refused.isEmpty()) {
+                reports.add(new FlushFailure(refused.get(0).failure, sessions(refused), attempts, true));
             }
-            if (!failed.isEmpty()) {
-                boolean retain = settings.ackMode() == AckMode.WRITE_BEHIND && phase == Phase.OPEN;
-                FlushFailure report = new FlushFailure(failure, sessions(failed), attempts, retain);
-                reports.add(report);
-                if (retain) {
-                    long now = System.nanoTime();
-                    if (pending.queuedCount() == 0) {
-                        queuedSinceNanos = now;
-                    }
-                    pending.requeueFront(failed);
-                    holding = true;
-                    holdUntilNanos = now + Math.max(maxDelayNanos, settings.backoffNanos(1));
-                } else {
-                    for (PendingWrite write : failed) {
-                        pending.finish(write);
-                        failCallers.add(() -> write.fail(
-                                new BufferFlushException("group commit failed", failure, List.of(write.session))));
-                    }
-                    if (phase != Phase.OPEN) {
-                        unwrittenOnClose.addAll(report.sessions());
-                        closeFailure = failure;
-                    }
-                }
-                for (FlushRequest request : flushRequests) {
-                    request.failures.add(report);
-                    request.blocked |= retain;
-                }
+            if (!setAside.isEmpty()) {
+                RuntimeException cause = setAside.get(0).failure;
+                reports.add(new FlushFailure(cause != null ? cause : new TokenStoreException("not written"),
+                        sessions(setAside), attempts, false));
+            }
+            for (FlushFailure report : reports) {
+                acks.report(report.sessions(), report.cause());
             }
             failures += reports.size();
             notFull.signalAll();
@@ -664,47 +574,42 @@ final class WriteBuffer {
             lock.unlock();
         }
         reports.forEach(this::report);
-        failCallers.forEach(Runnable::run);
+        refused.forEach(w -> acks.notWritten(w, w.failure));
+        setAside.forEach(w -> acks.notWritten(w, w.failure));
     }
 
-    /**
-     * Group commit: the callers of the batch just committed are released now and will mostly be
-     * back with their next write in a moment. Rather than commit whoever is queued at once (with
-     * 16 writers, batches would then alternate between two halves for good), the next batch waits
-     * until those callers are queued again too, but never longer than a quarter of the commit that
-     * just ran (nor {@code maxDelay}). Where a commit is expensive (a durable one) this doubles the
-     * batch for a short wait; where it is cheap the wait is too. Like PostgreSQL's
-     * {@code commit_delay}, bounded and only right after a commit.
-     */
-    private void gatherAfterCommit(int released, long commitNanos) {
-        if (settings.ackMode() != AckMode.GROUP_COMMIT || released <= 1) {
-            gatherTarget = 0;
-            return;
-        }
-        gatherTarget = pending.queuedCount() + released;
-        gatherUntilNanos = System.nanoTime() + Math.min(maxDelayNanos, commitNanos / 4);
-    }
-
+    /** Logs by count, kind, SQLState and session-id fingerprint (never a token, value or driver message), then tells the listener. */
     private void report(FlushFailure failure) {
-        LOG.warn("could not write {} buffered session write(s) after {} attempt(s); {}", failure.sessions().size(),
-                failure.attempts(), failure.retained() ? "they stay queued for the next attempt" : "handed back",
-                failure.cause());
+        LOG.warn("{} buffered session write(s) {} after {} attempt(s), handed back: {}; sessions {}",
+                failure.sessions().size(), failure.refused() ? "refused by the store" : "still failing",
+                failure.attempts(), FailureKinds.describe(failure.cause()), fingerprintsOf(failure.sessions()));
         try {
             settings.onFlushError().accept(failure);
         } catch (RuntimeException e) {
-            LOG.error("onFlushError listener threw", e);
+            LOG.error("onFlushError listener threw {}", e.getClass().getName());
         }
     }
 
-    private void die(Throwable death) {
-        LOG.error("buffer flusher thread stopped unexpectedly; queued writes are handed back by close()", death);
+    /** True once {@code close()} has begun: an outage no longer keeps batches queued. */
+    boolean isClosing() {
+        lock.lock();
+        try {
+            return phase != Phase.OPEN;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void die(Throwable death) {
+        LOG.error("buffer flusher thread stopped unexpectedly ({}); queued writes are handed back by close()",
+                death.getClass().getName());
         lock.lock();
         try {
             flusherDeath = death;
             for (PendingWrite write : pending.all()) {
                 write.fail(new BufferFlushException("the buffer's flusher thread stopped", death, List.of(write.session)));
             }
-            flushRequests.forEach(r -> r.done.complete(null));
+            flushRequests.forEach(r -> r.done().complete(null));
             flushRequests.clear();
             notFull.signalAll();
         } finally {
@@ -712,20 +617,22 @@ final class WriteBuffer {
         }
     }
 
-    private static void sleepNanos(long nanos) {
-        long deadline = System.nanoTime() + nanos;
-        for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(left);
-            } catch (InterruptedException e) {
-                LOG.debug("buffer flusher ignores interrupts during back-off");
-            }
-        }
-    }
-
     private static List<StoredSession> sessions(List<PendingWrite> writes) {
         List<StoredSession> sessions = new ArrayList<>(writes.size());
         writes.forEach(w -> sessions.add(w.session));
         return sessions;
+    }
+
+    private static String fingerprints(List<PendingWrite> writes) {
+        return fingerprintsOf(sessions(writes));
+    }
+
+    /** Short SHA-256 prefixes of the session ids (as {@code StoredSession.toString()} shows them), at most 10. */
+    private static String fingerprintsOf(List<StoredSession> sessions) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < sessions.size() && i < 10; i++) {
+            sb.append(i == 0 ? "" : ", ").append('#').append(TokenHash.sha256Hex(sessions.get(i).sessionId()), 0, 8);
+        }
+        return sb.append(sessions.size() > 10 ? ", …]" : "]").toString();
     }
 }

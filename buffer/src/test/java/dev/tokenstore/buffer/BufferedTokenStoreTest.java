@@ -324,7 +324,8 @@ class BufferedTokenStoreTest {
             assertEquals(3, delegate.writeCalls.get());
             assertEquals(2, store.stats().retries());
             assertEquals(1, reported.size());
-            assertFalse(reported.get(0).retained());
+            assertFalse(reported.get(0).refused());
+            assertEquals(List.of("s1"), reported.get(0).sessionIds());
             assertTrue(store.loadSessionById("s1").isEmpty(), "a handed-back write is not visible");
         }
 
@@ -403,7 +404,7 @@ class BufferedTokenStoreTest {
         }
 
         @Test
-        @DisplayName("write-behind: a delegate that always fails surfaces to onFlushError and flush(); the writes stay queued")
+        @DisplayName("write-behind: writes still failing after maxRetries are set aside, reported to onFlushError and handed back by flush(); later writes flow")
         void alwaysFailingWriteBehind() {
             TestDelegate delegate = TestDelegate.singleOps(clock);
             delegate.failAlways = true;
@@ -411,14 +412,18 @@ class BufferedTokenStoreTest {
             List<StoredSession> written = storeSessions(store, 10);
             BufferFlushException e = assertThrows(BufferFlushException.class, store::flush);
             assertEquals(ids(written), ids(e.unwrittenSessions()));
+            assertEquals(ids(written), e.unwrittenSessionIds().stream().sorted().toList());
             assertEquals(1, reported.size());
-            assertTrue(reported.get(0).retained());
-            assertEquals(10, store.stats().pending());
+            assertFalse(reported.get(0).refused());
+            assertEquals(0, store.stats().pending(), "set aside, not retried forever");
             assertEquals(1, store.stats().failures());
-            assertEquals(Optional.of(written.get(3)), store.loadSessionById("s3"), "still readable while queued");
+            assertTrue(store.loadSessionById("s3").isEmpty(), "a handed-back write is no longer held");
+            store.flush(); // handed back once
             delegate.failAlways = false;
+            StoredSession later = sessions.session("later", "u");
+            store.storeSession(later);
             store.flush();
-            assertWritten(delegate, written);
+            assertWritten(delegate, List.of(later));
         }
 
         @Test
@@ -447,6 +452,7 @@ class BufferedTokenStoreTest {
             seen.forEach(e -> assertInstanceOf(IllegalStateException.class, e));
             assertFalse(delegate.closed, "close() from the listener must not close the delegate");
             delegate.failAlways = false;
+            store.storeSession(sessions.session("s1", "u"));
             store.flush();
             assertTrue(delegate.inner.loadSessionById("s1").isPresent());
         }
@@ -481,7 +487,8 @@ class BufferedTokenStoreTest {
             assertTrue(delegate.inner.loadSessionById("good2").isPresent());
             assertTrue(delegate.inner.loadSessionById("bad").isEmpty());
             assertEquals(1, reported.size());
-            assertFalse(reported.get(0).retained());
+            assertTrue(reported.get(0).refused());
+            assertEquals(List.of("bad"), reported.get(0).sessionIds());
             store.flush();
             assertEquals(1, reported.size(), "reported once, not again");
         }

@@ -134,6 +134,15 @@ public class CachingTokenStore implements TokenStore {
         clients.clear();
     }
 
+    /**
+     * How long ago the change feed last confirmed it had delivered everything committed, or empty
+     * if this cache does not follow a feed. Past {@code maxStaleness} the cache answers nothing from
+     * memory (for health checks and metrics).
+     */
+    public Optional<Duration> changeFeedLag() {
+        return health.lag();
+    }
+
     /** True while this cache follows its delegate's change feed (see {@link Builder#changeFeed}). */
     public boolean followsChangeFeed() {
         return health.subscription() != null;

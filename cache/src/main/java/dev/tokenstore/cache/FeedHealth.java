@@ -29,6 +29,13 @@ final class FeedHealth {
         return subscription;
     }
 
+    /** How far behind the feed may be now (time since it last confirmed), or empty without a feed. */
+    java.util.Optional<java.time.Duration> lag() {
+        ChangeSubscription feed = subscription;
+        return feed == null ? java.util.Optional.empty()
+                : java.util.Optional.of(java.time.Duration.ofNanos(Math.max(0, System.nanoTime() - feed.caughtUpNanos())));
+    }
+
     /** True if a cached answer may be served now. */
     boolean fresh() {
         ChangeSubscription feed = subscription;

@@ -129,10 +129,16 @@ class CapabilityTest {
     @Test
     @DisplayName("a plain delegate gives a plain cache")
     void plain() {
-        try (CachingTokenStore cached = cache(new InMemoryTokenStore(clock))) {
+        try (CachingTokenStore cached = cache(new ForwardingStore(new InMemoryTokenStore(clock)))) {
             assertFalse(cached instanceof BulkSessionStore);
             assertFalse(cached instanceof TransactionalTokenStore);
+            assertFalse(cached instanceof dev.tokenstore.ChangeFeed);
             assertEquals(CachingTokenStore.class, cached.getClass());
+        }
+        try (CachingTokenStore cached = cache(new InMemoryTokenStore(clock))) {
+            assertTrue(cached instanceof dev.tokenstore.ChangeFeed, "the memory store's feed passes through");
+            assertFalse(cached instanceof BulkSessionStore);
+            assertTrue(cached.followsChangeFeed());
         }
     }
 }

@@ -30,7 +30,7 @@ class StatsTest {
     void counters() {
         try (CachingTokenStore cached = CachingTokenStore.builder(delegate).clock(clock).maxEntries(10).build()) {
             StoredSession s = Sessions.session(clock, "u1");
-            cached.storeSession(s);                                  // 1 invalidation (session id)
+            cached.storeSession(s);                                  // 3 invalidations (id, access and refresh hash)
             cached.loadSessionByAccessToken(s.accessToken());        // miss + load
             cached.loadSessionByAccessToken(s.accessToken());        // hit
             cached.loadSessionById("sid-missing");                   // miss + load (negative)
@@ -53,7 +53,7 @@ class StatsTest {
             assertEquals(3, stats.misses());
             assertEquals(2, stats.loads());
             assertEquals(1, stats.loadFailures());
-            assertEquals(6, stats.invalidations());
+            assertEquals(8, stats.invalidations());
             assertEquals(0, stats.evictions());
 
             List<StoredSession> many = new ArrayList<>();

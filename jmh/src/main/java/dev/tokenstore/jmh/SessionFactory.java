@@ -47,6 +47,13 @@ final class SessionFactory {
         return session(now.minus(Duration.ofDays(1)), Duration.ofHours(1), Duration.ofHours(23));
     }
 
+    /** The same session with fresh access and refresh tokens: what a refresh issues. */
+    StoredSession rotated(StoredSession s) {
+        return new StoredSession(s.sessionId(), s.provider(), s.userInfo(), "at-" + token(), "rt-" + token(),
+                s.providerAccessToken(), s.providerRefreshToken(), s.providerExpiresAt(), s.accessExpiresAt(),
+                s.refreshExpiresAt(), s.issuedAt(), s.createdAt());
+    }
+
     /** {@code count} new live sessions. */
     List<StoredSession> sessions(Instant now, int count) {
         List<StoredSession> out = new ArrayList<>(count);

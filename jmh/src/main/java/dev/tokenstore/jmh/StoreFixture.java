@@ -49,12 +49,18 @@ final class StoreFixture implements AutoCloseable {
 
     /** Opens, preloads and wraps a store; when the wrapping caches, loads every preloaded session by {@code warm}. */
     static StoreFixture open(Backend backend, Wrapping wrapping, int preload, long seed, Lookup warm) {
+        return open(backend, wrapping, preload, seed, warm, b -> b);
+    }
+
+    /** As above, with the store's options adjusted (e.g. a {@code jdbc.*} property) before it opens. */
+    static StoreFixture open(Backend backend, Wrapping wrapping, int preload, long seed, Lookup warm,
+            java.util.function.UnaryOperator<TokenStoreOptions.Builder> adjust) {
         Database db = backend.create();
         TokenStore raw = null;
         try {
             byte[] key = new byte[32];
             new Random(seed).nextBytes(key);
-            raw = TokenStores.open(db.options(key, TokenStoreOptions.DEFAULT_POOL_SIZE));
+            raw = TokenStores.open(adjust.apply(db.options(key, TokenStoreOptions.DEFAULT_POOL_SIZE).toBuilder()).build());
             String[] access = new String[preload];
             String[] ids = new String[preload];
             String[] refresh = new String[preload];

@@ -11,6 +11,7 @@ import dev.tokenstore.ClientRecord;
 import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
+import dev.tokenstore.TokenStoreException;
 import dev.tokenstore.UserInfo;
 import dev.tokenstore.buffer.AckMode;
 import dev.tokenstore.buffer.BufferFlushException;
@@ -30,6 +31,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
@@ -392,8 +396,8 @@ public abstract class BufferedTokenStoreKit extends StoreKit {
         }
 
         @Test
-        @DisplayName("write-behind: a backend that always fails is reported to onFlushError and flush(); the writes are kept and written once it recovers")
-        void alwaysFailingKeepsWrites() {
+        @DisplayName("write-behind: writes a backend keeps failing are set aside after maxRetries, reported to onFlushError and handed back by flush(); later writes flow once it recovers")
+        void alwaysFailingIsSetAside() {
             WriteFaults faults = WriteFaults.none().failAlways();
             BufferedTokenStore buffer = buffered(CapabilityHidingTokenStore.over(raw, Flavor.NATIVE, faults),
                     b -> b.maxRetries(2));
@@ -402,13 +406,16 @@ public abstract class BufferedTokenStoreKit extends StoreKit {
             BufferFlushException e = assertThrows(BufferFlushException.class, buffer::flush);
             assertEquals(ids(written), ids(e.unwrittenSessions()));
             assertEquals(1, reported.size());
-            assertTrue(reported.get(0).retained());
-            assertEquals(20, buffer.stats().pending());
+            assertFalse(reported.get(0).refused());
+            assertEquals(ids(written), reported.get(0).sessionIds().stream().sorted().collect(Collectors.toList()));
+            assertEquals(0, buffer.stats().pending(), "never retried forever");
             assertEquals(1, buffer.stats().failures());
-            assertEquals(Optional.of(written.get(0)), buffer.loadSessionById(written.get(0).sessionId()));
             faults.heal();
+            StoredSession later = data.session("u1");
+            buffer.storeSession(later);
             buffer.flush();
-            written.forEach(BufferedTokenStoreKit.this::assertPersisted);
+            assertPersisted(later);
+            written.forEach(s -> assertNotPersisted(s.sessionId()));
         }
 
         @Test
@@ -435,7 +442,7 @@ public abstract class BufferedTokenStoreKit extends StoreKit {
             BufferFlushException e = assertThrows(BufferFlushException.class, () -> buffer.storeSession(s));
             assertEquals(List.of(s), e.unwrittenSessions());
             assertEquals(0, buffer.stats().pending());
-            assertFalse(reported.get(0).retained());
+            assertFalse(reported.get(0).refused());
             faults.heal();
             buffer.storeSession(s);
             assertPersisted(s);
@@ -477,6 +484,125 @@ public abstract class BufferedTokenStoreKit extends StoreKit {
             buffer.flush();
             assertPersisted(first);
             assertNotPersisted(thief.sessionId());
+        }
+    }
+
+    @Nested
+    @DisplayName("refused records and failing backends never block the buffer")
+    class Isolation {
+        @ParameterizedTest
+        @EnumSource(AckMode.class)
+        @DisplayName("a session the backend refuses with SQLState 22001 is reported by id; the rest of its batch and every later write are stored")
+        void refusedRecordIsIsolated(AckMode mode) throws Exception {
+            StoredSession bad = data.session("u1");
+            WriteFaults faults = WriteFaults.none().refuse(bad.sessionId());
+            BufferedTokenStore buffer = buffered(CapabilityHidingTokenStore.over(raw, Flavor.NATIVE, faults),
+                    b -> b.ackMode(mode).maxRetries(5).maxBatchSize(50));
+            List<StoredSession> good = sessionsOf("u2", 19);
+            List<StoredSession> all = new ArrayList<>(good);
+            all.add(7, bad);
+            if (mode == AckMode.WRITE_BEHIND) {
+                all.forEach(buffer::storeSession);
+                BufferFlushException e = assertThrows(BufferFlushException.class, buffer::flush);
+                assertEquals(List.of(bad.sessionId()), e.unwrittenSessionIds());
+                assertRefusal(e.getCause());
+            } else {
+                ExecutorService pool = Executors.newFixedThreadPool(8);
+                try {
+                    List<Future<?>> calls = new ArrayList<>();
+                    for (StoredSession s : all) {
+                        calls.add(pool.submit(() -> buffer.storeSession(s)));
+                    }
+                    for (int i = 0; i < all.size(); i++) {
+                        if (all.get(i) == bad) {
+                            java.util.concurrent.ExecutionException e = assertThrows(
+                                    java.util.concurrent.ExecutionException.class, calls.get(i)::get);
+                            BufferFlushException failed = assertInstanceOf(BufferFlushException.class, e.getCause());
+                            assertEquals(List.of(bad.sessionId()), failed.unwrittenSessionIds());
+                            assertRefusal(failed.getCause());
+                        } else {
+                            calls.get(i).get(10, TimeUnit.SECONDS);
+                        }
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+            good.forEach(BufferedTokenStoreKit.this::assertPersisted);
+            assertNotPersisted(bad.sessionId());
+            assertEquals(1, reported.size());
+            assertTrue(reported.get(0).refused());
+            assertEquals(List.of(bad.sessionId()), reported.get(0).sessionIds());
+            assertEquals(0, buffer.stats().retries(), "a refusal is not retried");
+            List<StoredSession> later = sessionsOf("u3", 5);
+            later.forEach(buffer::storeSession);
+            buffer.flush();
+            later.forEach(BufferedTokenStoreKit.this::assertPersisted);
+            assertEquals(0, buffer.stats().pending());
+        }
+
+        private void assertRefusal(Throwable cause) {
+            TokenStoreException refusal = assertInstanceOf(TokenStoreException.class, cause);
+            assertEquals(WriteFaults.REFUSED_STATE, refusal.sqlState());
+            assertEquals(TokenStoreException.Kind.REFUSED, refusal.kind());
+        }
+
+        @ParameterizedTest
+        @EnumSource(AckMode.class)
+        @DisplayName("a backend that fails transiently (SQLState 08006) and then recovers loses nothing")
+        void transientThenRecovers(AckMode mode) throws Exception {
+            WriteFaults faults = WriteFaults.none().failNextTransiently(2);
+            BufferedTokenStore buffer = buffered(CapabilityHidingTokenStore.over(raw, Flavor.NATIVE, faults),
+                    b -> b.ackMode(mode).maxRetries(3).maxBatchSize(40));
+            List<StoredSession> written = sessionsOf("u1", mode == AckMode.WRITE_BEHIND ? 100 : 10);
+            written.forEach(buffer::storeSession);
+            buffer.flush();
+            written.forEach(BufferedTokenStoreKit.this::assertPersisted);
+            assertEquals(2, buffer.stats().retries());
+            assertEquals(0, buffer.stats().failures());
+            assertTrue(reported.isEmpty());
+        }
+
+        @ParameterizedTest
+        @EnumSource(AckMode.class)
+        @DisplayName("close(timeout) over a hanging backend returns in time, reports every unwritten session by id, and closes the backend")
+        void closeWithTimeoutOverHangingBackend(AckMode mode) throws Exception {
+            WriteFaults faults = WriteFaults.none().hang();
+            CapabilityHidingTokenStore delegate = CapabilityHidingTokenStore.over(raw, Flavor.NATIVE, faults);
+            BufferedTokenStore buffer = buffered(delegate, b -> b.ackMode(mode).maxBatchSize(10).maxRetries(0));
+            List<StoredSession> written = sessionsOf("u1", 25);
+            ExecutorService callers = Executors.newFixedThreadPool(written.size()); // group commit: one per caller
+            try {
+                List<Future<?>> calls = new ArrayList<>();
+                for (StoredSession s : written) {
+                    calls.add(callers.submit(() -> buffer.storeSession(s)));
+                }
+                assertTrue(faults.awaitHanging(10), "the backend was never called");
+                if (mode == AckMode.WRITE_BEHIND) {
+                    for (Future<?> call : calls) {
+                        call.get(10, TimeUnit.SECONDS);
+                    }
+                } else {
+                    eventually("every caller queued", () -> buffer.stats().pending() == written.size());
+                }
+                BufferFlushException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                        Duration.ofSeconds(10), () -> assertThrows(BufferFlushException.class,
+                                () -> buffer.close(Duration.ofMillis(100))));
+                assertEquals(ids(written), e.unwrittenSessionIds().stream().sorted().collect(Collectors.toList()));
+                assertTrue(e.getMessage().contains("25 session write(s) not written"), e.getMessage());
+                assertTrue(delegate.closed(), "the backend is closed");
+                if (mode == AckMode.GROUP_COMMIT) {
+                    for (Future<?> call : calls) {
+                        java.util.concurrent.ExecutionException failed = assertThrows(
+                                java.util.concurrent.ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
+                        assertInstanceOf(TokenStoreException.class, failed.getCause());
+                    }
+                }
+                assertThrows(IllegalStateException.class, () -> buffer.storeSession(data.session("u1")));
+            } finally {
+                faults.release();
+                callers.shutdownNow();
+            }
         }
     }
 

@@ -124,6 +124,15 @@ public abstract class CachingTokenStoreKit extends StoreKit {
     // ----------------------------------------------------------------------------------------
 
     @Nested
+    @DisplayName("several instances over the same data")
+    class SeveralInstances extends SeveralInstancesContract {
+        @Override
+        CachingTokenStoreKit kit() {
+            return CachingTokenStoreKit.this;
+        }
+    }
+
+    @Nested
     @DisplayName("read-through: repeat reads are answered from memory")
     class ReadThrough {
         @Test

@@ -50,6 +50,8 @@ public final class JdbcTestStorage implements TestStorage {
     private boolean dumpTables;
     private UnaryOperator<TokenStoreOptions.Builder> adjust = b -> b;
     private UnaryOperator<TokenStoreOptions.Builder> silenced;
+    private Runnable stop;
+    private Runnable start;
 
     private JdbcTestStorage(String url, TempDirectory directory, Runnable drop) {
         this.url = url;
@@ -92,15 +94,30 @@ public final class JdbcTestStorage implements TestStorage {
         return this;
     }
 
-    /** More options for every store opened, e.g. {@code b -> b.poolSize(4)} or a backend property. */
+    /**
+     * More options for every store opened, e.g. {@code b -> b.poolSize(4)} or a backend property;
+     * applied after those given before.
+     */
     public JdbcTestStorage options(UnaryOperator<TokenStoreOptions.Builder> more) {
-        this.adjust = Objects.requireNonNull(more, "options");
+        Objects.requireNonNull(more, "options");
+        UnaryOperator<TokenStoreOptions.Builder> before = adjust;
+        this.adjust = b -> more.apply(before.apply(b));
         return this;
     }
 
     /** The options that silence this backend's change feed (see {@link TestStorage#silencedChangeFeed()}). */
     public JdbcTestStorage silencedChangeFeed(UnaryOperator<TokenStoreOptions.Builder> silencing) {
         this.silenced = Objects.requireNonNull(silencing, "silencing");
+        return this;
+    }
+
+    /**
+     * How to stop the database under open stores and start it again with its data (a server), for
+     * the "database unavailable" kit group; see {@link TestStorage#canStopDatabase()}.
+     */
+    public JdbcTestStorage stoppable(Runnable stopDatabase, Runnable startDatabase) {
+        this.stop = Objects.requireNonNull(stopDatabase, "stopDatabase");
+        this.start = Objects.requireNonNull(startDatabase, "startDatabase");
         return this;
     }
 
@@ -159,6 +176,44 @@ public final class JdbcTestStorage implements TestStorage {
     }
 
     @Override
+    public boolean canStopDatabase() {
+        return stop != null;
+    }
+
+    @Override
+    public void stopDatabase() {
+        if (stop == null) {
+            TestStorage.super.stopDatabase();
+        }
+        stop.run();
+    }
+
+    @Override
+    public void startDatabase() {
+        if (start == null) {
+            TestStorage.super.startDatabase();
+        }
+        start.run();
+    }
+
+    /**
+     * A plain JDBC connection of its own to the database (with the {@link #schema(String)} as its
+     * current schema, if one was given), e.g. for a test that changes the schema.
+     */
+    public Connection connect() throws SQLException {
+        Connection c = user == null ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password);
+        if (schema != null) {
+            try {
+                c.setSchema(schema);
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+        }
+        return c;
+    }
+
+    @Override
     public void close() {
         if (directory != null) {
             directory.close();
@@ -170,9 +225,5 @@ public final class JdbcTestStorage implements TestStorage {
     @Override
     public String toString() {
         return "JdbcTestStorage[" + (directory != null ? directory.path() : "at a URL") + "]";
-    }
-
-    private Connection connect() throws SQLException {
-        return user == null ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password);
     }
 }

@@ -51,6 +51,31 @@ public interface TestStorage extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * True if {@link #stopDatabase()} and {@link #startDatabase()} work: the database can be taken
+     * away under open stores and brought back. False by default; the kit's "database unavailable"
+     * group is then reported as skipped.
+     */
+    default boolean canStopDatabase() {
+        return false;
+    }
+
+    /**
+     * Stops the database under the open stores, as an outage would (a server shut down: connections
+     * refused), keeping its data. Returns once it is down.
+     */
+    default void stopDatabase() {
+        throw new UnsupportedOperationException("this storage cannot stop its database");
+    }
+
+    /**
+     * Starts the database again at the same address with the same data (same port and data
+     * directory for a server). Returns once it accepts connections. A no-op if it is running.
+     */
+    default void startDatabase() {
+        throw new UnsupportedOperationException("this storage cannot stop its database");
+    }
+
     /** Drops the storage (deletes files, schemas); stores opened on it are closed by the kit first. */
     @Override
     void close();

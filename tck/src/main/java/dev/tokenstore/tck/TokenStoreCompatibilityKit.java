@@ -29,10 +29,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * The {@link TokenStore} contract as tests. A backend runs it by subclassing and implementing
@@ -756,10 +761,10 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
         }
 
         @Test
-        @DisplayName("a 64 KB profile and 8 KB tokens are stored and read back verbatim")
+        @DisplayName("a 60 KB profile and 8 KB tokens are stored and read back verbatim")
         void large() {
             Map<String, Object> profile = new LinkedHashMap<>();
-            profile.put("bio", "x".repeat(64 * 1024));
+            profile.put("bio", "x".repeat(60 * 1024));
             profile.put("nested", Map.of("list", List.of(1, 2, 3), "flag", true));
             profile.put("followers", 9_000_000_000L);
             profile.put("company", null);
@@ -784,6 +789,97 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
                     null, null, null, null, data.now()));
             assertThrows(IllegalArgumentException.class, () -> new ClientRecord(" ", null, null, null, null, null,
                     null, null, data.now()));
+        }
+    }
+
+    @Nested
+    @DisplayName("input limits")
+    class Limits {
+        private final LimitCases cases = new LimitCases(data);
+
+        @Test
+        @DisplayName("a session with every string at its limit (3-byte characters in ids, JSON-escaped ones elsewhere, a profile of exactly the JSON limit) round-trips")
+        void sessionAtLimits() {
+            StoredSession s = cases.sessionAtLimits(LimitCases.profileOfJsonLength(0));
+            store.storeSession(s);
+            assertEquals(Optional.of(s), store.loadSessionByAccessToken(s.accessToken()));
+            assertEquals(Optional.of(s), store.loadSessionByRefreshToken(s.refreshToken()));
+            assertEquals(Optional.of(s), store.loadSessionById(s.sessionId()));
+            assertEquals(1, store.deleteSessionsByUser(s.userId()));
+        }
+
+        @Test
+        @DisplayName("a profile nested to the depth limit round-trips")
+        void profileAtDepthLimit() {
+            StoredSession base = data.session("u-deep");
+            UserInfo user = new UserInfo("github", "u-deep", null, null, null, null,
+                    LimitCases.profileOfDepth(dev.tokenstore.RecordLimits.PROFILE_DEPTH), List.of(), List.of());
+            StoredSession s = new StoredSession(base.sessionId(), "github", user, base.accessToken(), null, null, null,
+                    null, base.accessExpiresAt(), null, null, base.createdAt());
+            store.storeSession(s);
+            assertEquals(Optional.of(s), store.loadSessionById(s.sessionId()));
+        }
+
+        @Test
+        @DisplayName("a client, a state and a code with every string at its limit round-trip")
+        void othersAtLimits() {
+            ClientRecord client = cases.clientAtLimits();
+            store.storeClient(client);
+            assertEquals(Optional.of(client), store.loadClient(client.clientId()));
+            StateRecord state = cases.stateAtLimits();
+            store.storeState(state);
+            assertEquals(Optional.of(state), store.consumeState(state.state()));
+            AuthCodeRecord code = cases.codeAtLimits();
+            store.storeAuthCode(code);
+            assertEquals(Optional.of(code), store.consumeAuthCode(code.code()));
+        }
+
+        @TestFactory
+        @DisplayName("one past each limit is refused with IllegalArgumentException naming the field and the limit; nothing is written")
+        Stream<DynamicTest> onePast() {
+            return cases.onePast().stream().map(bad -> DynamicTest.dynamicTest(bad.field(), () -> {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bad.build().get());
+                assertTrue(e.getMessage().contains(bad.field()) && e.getMessage().contains(bad.mention()),
+                        () -> "message should name " + bad.field() + " and " + bad.mention() + ": " + e.getMessage());
+                assertEquals(0, store.deleteSessionsByUser("u-limit"), "nothing written");
+                assertTrue(store.listClients().isEmpty(), "nothing written");
+            }));
+        }
+
+        @TestFactory
+        @DisplayName("NUL is refused in every string field, nested profile keys and values included")
+        Stream<DynamicTest> nul() {
+            return cases.nul().stream().map(bad -> DynamicTest.dynamicTest(bad.field(), () -> {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bad.build().get());
+                assertTrue(e.getMessage().startsWith(bad.field() + " ") && e.getMessage().contains("NUL"),
+                        () -> "message should name " + bad.field() + " and NUL: " + e.getMessage());
+                assertFalse(e.getMessage().contains("a\u0000b"), "the value is not echoed");
+            }));
+        }
+
+        @Test
+        @DisplayName("a lone surrogate (which UTF-8 drivers would silently replace) is refused")
+        void loneSurrogate() {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> UserInfo.of("github", "u\ud800x"));
+            assertTrue(e.getMessage().contains("userInfo.userId") && e.getMessage().contains("surrogate"),
+                    e.getMessage());
+        }
+
+        @Test
+        @DisplayName("looking up, deleting or consuming by a key holding NUL finds nothing, on every backend")
+        void nulKeysFindNothing() {
+            String n = "sid\u0000x";
+            assertEquals(Optional.empty(), store.loadSessionById(n));
+            assertEquals(Optional.empty(), store.loadSessionByAccessToken(n));
+            assertEquals(Optional.empty(), store.loadSessionByRefreshToken(n));
+            assertFalse(store.deleteSessionById(n));
+            assertFalse(store.deleteSessionByAccessToken(n));
+            assertEquals(0, store.deleteSessionsByUser(n));
+            assertEquals(Optional.empty(), store.loadClient(n));
+            assertFalse(store.deleteClient(n));
+            assertEquals(Optional.empty(), store.consumeState(n));
+            assertEquals(Optional.empty(), store.consumeAuthCode(n));
         }
     }
 

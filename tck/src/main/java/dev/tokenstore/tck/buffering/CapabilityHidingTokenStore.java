@@ -89,7 +89,7 @@ public class CapabilityHidingTokenStore extends ForwardingTokenStore {
 
     @Override
     public void storeSession(StoredSession session) {
-        faults.beforeWrite();
+        faults.beforeWrite(List.of(session));
         backend.storeSession(session);
     }
 
@@ -104,7 +104,7 @@ public class CapabilityHidingTokenStore extends ForwardingTokenStore {
     }
 
     void bulkStore(List<StoredSession> sessions) {
-        faults.beforeWrite();
+        faults.beforeWrite(sessions);
         ((BulkSessionStore) backend).bulkStoreSessions(sessions);
     }
 
@@ -113,8 +113,19 @@ public class CapabilityHidingTokenStore extends ForwardingTokenStore {
     }
 
     <T> T transaction(Function<TokenStore, T> work) {
-        faults.beforeWrite();
-        return ((TransactionalTokenStore) backend).inTransaction(work);
+        faults.beforeWrite(List.of());
+        return ((TransactionalTokenStore) backend).inTransaction(tx -> work.apply(new ForwardingTokenStore() {
+            @Override
+            protected TokenStore delegate() {
+                return tx;
+            }
+
+            @Override
+            public void storeSession(StoredSession session) {
+                faults.beforeEach(List.of(session));
+                tx.storeSession(session);
+            }
+        }));
     }
 
     ChangeSubscription subscribeToBackend(ChangeListener listener) {

@@ -9,6 +9,10 @@ import org.junit.jupiter.api.DisplayName;
 class H2TckTest extends BackendRuns {
     @Override
     TestStorage storage() {
+        return newStorage();
+    }
+
+    static JdbcTestStorage newStorage() {
         return JdbcTestStorage.inTempDirectory(dir -> "jdbc:h2:file:" + dir.resolve("tokens"));
     }
 }

@@ -9,6 +9,10 @@ import org.junit.jupiter.api.DisplayName;
 class SqliteTckTest extends BackendRuns {
     @Override
     TestStorage storage() {
+        return newStorage();
+    }
+
+    static JdbcTestStorage newStorage() {
         return JdbcTestStorage.inTempDirectory(dir -> "jdbc:sqlite:" + dir.resolve("tokens.db"));
     }
 }

@@ -1,0 +1,348 @@
+package dev.tokenstore.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tokenstore.AuthCodeRecord;
+import dev.tokenstore.Availability;
+import dev.tokenstore.DatabaseHealth;
+import dev.tokenstore.DatabaseUnavailableException;
+import dev.tokenstore.StoredSession;
+import dev.tokenstore.TokenStore;
+import dev.tokenstore.buffer.AckMode;
+import dev.tokenstore.buffer.BufferedTokenStore;
+import dev.tokenstore.buffer.FlushFailure;
+import dev.tokenstore.cache.CachingTokenStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * "Database unavailable": what a store and its wrappers do while the database is down, for
+ * backends whose {@link TestStorage#canStopDatabase()} (the others report these tests as skipped).
+ * The database is stopped under open stores and started again; the kit checks that calls fail with
+ * {@link DatabaseUnavailableException}, each in at most {@value #FAIL_FAST_MILLIS} ms once the
+ * store's circuit breaker is open; that cached hits are still served within their TTL and never
+ * past it; that write-behind keeps its writes (read-your-writes holds), backs off instead of
+ * retrying in a loop, and stores all of them after the restart; that a full buffer and group
+ * commit fail their callers at once; and that the store recovers without being reopened.
+ * Cool-downs are passed by moving the kit's clock (the store's clock judges them); waits for the
+ * server use deadlines. {@link #dataErrorsNeverOpenTheBreaker()} needs no stop and runs on every
+ * store that reports its {@link Availability}.
+ */
+public abstract class DatabaseUnavailableKit extends StoreKit {
+    /** Most a call may take once the breaker is open (the bound). */
+    static final long FAIL_FAST_MILLIS = 10;
+    /** Most a buffered call may take to fail while the database is unavailable (a thread hand-off). */
+    static final Duration PROMPT = Duration.ofSeconds(1);
+    /** Longest the kit waits for the database or a flush. */
+    static final Duration DEADLINE = Duration.ofSeconds(60);
+    /** How far past the last failure the kit's clock is moved while the breaker is open: past any sensible cool-down. */
+    static final Duration COOL_DOWN_STEP = Duration.ofSeconds(5);
+    static final String CANNOT_STOP = "this backend's TestStorage cannot stop its database (canStopDatabase() is false)";
+
+    @Test
+    @DisplayName("after the database stops, calls fail as unavailable, at once when the breaker is open; it recovers by itself")
+    void failsFastAndRecovers() {
+        assumeTrue(storage.canStopDatabase(), CANNOT_STOP);
+        TokenStore raw = openRaw(b -> b);
+        StoredSession s = data.session("ada");
+        AuthCodeRecord code = data.authCode();
+        raw.storeSession(s);
+        raw.storeAuthCode(code);
+        Instant stoppedAt = clock.instant();
+        storage.stopDatabase();
+        try {
+            Instant since = tripOpen(raw, () -> raw.loadSessionById(s.sessionId()));
+            assertFalse(since.isBefore(stoppedAt), "since " + since + " is before the stop at " + stoppedAt);
+            List<Executable> calls = List.of(
+                    () -> raw.loadSessionById(s.sessionId()),
+                    () -> raw.loadSessionByAccessToken(s.accessToken()),
+                    () -> raw.storeSession(data.session("bob")),
+                    () -> raw.consumeAuthCode(code.code()),
+                    () -> raw.deleteSessionById(s.sessionId()),
+                    () -> raw.listClients());
+            for (int round = 0; round < 10; round++) {
+                for (Executable call : calls) {
+                    DatabaseUnavailableException e = failsFast(call, FAIL_FAST_MILLIS);
+                    assertEquals(since, e.since(), "the same outage");
+                    assertTrue(e.getMessage().contains(since.toString()), e.getMessage());
+                }
+            }
+        } finally {
+            storage.startDatabase();
+        }
+        assertEquals(Optional.of(s), recover(raw, () -> raw.loadSessionById(s.sessionId())), "data kept, not deleted");
+        StoredSession after = data.session("bob");
+        raw.storeSession(after);
+        assertEquals(Optional.of(after), raw.loadSessionByAccessToken(after.accessToken()));
+        assertEquals(Optional.of(code), raw.consumeAuthCode(code.code()), "the failed consume took nothing");
+        assertEquals(Optional.empty(), raw.consumeAuthCode(code.code()));
+        if (raw instanceof DatabaseHealth health) {
+            assertEquals(Availability.State.CLOSED, health.availability().state());
+            assertNull(health.availability().unavailableSince());
+        }
+    }
+
+    @Test
+    @DisplayName("cached hits are served during the outage within their TTL, never past it; misses fail fast")
+    void cachedHitsKeepWorking() {
+        assumeTrue(storage.canStopDatabase(), CANNOT_STOP);
+        TokenStore raw = openRaw(b -> b);
+        CachingTokenStore cached = track(CachingTokenStore.builder(raw).clock(clock).ttlCap(Duration.ofMinutes(5))
+                .skew(Duration.ofSeconds(1)).build());
+        StoredSession hot = data.session("ada");
+        StoredSession revoked = data.session("bob");
+        cached.storeSession(hot);
+        cached.storeSession(revoked);
+        assertEquals(Optional.of(hot), cached.loadSessionByAccessToken(hot.accessToken()));
+        assertEquals(Optional.of(hot), cached.loadSessionById(hot.sessionId()));
+        assertEquals(Optional.of(revoked), cached.loadSessionByAccessToken(revoked.accessToken()));
+        assertTrue(cached.deleteSessionById(revoked.sessionId()));
+        storage.stopDatabase();
+        try {
+            tripOpen(raw, () -> cached.loadSessionByAccessToken("at-never-seen-" + TestData.token()));
+            for (int i = 0; i < 100; i++) {
+                long start = System.nanoTime();
+                assertEquals(Optional.of(hot), cached.loadSessionByAccessToken(hot.accessToken()), "a cached hit");
+                assertEquals(Optional.of(hot), cached.loadSessionById(hot.sessionId()));
+                assertTrue(elapsedMillis(start) <= FAIL_FAST_MILLIS);
+                failsFast(() -> cached.loadSessionByAccessToken("at-never-seen-" + TestData.token()), FAIL_FAST_MILLIS);
+                Optional<StoredSession> gone = notServed(() -> cached.loadSessionByAccessToken(revoked.accessToken()));
+                assertEquals(Optional.empty(), gone, "a revoked session never comes back");
+            }
+            clock.advance(Duration.ofMinutes(5));
+            assertEquals(Optional.empty(), notServed(() -> cached.loadSessionByAccessToken(hot.accessToken())),
+                    "past its TTL an entry is not served, even while the database is down");
+        } finally {
+            storage.startDatabase();
+        }
+        assertEquals(Optional.of(hot), recover(raw, () -> cached.loadSessionByAccessToken(hot.accessToken())));
+        assertEquals(Optional.empty(), cached.loadSessionByAccessToken(revoked.accessToken()));
+    }
+
+    @Test
+    @DisplayName("write-behind keeps accepting during the outage, reads its writes, backs off, and stores them all after the restart")
+    void writeBehindKeepsWrites() {
+        assumeTrue(storage.canStopDatabase(), CANNOT_STOP);
+        TokenStore raw = openRaw(b -> b);
+        Duration backoff = Duration.ofMillis(10);
+        List<Long> reports = new CopyOnWriteArrayList<>();
+        BufferedTokenStore buffered = track(BufferedTokenStore.builder(raw).clock(clock).ackMode(AckMode.WRITE_BEHIND)
+                .maxPending(1_000).maxBatchSize(100).maxDelay(Duration.ofMillis(5)).retryBackoff(backoff)
+                .onFlushError((FlushFailure f) -> reports.add(System.nanoTime())).build());
+        StoredSession before = data.session("ada");
+        buffered.storeSession(before);
+        buffered.flush();
+        List<StoredSession> written = new ArrayList<>();
+        storage.stopDatabase();
+        try {
+            for (int i = 0; i < 100; i++) {
+                StoredSession s = data.session("user-" + (i % 10));
+                buffered.storeSession(s);
+                written.add(s);
+            }
+            for (StoredSession s : written) {
+                assertEquals(Optional.of(s), buffered.loadSessionById(s.sessionId()), "read-your-writes");
+                assertEquals(Optional.of(s), buffered.loadSessionByAccessToken(s.accessToken()));
+            }
+            await(() -> reports.size() >= 7, "seven failed flush attempts");
+            // No hot loop: while the database stays unavailable each attempt waits at least the
+            // back-off, which doubles per failed attempt (up to 32 x retryBackoff).
+            List<Long> at = List.copyOf(reports);
+            for (int i = 1; i < 7; i++) {
+                long gap = TimeUnit.NANOSECONDS.toMillis(at.get(i) - at.get(i - 1));
+                long least = backoff.toMillis() << Math.min(i - 1, 5);
+                assertTrue(gap >= least * 9 / 10, "flush attempt " + (i + 1) + " came " + gap + " ms after the one "
+                        + "before; expected at least " + least + " ms");
+            }
+            assertEquals(100, buffered.stats().pending(), "nothing dropped");
+        } finally {
+            storage.startDatabase();
+        }
+        await(() -> {
+            moveClockIfOpen(raw);
+            return buffered.stats().pending() == 0;
+        }, "the buffer flushed after the restart");
+        buffered.flush();
+        TokenStore fresh = openRaw(b -> b);
+        for (StoredSession s : written) {
+            assertEquals(Optional.of(s), fresh.loadSessionById(s.sessionId()), "stored after the restart");
+        }
+        assertEquals(Optional.of(before), fresh.loadSessionById(before.sessionId()));
+    }
+
+    @Test
+    @DisplayName("a full write-behind buffer and group commit fail their callers at once while the database is unavailable")
+    void fullBufferAndGroupCommitFailFast() {
+        assumeTrue(storage.canStopDatabase(), CANNOT_STOP);
+        TokenStore raw = openRaw(b -> b);
+        BufferedTokenStore behind = track(BufferedTokenStore.builder(raw).clock(clock).ackMode(AckMode.WRITE_BEHIND)
+                .maxPending(10).maxBatchSize(10).maxDelay(Duration.ofMillis(5)).retryBackoff(Duration.ofMillis(10))
+                .enqueueTimeout(Duration.ofSeconds(30)).build());
+        BufferedTokenStore group = track(BufferedTokenStore.builder(raw).clock(clock).ackMode(AckMode.GROUP_COMMIT)
+                .maxDelay(Duration.ofMillis(2)).retryBackoff(Duration.ofMillis(10)).build());
+        StoredSession probe = data.session("ada");
+        raw.storeSession(probe);
+        List<StoredSession> accepted = new ArrayList<>();
+        storage.stopDatabase();
+        try {
+            Instant since = tripOpen(raw, () -> raw.loadSessionById(probe.sessionId()));
+            for (int i = 0; i < 10; i++) {
+                StoredSession s = data.session("bob");
+                behind.storeSession(s);
+                accepted.add(s);
+            }
+            await(() -> behind.stats().failures() > 0, "the buffer's first failed flush");
+            for (int i = 0; i < 5; i++) {
+                DatabaseUnavailableException full = failsFast(() -> behind.storeSession(data.session("cyd")),
+                        PROMPT.toMillis());
+                assertTrue(full.getMessage().contains("full"), full.getMessage());
+                assertEquals(since, full.since());
+                DatabaseUnavailableException refused = failsFast(() -> group.storeSession(data.session("dan")),
+                        PROMPT.toMillis());
+                assertEquals(since, refused.since());
+            }
+            assertEquals(10, behind.stats().pending(), "what was accepted is kept");
+        } finally {
+            storage.startDatabase();
+        }
+        await(() -> {
+            moveClockIfOpen(raw);
+            return behind.stats().pending() == 0;
+        }, "the buffer flushed after the restart");
+        for (StoredSession s : accepted) {
+            assertEquals(Optional.of(s), raw.loadSessionById(s.sessionId()));
+        }
+        StoredSession after = data.session("eve");
+        group.storeSession(after);
+        assertEquals(Optional.of(after), raw.loadSessionById(after.sessionId()));
+    }
+
+    @Test
+    @DisplayName("bad input, constraint violations and missing rows never open the breaker")
+    void dataErrorsNeverOpenTheBreaker() {
+        TokenStore raw = openRaw(b -> b);
+        assumeTrue(raw instanceof DatabaseHealth, "the store does not report its availability (not a DatabaseHealth)");
+        DatabaseHealth health = (DatabaseHealth) raw;
+        StoredSession a = data.session("ada");
+        raw.storeSession(a);
+        StoredSession clash = new StoredSession("sid-" + TestData.token(), "github", data.user("bob"), a.accessToken(),
+                null, null, null, null, a.accessExpiresAt(), null, a.issuedAt(), a.createdAt());
+        for (int i = 0; i < 30; i++) {
+            assertThrows(IllegalArgumentException.class, () -> raw.storeSession(clash), "token held by another session");
+            assertThrows(IllegalArgumentException.class, () -> raw.loadSessionById(" "));
+            assertThrows(IllegalArgumentException.class, () -> raw.consumeState(""));
+            assertEquals(Optional.empty(), raw.consumeAuthCode("no-such-code-" + i));
+        }
+        Availability now = health.availability();
+        assertEquals(Availability.State.CLOSED, now.state());
+        assertNull(now.unavailableSince());
+        assertNull(now.lastFailure());
+        assertEquals(Optional.of(a), raw.loadSessionById(a.sessionId()));
+    }
+
+    // ------------------------------------------------------------------------------------ helpers
+
+    /**
+     * Calls {@code call} until the store fails fast: every call must fail with
+     * {@link DatabaseUnavailableException}; done when the breaker reports open (or, for a store that
+     * does not report it, when a call fails within the bound). Returns the outage's start.
+     */
+    private Instant tripOpen(TokenStore raw, Executable call) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (true) {
+            long start = System.nanoTime();
+            DatabaseUnavailableException e = assertThrows(DatabaseUnavailableException.class, call,
+                    "with the database stopped, calls fail as unavailable");
+            assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
+            boolean open = raw instanceof DatabaseHealth health
+                    ? health.availability().state() == Availability.State.OPEN
+                    : elapsedMillis(start) <= FAIL_FAST_MILLIS;
+            if (open) {
+                return e.since();
+            }
+            if (System.nanoTime() > deadline) {
+                fail("the store did not start failing fast within " + DEADLINE);
+            }
+        }
+    }
+
+    private static DatabaseUnavailableException failsFast(Executable call, long boundMillis) {
+        long start = System.nanoTime();
+        DatabaseUnavailableException e = assertThrows(DatabaseUnavailableException.class, call);
+        long took = elapsedMillis(start);
+        assertTrue(took <= boundMillis, "failed only after " + took + " ms (bound " + boundMillis + " ms): "
+                + e.getMessage());
+        return e;
+    }
+
+    /** What a lookup gives while the database is down: its answer, or empty if it failed as unavailable. */
+    private static Optional<StoredSession> notServed(Supplier<Optional<StoredSession>> lookup) {
+        try {
+            return lookup.get();
+        } catch (DatabaseUnavailableException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Retries {@code call} until the database answers again, moving the clock past each cool-down. */
+    private <T> T recover(TokenStore raw, Supplier<T> call) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (true) {
+            try {
+                return call.get();
+            } catch (DatabaseUnavailableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the store did not recover within " + DEADLINE, e);
+                }
+                moveClockIfOpen(raw);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+        }
+    }
+
+    /** Lets the breaker's next call be a probe (the cool-down is judged by the kit's clock). */
+    private void moveClockIfOpen(TokenStore raw) {
+        if (!(raw instanceof DatabaseHealth health)) {
+            clock.advance(Duration.ofMillis(100));
+            return;
+        }
+        Availability now = health.availability();
+        if (now.state() == Availability.State.OPEN && now.lastFailureAt() != null) {
+            Instant probeDue = now.lastFailureAt().plus(COOL_DOWN_STEP);
+            if (clock.instant().isBefore(probeDue)) {
+                clock.set(probeDue);
+            }
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("not seen within " + DEADLINE + ": " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    private static long elapsedMillis(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+}
