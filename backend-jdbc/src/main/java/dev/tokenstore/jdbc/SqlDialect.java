@@ -104,6 +104,18 @@ public interface SqlDialect {
     }
 
     /**
+     * The upsert statement with the columns' {@link java.sql.Types}; the engine builds every upsert
+     * (single and {@link #upsertAll}) through this hook. Override it instead of {@link #upsertSql}
+     * when the database cannot type a parameter from its context and would give it a default type:
+     * in HSQLDB's {@code MERGE … USING (VALUES (?, …))} an untyped parameter becomes
+     * {@code VARCHAR(32768)}, truncating longer values, so each is wrapped in a {@code CAST}.
+     * Default: {@link #upsertSql} on the column names.
+     */
+    default String typedUpsertSql(String table, List<Column> columns, List<String> keyColumns) {
+        return upsertSql(table, columns.stream().map(Column::name).collect(Collectors.toList()), keyColumns);
+    }
+
+    /**
      * True if {@code DELETE … RETURNING} is available; then a one-time consume is one statement.
      * Otherwise the engine selects and deletes in one transaction and lets only the caller whose
      * delete removed the row win. Default: false.
@@ -128,7 +140,7 @@ public interface SqlDialect {
     }
 
     /**
-     * Executes {@link #upsertSql} for every row, in order, inside the caller's transaction.
+     * Executes {@link #typedUpsertSql} for every row, in order, inside the caller's transaction.
      * Rows may repeat a key (a later row replaces an earlier one); the outcome must be exactly
      * that of executing the rows one by one, including a unique violation
      * ({@link #isUniqueViolation}) when a row takes a unique value another row holds at that
@@ -139,8 +151,7 @@ public interface SqlDialect {
         if (rows.isEmpty()) {
             return;
         }
-        List<String> names = columns.stream().map(Column::name).collect(Collectors.toList());
-        try (PreparedStatement ps = connection.prepareStatement(upsertSql(table, names, keyColumns))) {
+        try (PreparedStatement ps = connection.prepareStatement(typedUpsertSql(table, columns, keyColumns))) {
             for (Object[] row : rows) {
                 for (int i = 0; i < columns.size(); i++) {
                     bind(ps, i + 1, row[i], columns.get(i).sqlType());
