@@ -1,6 +1,8 @@
 package dev.tokenstore.jdbc;
 
 import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.CleanupCoordination;
+import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenCipher;
@@ -12,7 +14,9 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *   other database failures surface as {@link TokenStoreException} naming the store.</li>
  * </ul>
  */
-public final class JdbcTokenStore extends ForwardingTokenStore implements BulkSessionStore, TransactionalTokenStore {
+public final class JdbcTokenStore extends ForwardingTokenStore
+        implements BulkSessionStore, TransactionalTokenStore, CleanupCoordination {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcTokenStore.class);
 
     private final String name;
@@ -49,6 +54,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore implements BulkSe
     private final Failures failures;
     private final String tablePrefix;
     private final ThreadLocal<Boolean> inTransaction = new ThreadLocal<>();
+    private final CleanupLock cleanupLock;
 
     private JdbcTokenStore(Builder b, JdbcSettings settings, TokenCipher cipher) {
         this.name = b.name != null ? b.name : "tokenstore " + b.dialect.name() + " " + b.source.description();
@@ -60,6 +66,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore implements BulkSe
         Statements statements = new Statements(new Schema(settings.tablePrefix), b.dialect);
         this.core = new StoreCore(new GuardedRunner(), statements, b.dialect, new Rows(cipher),
                 b.options.clock(), settings.cleanupChunkSize);
+        this.cleanupLock = new CleanupLock(source, b.dialect, failures, lifecycle, settings.tablePrefix);
     }
 
     /**
@@ -98,6 +105,18 @@ public final class JdbcTokenStore extends ForwardingTokenStore implements BulkSe
     @Override
     public int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
         return core.bulkDeleteSessionsByHash(accessTokenHashes);
+    }
+
+    /**
+     * Runs {@code cleanup} (normally {@code cleanupExpired} of this store or of a wrapper over it)
+     * unless another store instance over the same tables is cleaning, when the dialect has a
+     * cleanup lock ({@link SqlDialect#locksCleanup}, PostgreSQL's advisory lock): the lock is held
+     * on one pooled connection for the whole cleanup, whose chunks run on other connections.
+     * Without a dialect lock the cleanup runs at once.
+     */
+    @Override
+    public Optional<CleanupResult> cleanupIfNoOtherInstanceIs(Supplier<CleanupResult> cleanup) {
+        return cleanupLock.runIfFree(cleanup);
     }
 
     /**
