@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,6 +81,7 @@ final class WriteBuffer {
     private long coalesced;
     private long retries;
     private long failures;
+    private final List<BatchListener> batchListeners = new CopyOnWriteArrayList<>();
 
     WriteBuffer(TokenStore delegate, BufferSettings settings) {
         this.settings = settings;
@@ -588,10 +590,28 @@ final class WriteBuffer {
             LOG.debug("flush attempt {} of {} session writes failed; retrying", attempts, batch.size());
             sleepNanos(settings.backoffNanos(attempts));
         }
-        settle(batch, failure, attempts, firstAttemptNanos);
+        int written = settle(batch, failure, attempts, firstAttemptNanos);
+        if (written > 0) {
+            tellBatchListeners(written, System.nanoTime() - startNanos);
+        }
     }
 
-    private void settle(List<PendingWrite> batch, RuntimeException failure, int attempts, long commitNanos) {
+    void addBatchListener(BatchListener listener) {
+        batchListeners.add(listener);
+    }
+
+    private void tellBatchListeners(int written, long elapsedNanos) {
+        for (BatchListener listener : batchListeners) {
+            try {
+                listener.batchFlushed(written, elapsedNanos);
+            } catch (RuntimeException e) {
+                LOG.error("batch listener threw", e);
+            }
+        }
+    }
+
+    /** Settles every write of the batch and returns how many it wrote. */
+    private int settle(List<PendingWrite> batch, RuntimeException failure, int attempts, long commitNanos) {
         List<FlushFailure> reports = new ArrayList<>(2);
         List<PendingWrite> rejected = new ArrayList<>();
         List<PendingWrite> failed = new ArrayList<>();
@@ -665,6 +685,7 @@ final class WriteBuffer {
         }
         reports.forEach(this::report);
         failCallers.forEach(Runnable::run);
+        return written;
     }
 
     /**
