@@ -10,6 +10,7 @@ import dev.tokenstore.testing.TestRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -39,6 +40,16 @@ class SqliteApplicationTest {
         registry.add("tokenstore.url", () -> "jdbc:sqlite:" + DIR.resolve("app.db"));
         registry.add("tokenstore.encryption-keys", () -> dev.tokenstore.spring.TokenStoreAutoConfigurationTest.KEY);
         registry.add("tokenstore.cache.enabled", () -> "true");
+    }
+
+    /** The cached context (and its store) outlives the class; unlinking the open SQLite files is fine. */
+    @AfterAll
+    static void deleteFiles() throws java.io.IOException {
+        try (var files = Files.walk(DIR)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     @Autowired
