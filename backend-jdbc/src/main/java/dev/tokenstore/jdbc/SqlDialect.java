@@ -87,6 +87,30 @@ public interface SqlDialect {
         connection.setAutoCommit(true);
     }
 
+    // ---------------------------------------------------------------- cleanup coordination
+
+    /**
+     * True if store instances over the same database take turns cleaning up through
+     * {@link #tryLockCleanup}; then {@link JdbcTokenStore#cleanupIfNoOtherInstanceIs} holds that
+     * lock on one connection while the cleanup runs. Default: false (cleanup runs at once).
+     */
+    default boolean locksCleanup() {
+        return false;
+    }
+
+    /**
+     * Tries, without waiting, to take the cleanup lock of the tables with this prefix, held by
+     * {@code connection} (in auto-commit mode) across transactions until {@link #unlockCleanup};
+     * true if taken. Called only when {@link #locksCleanup()} is true. Default: true.
+     */
+    default boolean tryLockCleanup(Connection connection, String tablePrefix) throws SQLException {
+        return true;
+    }
+
+    /** Releases what {@link #tryLockCleanup} took on this connection. Default: nothing. */
+    default void unlockCleanup(Connection connection, String tablePrefix) throws SQLException {
+    }
+
     // ---------------------------------------------------------------- statements
 
     /**

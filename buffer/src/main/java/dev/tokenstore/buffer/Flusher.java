@@ -132,7 +132,10 @@ final class Flusher implements Runnable {
                     FailureKinds.describe(failure));
             sleepNanos(settings.backoffNanos(attempts));
         }
-        buffer.settle(batch, attempts, firstAttemptNanos);
+        int written = buffer.settle(batch, attempts, firstAttemptNanos);
+        if (written > 0) {
+            buffer.tellBatchListeners(written, System.nanoTime() - startNanos);
+        }
     }
 
     /**

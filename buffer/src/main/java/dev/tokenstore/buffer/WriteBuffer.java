@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -65,6 +66,7 @@ final class WriteBuffer {
     private long coalesced;
     private long retries;
     private long failures;
+    private final List<BatchListener> batchListeners = new CopyOnWriteArrayList<>();
 
     WriteBuffer(TokenStore delegate, BufferSettings settings) {
         this.settings = settings;
@@ -532,7 +534,7 @@ final class WriteBuffer {
     }
 
     /** Ends the batch: written writes are acknowledged; refused and set-aside ones reported and let go. */
-    void settle(List<PendingWrite> batch, int attempts, long commitNanos) {
+    int settle(List<PendingWrite> batch, int attempts, long commitNanos) {
         List<PendingWrite> refused = new ArrayList<>();
         List<PendingWrite> setAside = new ArrayList<>();
         List<FlushFailure> reports = new ArrayList<>(2);
@@ -576,6 +578,22 @@ final class WriteBuffer {
         reports.forEach(this::report);
         refused.forEach(w -> acks.notWritten(w, w.failure));
         setAside.forEach(w -> acks.notWritten(w, w.failure));
+        return written;
+    }
+
+    void addBatchListener(BatchListener listener) {
+        batchListeners.add(listener);
+    }
+
+    /** Tells every batch listener that a batch of {@code written} writes committed in {@code elapsedNanos}. */
+    void tellBatchListeners(int written, long elapsedNanos) {
+        for (BatchListener listener : batchListeners) {
+            try {
+                listener.batchFlushed(written, elapsedNanos);
+            } catch (RuntimeException e) {
+                LOG.error("batch listener threw {}", e.getClass().getName());
+            }
+        }
     }
 
     /** Logs by count, kind, SQLState and session-id fingerprint (never a token, value or driver message), then tells the listener. */

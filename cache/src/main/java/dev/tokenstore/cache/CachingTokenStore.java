@@ -86,11 +86,13 @@ public class CachingTokenStore implements TokenStore {
     private final ExecutorService ownedExecutor;
     private final String description;
     private final FeedHealth health;
+    private final Duration maxStaleness;
     private volatile boolean closed;
 
     CachingTokenStore(Builder builder) {
         this.delegate = builder.delegate;
         ClockTicker ticker = new ClockTicker(builder.clock);
+        this.maxStaleness = builder.maxStaleness;
         this.health = new FeedHealth(ClockTicker.nanos(builder.maxStaleness), this::dropEverything,
                 builder.serveHitsWhileDatabaseUnavailable && delegate instanceof DatabaseHealth health
                         ? () -> health.availability().state() != Availability.State.CLOSED : () -> false);
@@ -148,6 +150,11 @@ public class CachingTokenStore implements TokenStore {
      */
     public Optional<Duration> changeFeedLag() {
         return health.lag();
+    }
+
+    /** The longest the change feed may go unconfirmed before this cache stops answering from memory. */
+    public Duration maxStaleness() {
+        return maxStaleness;
     }
 
     /** True while this cache follows its delegate's change feed (see {@link Builder#changeFeed}). */
