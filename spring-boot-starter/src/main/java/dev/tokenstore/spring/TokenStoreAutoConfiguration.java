@@ -27,8 +27,12 @@ public class TokenStoreAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(TokenStore.class)
     public TokenStore tokenStore(TokenStoreProperties properties, ObjectProvider<DataSource> dataSource,
-                                 ObjectProvider<TokenStoreDecorator> decorators) {
-        return new TokenStoreFactory(properties).open(dataSource.getIfUnique(), decorators.orderedStream().toList());
+                                 ObjectProvider<TokenStoreDecorator> decorators,
+                                 org.springframework.core.env.Environment environment) {
+        // TOKENSTORE_ENCRYPTION_KEY / TOKENSTORE_URL are read through Spring's Environment (which
+        // holds the process environment), so tests and profiles can set or blank them.
+        return new TokenStoreFactory(properties, environment::getProperty).open(dataSource.getIfUnique(),
+                decorators.orderedStream().toList());
     }
 
     /**

@@ -30,14 +30,16 @@ final class TokenStoreFactory {
     private static final Logger LOG = LoggerFactory.getLogger(TokenStoreFactory.class);
 
     private final TokenStoreProperties properties;
+    private final java.util.function.Function<String, String> environment;
 
-    TokenStoreFactory(TokenStoreProperties properties) {
+    TokenStoreFactory(TokenStoreProperties properties, java.util.function.Function<String, String> environment) {
         this.properties = properties;
+        this.environment = environment;
     }
 
     TokenStore open(DataSource dataSource, List<TokenStoreDecorator> decorators) {
         String url = blankToNull(properties.getUrl());
-        TokenStoreOptions.Builder options = TokenStoreOptions.builder();
+        TokenStoreOptions.Builder options = TokenStoreOptions.builder().environment(environment);
         if (url == null && dataSource != null) {
             url = urlOf(dataSource);
             // SQLite opens its own connections to the same file (one writer, in-process); others use the pool.
