@@ -52,6 +52,13 @@ final class H2Dialect implements SqlDialect {
         return "DELETE FROM " + table + " WHERE " + condition + " FETCH FIRST ? ROWS ONLY";
     }
 
+    /** H2 reads the updated counter back from a data change delta table: one statement, not two. */
+    @Override
+    public String insertChangeCountedSql(String logTable, String counterTable) {
+        return "INSERT INTO " + logTable + " (seq, created_at, payload) SELECT seq, ?, ? FROM FINAL TABLE (UPDATE "
+                + counterTable + " SET seq = seq + 1 WHERE id = 1)";
+    }
+
     @Override
     public boolean isRetryable(SQLException e) {
         if (SqlDialect.super.isRetryable(e)) {

@@ -7,12 +7,19 @@ import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Publishes changes as rows of the change-log table, one row per transaction. Each row takes the next number from the
- * one-row counter table, whose row lock is held until commit: rows therefore become visible in
- * number order with no gaps (a rolled-back write rolls its number back too), so a reader that
- * finds a gap knows the log was pruned past it. One write in {@value #PRUNE_EVERY} also deletes
- * up to {@value #PRUNE_CHUNK} rows older than the retention, so the log stays bounded even if
- * nobody runs {@code cleanupExpired()}.
+ * Publishes changes as rows of the change-log table, one row per transaction. Rows are numbered
+ * so that they become visible in number order with no gaps (a rolled-back write takes its number
+ * back), so a reader that finds a gap knows the log was pruned past it:
+ * <ul>
+ *   <li>where writers take turns ({@link SqlDialect#writersTakeTurns}, SQLite), a row is numbered
+ *       one past the log's last row, and the log is all a write touches;</li>
+ *   <li>elsewhere a row takes the next number from the one-row counter table, whose row lock is
+ *       held until commit; the bump and the insert are one statement where the dialect can
+ *       ({@link SqlDialect#insertChangeCountedSql}).</li>
+ * </ul>
+ * Pruning never removes the newest row, so numbers never start over. One write in
+ * {@value #PRUNE_EVERY} also deletes up to {@value #PRUNE_CHUNK} rows older than the retention, so
+ * the log stays bounded even if nobody runs {@code cleanupExpired()}.
  */
 final class ChangeLogPublisher implements ChangePublisher {
     static final int PRUNE_EVERY = 1024;
@@ -32,8 +39,10 @@ final class ChangeLogPublisher implements ChangePublisher {
     @Override
     public void flush(Tx tx, ChangeEvent changes) throws SQLException {
         long now = clock.millis();
-        try (Tx.Prepared p = tx.prepare(sql.bumpChangeSeq)) {
-            p.ps().executeUpdate();
+        if (sql.bumpChangeSeq != null) {
+            try (Tx.Prepared p = tx.prepare(sql.bumpChangeSeq)) {
+                p.ps().executeUpdate();
+            }
         }
         try (Tx.Prepared p = tx.prepare(sql.insertChange)) {
             PreparedStatement ps = p.ps();

@@ -152,7 +152,8 @@ final class Schema {
 
     /**
      * Version 2: the change log read by other store instances (a one-row counter whose lock orders
-     * the rows, and the rows), and refresh tokens retired by rotation.
+     * the rows where writers overlap, and the rows; no index on created_at, which pruning does not
+     * need since rows are in time order), and refresh tokens retired by rotation.
      */
     private List<String> version2(SqlDialect d) {
         String k = d.keyType();
@@ -168,7 +169,6 @@ final class Schema {
                         + "seq " + b + " NOT NULL PRIMARY KEY, "
                         + "created_at " + b + " NOT NULL, "
                         + "payload " + t + " NOT NULL)",
-                "CREATE INDEX IF NOT EXISTS " + changeLog + "_created_at_idx ON " + changeLog + " (created_at)",
                 "CREATE TABLE IF NOT EXISTS " + retiredTokens + " ("
                         + "token_hash " + k + " NOT NULL PRIMARY KEY, "
                         + "session_id " + k + " NOT NULL, "

@@ -158,6 +158,25 @@ public interface SqlDialect {
                 + " WHERE " + condition + " LIMIT ?)";
     }
 
+    /**
+     * True if write transactions never overlap, even across processes (SQLite: one writer at a
+     * time per file). The change log then numbers each row one past its last row and needs no
+     * counter. Default: false.
+     */
+    default boolean writersTakeTurns() {
+        return false;
+    }
+
+    /**
+     * One statement that bumps the change-log counter ({@code counterTable}, row {@code id = 1},
+     * column {@code seq}) and inserts a row into {@code logTable} with the new number, taking the
+     * row's {@code created_at} and {@code payload} as its two parameters; or null (the default) to
+     * use two statements.
+     */
+    default String insertChangeCountedSql(String logTable, String counterTable) {
+        return null;
+    }
+
     /** Most values in one {@code IN (…)} list of {@link #deleteWhereIn}. Default 500. */
     default int maxInListSize() {
         return 500;

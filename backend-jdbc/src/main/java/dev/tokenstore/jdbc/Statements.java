@@ -98,11 +98,26 @@ final class Statements {
         upsertRetired = d.typedUpsertSql(s.retiredTokens, Schema.RETIRED_COLUMNS,
                 java.util.List.of("token_hash"));
 
-        bumpChangeSeq = "UPDATE " + s.changeSeq + " SET seq = seq + 1 WHERE id = 1";
-        insertChange = "INSERT INTO " + s.changeLog + " (seq, created_at, payload) SELECT seq, ?, ? FROM "
-                + s.changeSeq + " WHERE id = 1";
-        changeSeq = "SELECT seq FROM " + s.changeSeq + " WHERE id = 1";
+        // How a change-log row gets its number (see ChangeLogPublisher): where writers take turns
+        // the next number is simply one past the log's last; elsewhere a counter row, bumped in
+        // one statement with the insert where the dialect can, in two where it cannot.
+        String counted = d.insertChangeCountedSql(s.changeLog, s.changeSeq);
+        if (d.writersTakeTurns()) {
+            bumpChangeSeq = null;
+            insertChange = "INSERT INTO " + s.changeLog + " (seq, created_at, payload) SELECT COALESCE(MAX(seq), 0) + 1, "
+                    + "?, ? FROM " + s.changeLog;
+            changeSeq = "SELECT COALESCE(MAX(seq), 0) FROM " + s.changeLog;
+        } else {
+            bumpChangeSeq = counted != null ? null : "UPDATE " + s.changeSeq + " SET seq = seq + 1 WHERE id = 1";
+            insertChange = counted != null ? counted : "INSERT INTO " + s.changeLog
+                    + " (seq, created_at, payload) SELECT seq, ?, ? FROM " + s.changeSeq + " WHERE id = 1";
+            changeSeq = "SELECT seq FROM " + s.changeSeq + " WHERE id = 1";
+        }
         changesAfter = "SELECT seq, payload FROM " + s.changeLog + " WHERE seq > ? ORDER BY seq";
-        pruneChanges = d.deleteChunkSql(s.changeLog, "seq", "created_at <= ?");
+        // Rows older than the retention, found by walking the log in number order from its start
+        // (no index on created_at to keep up on every write); the newest row always stays, so
+        // numbers never start over.
+        pruneChanges = d.deleteChunkSql(s.changeLog, "seq", "seq < COALESCE((SELECT seq FROM " + s.changeLog
+                + " WHERE created_at > ? ORDER BY seq LIMIT 1), (SELECT MAX(seq) FROM " + s.changeLog + "))");
     }
 }

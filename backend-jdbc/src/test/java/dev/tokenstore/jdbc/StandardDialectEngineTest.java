@@ -313,7 +313,8 @@ class StandardDialectEngineTest {
         JdbcTokenStore writer = open(at(T0), "jdbc.changeLogRetentionSeconds", "1");
         writer.storeSession(session("sid-a", "at-a", "rt-a", Duration.ofHours(1)));
         writer.storeSession(session("sid-b", "at-b", "rt-b", Duration.ofHours(1)));
-        // an hour later (by the store's clock) rows 1 and 2 are past retention, and cleanup prunes them
+        // an hour later (by the store's clock) rows 1 and 2 are past retention; cleanup prunes row 1
+        // and keeps row 2, the newest, so numbers never start over
         JdbcTokenStore later = open(at(T0.plus(Duration.ofHours(1))), "jdbc.changeLogRetentionSeconds", "1");
         later.cleanupExpired();
         later.storeSession(session("sid-c", "at-c", "rt-c", Duration.ofHours(2)));
@@ -342,7 +343,7 @@ class StandardDialectEngineTest {
                 0, new Lifecycle("test"), new CircuitGuard(off, new StandardDialect(), "test", at(T0)), ChangePublisher.OFF);
         ChangeLogPoller poller = ChangeLogPoller.positionedAt(runner, sql, "test", receiver, 0);
         poller.pollOnce();
-        assertEquals(List.of("reset", "payload"), received, "rows 1 and 2 were pruned: a reset, then row 3");
+        assertEquals(List.of("reset", "payload", "payload"), received, "row 1 was pruned: a reset, then rows 2 and 3");
         received.clear();
         poller.pollOnce();
         assertEquals(List.of(), received, "nothing new");

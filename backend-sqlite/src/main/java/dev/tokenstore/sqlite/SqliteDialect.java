@@ -103,6 +103,12 @@ final class SqliteDialect implements SqlDialect {
         SqlDialect.execute(connection, "ROLLBACK");
     }
 
+    /** {@code BEGIN IMMEDIATE} takes the one write lock of the file up front. */
+    @Override
+    public boolean writersTakeTurns() {
+        return true;
+    }
+
     @Override
     public boolean supportsDeleteReturning() {
         return true;

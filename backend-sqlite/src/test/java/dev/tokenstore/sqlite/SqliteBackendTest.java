@@ -119,7 +119,7 @@ class SqliteBackendTest extends SqliteFixture {
             }
         }
         assertEquals(List.of("app_ts_auth_codes", "app_ts_auth_codes_expires_at_idx", "app_ts_change_log",
-                "app_ts_change_log_created_at_idx", "app_ts_change_seq", "app_ts_clients",
+                "app_ts_change_seq", "app_ts_clients",
                 "app_ts_retired_refresh_tokens", "app_ts_retired_refresh_tokens_expires_at_idx",
                 "app_ts_schema_version", "app_ts_sessions", "app_ts_sessions_access_token_hash_uq",
                 "app_ts_sessions_purge_after_idx", "app_ts_sessions_refresh_token_hash_uq",
@@ -141,6 +141,10 @@ class SqliteBackendTest extends SqliteFixture {
         assertPlanUses("SELECT * FROM tokenstore_sessions WHERE access_token_hash = ? AND access_expires_at > ?",
                 "tokenstore_sessions_access_token_hash_uq");
         assertPlanUses("DELETE FROM tokenstore_sessions WHERE user_id = ?", "tokenstore_sessions_user_id_idx");
+        // the change log has no index on created_at: pruning walks it by number from the start
+        assertPlanUses(dialect.deleteChunkSql("tokenstore_change_log", "seq", "seq < COALESCE((SELECT seq FROM "
+                + "tokenstore_change_log WHERE created_at > ? ORDER BY seq LIMIT 1), "
+                + "(SELECT MAX(seq) FROM tokenstore_change_log))"), "SEARCH tokenstore_change_log USING INTEGER PRIMARY KEY");
     }
 
     private void assertPlanUses(String sql, String index) throws SQLException {
