@@ -93,8 +93,11 @@ final class Flusher implements Runnable {
         }
     }
 
-    /** Writes one batch, retrying with back-off, then has every write of it settled. */
-    private void commit(List<PendingWrite> batch) {
+    /**
+     * Writes one batch, retrying with back-off, then has every write of it settled. Runs on the
+     * flusher thread, or on a lone group-commit caller's (see {@code WriteBuffer.enqueue}).
+     */
+    void commit(List<PendingWrite> batch) {
         long startNanos = System.nanoTime();
         long firstAttemptNanos = 0;
         int attempts = 0;

@@ -58,6 +58,11 @@ final class WriteBuffer {
     private Phase phase = Phase.OPEN;
     private final Outage outage = new Outage();
     private long lastSeq;
+    /**
+     * Group commit: the sequence number of the write a lone caller is committing itself (see
+     * {@link #enqueue}), or {@link Long#MAX_VALUE}. While there is one, the flusher takes no batch.
+     */
+    private long directSeq = Long.MAX_VALUE;
     /** Counts finished batches; a read that raced with one is repeated (see {@link #read}). */
     private long commitEpoch;
     private long flushed;
@@ -95,6 +100,13 @@ final class WriteBuffer {
         String refreshHash = session.refreshTokenHash();
         String id = session.sessionId();
         CompletableFuture<Void> waiter = acks.newWaiter();
+        if (waiter != null) {
+            PendingWrite direct = claimDirect(session, accessHash, refreshHash, waiter);
+            if (direct != null) {
+                commitDirect(direct);
+                return waiter;
+            }
+        }
         long deadline = System.nanoTime() + settings.enqueueTimeout().toNanos();
         lock.lock();
         try {
@@ -140,6 +152,54 @@ final class WriteBuffer {
             return waiter;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Group commit with nothing pending and no batch committing: the caller is alone, so there is no
+     * one to share a commit with and a hand-off to the flusher would only add two thread wake-ups.
+     * Its write becomes a batch of one, in flight at once (visible to reads and to the token
+     * uniqueness checks of later writes, like any in-flight batch), which the caller then commits
+     * itself ({@link #commitDirect}); the flusher takes no batch meanwhile, so writes queued behind it
+     * still commit after it, in order.
+     *
+     * @return the write, now in flight, or null if the caller must queue as usual
+     */
+    private PendingWrite claimDirect(StoredSession session, String accessHash, String refreshHash,
+            CompletableFuture<Void> waiter) {
+        lock.lock();
+        try {
+            if (phase != Phase.OPEN || flusherDeath != null || pending.size() != 0 || directSeq != Long.MAX_VALUE) {
+                return null;
+            }
+            PendingWrite write = new PendingWrite(session, accessHash, refreshHash, ++lastSeq, System.nanoTime(), waiter);
+            pending.add(write);
+            pending.take(1);
+            directSeq = write.seq;
+            return write;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Commits a claimed batch of one on the caller's thread, exactly as the flusher would (retries,
+     * outage, refusal and settling are the flusher's), then lets the flusher take batches again.
+     */
+    private void commitDirect(PendingWrite write) {
+        try {
+            flusher.commit(List.of(write));
+        } catch (RuntimeException | Error e) {
+            die(e);
+            throw e;
+        } finally {
+            lock.lock();
+            try {
+                directSeq = Long.MAX_VALUE;
+                workAvailable.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -487,8 +547,9 @@ final class WriteBuffer {
                 if (phase == Phase.CLOSED || phase == Phase.CLOSING && pending.size() == 0) {
                     return null;
                 }
-                long wait = schedule.nanosUntilDue(pending.queuedCount(),
-                        phase != Phase.OPEN || !flushRequests.isEmpty(), System.nanoTime());
+                long wait = directSeq != Long.MAX_VALUE ? Long.MAX_VALUE
+                        : schedule.nanosUntilDue(pending.queuedCount(),
+                                phase != Phase.OPEN || !flushRequests.isEmpty(), System.nanoTime());
                 if (wait <= 0) {
                     break;
                 }
@@ -511,7 +572,7 @@ final class WriteBuffer {
     }
 
     private void answerFlushRequests() {
-        long firstQueued = pending.firstQueuedSeq();
+        long firstQueued = Math.min(pending.firstQueuedSeq(), directSeq);
         Iterator<FlushRequest> it = flushRequests.iterator();
         while (it.hasNext()) {
             FlushRequest request = it.next();
