@@ -195,11 +195,18 @@ final class WriteBuffer {
         } finally {
             lock.lock();
             try {
-                directSeq = Long.MAX_VALUE;
-                workAvailable.signalAll();
+                endDirect(write.seq); // settle() has done it, unless commit() threw
             } finally {
                 lock.unlock();
             }
+        }
+    }
+
+    /** The caller's own batch of one is over: the flusher may take batches again. Call under {@code lock}. */
+    private void endDirect(long seq) {
+        if (directSeq == seq) {
+            directSeq = Long.MAX_VALUE;
+            workAvailable.signalAll();
         }
     }
 
@@ -618,6 +625,10 @@ final class WriteBuffer {
             }
             schedule.committed(written, commitNanos, pending.queuedCount(), System.nanoTime());
             commitEpoch++;
+            if (batch.size() == 1) {
+                // before onFlushError runs (on the caller's thread), so a flush() from it is answered
+                endDirect(batch.get(0).seq);
+            }
             if (!refused.isEmpty()) {
                 reports.add(new FlushFailure(refused.get(0).failure, sessions(refused), attempts, true));
             }

@@ -236,6 +236,41 @@ class BufferedTokenStoreTest {
         }
 
         @Test
+        @DisplayName("a lone caller (nothing pending) writes its own batch of one, on its own thread")
+        void loneCallerWritesDirectly() {
+            TestDelegate delegate = TestDelegate.transactional(clock);
+            BufferedTokenStore store = buffer(delegate, b -> b.ackMode(AckMode.GROUP_COMMIT));
+            for (int i = 0; i < 3; i++) {
+                StoredSession s = sessions.session("s" + i, "u");
+                store.storeSession(s);
+                assertEquals(Thread.currentThread(), delegate.lastWriter, "no hand-off to the flusher");
+                assertEquals(Optional.of(s), delegate.inner.loadSessionById(s.sessionId()));
+            }
+            assertEquals(3, store.stats().batches());
+            assertEquals(0, store.stats().pending());
+        }
+
+        @Test
+        @DisplayName("a lone caller's write is visible while it commits, and a revocation meanwhile waits for it and wins")
+        void revocationDuringALoneCallersCommit() throws Exception {
+            TestDelegate delegate = TestDelegate.singleOps(clock);
+            BufferedTokenStore store = buffer(delegate, b -> b.ackMode(AckMode.GROUP_COMMIT));
+            StoredSession s = sessions.session("s1", "u");
+            delegate.closeGate();
+            Future<?> writer = threads.submit(() -> store.storeSession(s));
+            assertTrue(delegate.atGate.await(5, TimeUnit.SECONDS));
+            assertEquals(Optional.of(s), store.loadSessionById("s1"), "read-your-writes while in flight");
+            Future<Boolean> revoker = threads.submit(() -> store.deleteSessionById("s1"));
+            Thread.sleep(50);
+            assertFalse(revoker.isDone(), "the revocation waits for the commit in progress");
+            delegate.open();
+            writer.get(5, TimeUnit.SECONDS);
+            assertTrue(revoker.get(5, TimeUnit.SECONDS));
+            assertTrue(delegate.inner.loadSessionById("s1").isEmpty());
+            assertTrue(store.loadSessionById("s1").isEmpty());
+        }
+
+        @Test
         @DisplayName("callers arriving during a commit share the next one")
         void callersShareACommit() throws Exception {
             TestDelegate delegate = TestDelegate.transactional(clock);

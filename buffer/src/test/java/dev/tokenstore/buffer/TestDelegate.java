@@ -31,6 +31,8 @@ class TestDelegate extends ForwardingTokenStore {
     volatile long writeDelayMillis;
     private volatile CountDownLatch gate;
     final CountDownLatch atGate = new CountDownLatch(1);
+    /** The thread of the latest session write. */
+    volatile Thread lastWriter;
 
     TestDelegate(Clock clock) {
         inner = new InMemoryTokenStore(clock);
@@ -69,6 +71,7 @@ class TestDelegate extends ForwardingTokenStore {
     /** Called at the start of every session write (single, bulk or transaction). */
     void beforeWrite() {
         writeCalls.incrementAndGet();
+        lastWriter = Thread.currentThread();
         CountDownLatch g = gate;
         if (g != null) {
             atGate.countDown();
