@@ -103,7 +103,8 @@ final class ChartWriter {
             for (String backend : backends) {
                 Optional<Measurement> floor = results.find(floorOp, backend, Measurement.FLOOR);
                 if (floor.isEmpty() && backend.equals(Backend.MEMORY.paramName()) && floorOp.equals("select")) {
-                    floor = results.find("caffeineGet", "jvm", Measurement.FLOOR);
+                    floor = results.find("caffeineGet", "jvm", Measurement.FLOOR)
+                            .or(() -> results.find("chmGet", "jvm", Measurement.FLOOR));
                 }
                 floor.ifPresent(f -> series.computeIfAbsent(FLOOR_SERIES, k -> nulls(backends.size()))
                         .set(backends.indexOf(backend), f.opsPerSec()));
