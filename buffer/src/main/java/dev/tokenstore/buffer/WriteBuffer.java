@@ -156,8 +156,8 @@ final class WriteBuffer {
     }
 
     /**
-     * Group commit with nothing pending and no batch committing: the caller is alone, so there is no
-     * one to share a commit with and a hand-off to the flusher would only add two thread wake-ups.
+     * Group commit with nothing pending, no batch committing and no wait for released callers on
+     * (see {@link BatchSchedule#allowsDirect}): the caller is alone, so there is no one to share a commit with and a hand-off to the flusher would only add two thread wake-ups.
      * Its write becomes a batch of one, in flight at once (visible to reads and to the token
      * uniqueness checks of later writes, like any in-flight batch), which the caller then commits
      * itself ({@link #commitDirect}); the flusher takes no batch meanwhile, so writes queued behind it
@@ -169,10 +169,12 @@ final class WriteBuffer {
             CompletableFuture<Void> waiter) {
         lock.lock();
         try {
-            if (phase != Phase.OPEN || flusherDeath != null || pending.size() != 0 || directSeq != Long.MAX_VALUE) {
+            long now = System.nanoTime();
+            if (phase != Phase.OPEN || flusherDeath != null || pending.size() != 0 || directSeq != Long.MAX_VALUE
+                    || !schedule.allowsDirect(now)) {
                 return null;
             }
-            PendingWrite write = new PendingWrite(session, accessHash, refreshHash, ++lastSeq, System.nanoTime(), waiter);
+            PendingWrite write = new PendingWrite(session, accessHash, refreshHash, ++lastSeq, now, waiter);
             pending.add(write);
             pending.take(1);
             directSeq = write.seq;
