@@ -152,7 +152,7 @@ public final class Compare {
     /**
      * Sends this process's log lines (the embedded PostgreSQL server's start-up and shutdown
      * chatter, at INFO) to {@code compare.log} in the results directory, so the console shows JMH's
-     * progress and the report. The benchmark forks log as before (their lines show in JMH's output).
+     * progress and the report. The benchmark forks log warnings and errors only (they show in JMH's output).
      */
     private static void logToFile(Path out) {
         try {
@@ -191,6 +191,8 @@ public final class Compare {
     /** Arguments every fork gets: where PostgreSQL is and the SQLite durability setting. */
     private static List<String> forkArguments(CompareOptions options) {
         List<String> args = new ArrayList<>();
+        // the forks' INFO lines (pool start-up, schema migration) would interleave with JMH's progress
+        args.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         if (options.sqliteSynchronous() != null) {
             System.setProperty(BenchSettings.SQLITE_SYNCHRONOUS_PROPERTY, options.sqliteSynchronous());
             args.add("-D" + BenchSettings.SQLITE_SYNCHRONOUS_PROPERTY + "=" + options.sqliteSynchronous());
