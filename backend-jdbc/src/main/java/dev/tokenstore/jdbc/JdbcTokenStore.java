@@ -6,6 +6,8 @@ import dev.tokenstore.ChangeFeed;
 import dev.tokenstore.ChangeListener;
 import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.DatabaseHealth;
+import dev.tokenstore.CleanupCoordination;
+import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenCipher;
@@ -17,7 +19,9 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class JdbcTokenStore extends ForwardingTokenStore
-        implements BulkSessionStore, TransactionalTokenStore, ChangeFeed, DatabaseHealth {
+        implements BulkSessionStore, TransactionalTokenStore, ChangeFeed, DatabaseHealth, CleanupCoordination {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcTokenStore.class);
 
     private final String name;
@@ -72,6 +76,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     private final ChangeHub changeHub;
     private final boolean changeFeedOn;
     private final ThreadLocal<Boolean> inTransaction = new ThreadLocal<>();
+    private final CleanupLock cleanupLock;
 
     private JdbcTokenStore(Builder b, JdbcSettings settings, BreakerSettings breaker, TokenCipher cipher) {
         this.name = b.name != null ? b.name : "tokenstore " + b.dialect.name() + " " + b.source.description();
@@ -93,6 +98,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore
                 : receiver -> ChangeLogPoller.start(runner, statements, pollNanos, name, receiver));
         this.core = new StoreCore(new GuardedRunner(), statements, b.dialect, new Rows(cipher),
                 b.options.clock(), settings.cleanupChunkSize, publisher, b.options.refreshReuseGrace().toMillis());
+        this.cleanupLock = new CleanupLock(source, b.dialect, failures, lifecycle, settings.tablePrefix);
     }
 
     /**
@@ -141,6 +147,18 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     @Override
     public int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
         return core.bulkDeleteSessionsByHash(accessTokenHashes);
+    }
+
+    /**
+     * Runs {@code cleanup} (normally {@code cleanupExpired} of this store or of a wrapper over it)
+     * unless another store instance over the same tables is cleaning, when the dialect has a
+     * cleanup lock ({@link SqlDialect#locksCleanup}, PostgreSQL's advisory lock): the lock is held
+     * on one pooled connection for the whole cleanup, whose chunks run on other connections.
+     * Without a dialect lock the cleanup runs at once.
+     */
+    @Override
+    public Optional<CleanupResult> cleanupIfNoOtherInstanceIs(Supplier<CleanupResult> cleanup) {
+        return cleanupLock.runIfFree(cleanup);
     }
 
     /**

@@ -71,7 +71,12 @@ final class Schema {
                 + "applied_at " + d.bigintType() + " NOT NULL)";
     }
 
-    /** The statements that take the schema from {@code toVersion - 1} to {@code toVersion}. */
+    /**
+     * The statements that take the schema from {@code toVersion - 1} to {@code toVersion}. Each must
+     * be safe to run again ({@code IF NOT EXISTS}, guarded inserts): some databases (HSQLDB) commit
+     * before every DDL statement, so a migration cut short can leave part of a step committed and
+     * its version unrecorded, and the next open runs the whole step again.
+     */
     List<String> migrationTo(int toVersion, SqlDialect d) {
         if (toVersion == 1) {
             return version1(d);
@@ -156,7 +161,9 @@ final class Schema {
         return List.of(
                 "CREATE TABLE IF NOT EXISTS " + changeSeq + " (id " + d.intType() + " NOT NULL PRIMARY KEY, "
                         + "seq " + b + " NOT NULL)",
-                "INSERT INTO " + changeSeq + " (id, seq) VALUES (1, 0)",
+                // Guarded: where DDL commits (HSQLDB), a cut-short migration may have committed this row.
+                "INSERT INTO " + changeSeq + " (id, seq) SELECT 1, 0 FROM " + version + " WHERE version = 1 "
+                        + "AND NOT EXISTS (SELECT 1 FROM " + changeSeq + " WHERE id = 1)",
                 "CREATE TABLE IF NOT EXISTS " + changeLog + " ("
                         + "seq " + b + " NOT NULL PRIMARY KEY, "
                         + "created_at " + b + " NOT NULL, "
@@ -181,9 +188,5 @@ final class Schema {
             sb.append(c.name());
         }
         return sb.toString();
-    }
-
-    static List<String> nameList(List<Column> columns) {
-        return columns.stream().map(Column::name).toList();
     }
 }
