@@ -72,6 +72,11 @@ final class WriteBuffer {
     private long retries;
     private long failures;
     private final List<BatchListener> batchListeners = new CopyOnWriteArrayList<>();
+    /**
+     * Held while batch listeners are told: batches commit one at a time, but a lone group-commit
+     * caller may be telling them about its batch of one while the flusher tells them about the next.
+     */
+    private final ReentrantLock listenerLock = new ReentrantLock();
 
     WriteBuffer(TokenStore delegate, BufferSettings settings) {
         this.settings = settings;
@@ -159,8 +164,8 @@ final class WriteBuffer {
 
     /**
      * Group commit with nothing pending, no batch committing and no wait for released callers on
-     * (see {@link BatchSchedule#allowsDirect}): the caller is alone, so there is no one to share a commit with and a hand-off to the flusher would only add two thread wake-ups.
-     * Its write becomes a batch of one, in flight at once (visible to reads and to the token
+     * (see {@link BatchSchedule#allowsDirect}): the caller is alone, so there is no one to share a
+     * commit with and a hand-off to the flusher would only add two thread wake-ups. Its write becomes a batch of one, in flight at once (visible to reads and to the token
      * uniqueness checks of later writes, like any in-flight batch), which the caller then commits
      * itself ({@link #commitDirect}); the flusher takes no batch meanwhile, so writes queued behind it
      * still commit after it, in order.
@@ -187,8 +192,9 @@ final class WriteBuffer {
     }
 
     /**
-     * Commits a claimed batch of one on the caller's thread, exactly as the flusher would (retries,
-     * outage, refusal and settling are the flusher's), then lets the flusher take batches again.
+     * Commits a claimed batch of one on the caller's thread, exactly as the flusher would: the same
+     * {@link Flusher#commit} (retries, outage fail-fast, refusal, settling, batch listeners, the
+     * delegate's change event), then lets the flusher take batches again.
      */
     private void commitDirect(PendingWrite write) {
         try {
@@ -659,14 +665,25 @@ final class WriteBuffer {
         batchListeners.add(listener);
     }
 
-    /** Tells every batch listener that a batch of {@code written} writes committed in {@code elapsedNanos}. */
+    /**
+     * Tells every batch listener that a batch of {@code written} writes committed in
+     * {@code elapsedNanos}, on the thread that committed it; calls never overlap.
+     */
     void tellBatchListeners(int written, long elapsedNanos) {
-        for (BatchListener listener : batchListeners) {
-            try {
-                listener.batchFlushed(written, elapsedNanos);
-            } catch (RuntimeException e) {
-                LOG.error("batch listener threw {}", e.getClass().getName());
+        if (batchListeners.isEmpty()) {
+            return;
+        }
+        listenerLock.lock();
+        try {
+            for (BatchListener listener : batchListeners) {
+                try {
+                    listener.batchFlushed(written, elapsedNanos);
+                } catch (RuntimeException e) {
+                    LOG.error("batch listener threw {}", e.getClass().getName());
+                }
             }
+        } finally {
+            listenerLock.unlock();
         }
     }
 
