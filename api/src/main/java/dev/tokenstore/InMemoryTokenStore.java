@@ -61,7 +61,8 @@ public final class InMemoryTokenStore implements TokenStore, ChangeFeed {
     @Override
     public ChangeSubscription subscribe(ChangeListener listener) {
         ensureOpen();
-        return feed.subscribe(listener);
+        // Under the write lock, so a session write either precedes the subscription or announces itself to it.
+        return withWriteLock(() -> feed.subscribe(listener));
     }
 
     @Override
@@ -99,24 +100,32 @@ public final class InMemoryTokenStore implements TokenStore, ChangeFeed {
         Checks.requireNonNull(session, "session");
         String accessHash = session.accessTokenHash();
         String refreshHash = session.refreshTokenHash();
-        ChangeEvent.Builder change = ChangeEvent.builder().sessionStored(session);
-        withWriteLock(() -> {
+        ChangeEvent.Builder change = withWriteLock(() -> {
             ensureOpen();
             requireFree(idByAccessHash, accessHash, session.sessionId(), "accessToken");
             requireFree(idByRefreshHash, refreshHash, session.sessionId(), "refreshToken");
-            putSession(session, change);
-            return null;
+            // Only collected while someone listens (checked under the lock subscribe takes, so no
+            // write committed after a subscription goes unannounced); hashing ids costs microseconds.
+            ChangeEvent.Builder collected = feed.hasListeners() ? ChangeEvent.builder().sessionStored(session) : null;
+            putSession(session, accessHash, refreshHash, collected);
+            return collected;
         });
-        feed.publish(change.build());
+        if (change != null) {
+            feed.publish(change.build());
+        }
     }
 
     /** Replaces the session with this id by {@code session}; caller holds the write lock and checked its tokens. */
     private void putSession(StoredSession session, ChangeEvent.Builder change) {
+        putSession(session, session.accessTokenHash(), session.refreshTokenHash(), change);
+    }
+
+    private void putSession(StoredSession session, String accessHash, String refreshHash, ChangeEvent.Builder change) {
         removeSession(session.sessionId(), change);
         sessionsById.put(session.sessionId(), session);
-        idByAccessHash.put(session.accessTokenHash(), session.sessionId());
-        if (session.refreshToken() != null) {
-            idByRefreshHash.put(session.refreshTokenHash(), session.sessionId());
+        idByAccessHash.put(accessHash, session.sessionId());
+        if (refreshHash != null) {
+            idByRefreshHash.put(refreshHash, session.sessionId());
         }
     }
 

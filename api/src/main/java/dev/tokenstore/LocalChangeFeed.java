@@ -30,6 +30,11 @@ final class LocalChangeFeed implements ChangeFeed {
         };
     }
 
+    /** True while anyone is subscribed (a writer with no one to tell need not collect what it changed). */
+    boolean hasListeners() {
+        return !listeners.isEmpty();
+    }
+
     /** Delivers {@code event} to every subscriber now (nothing if it is empty). */
     void publish(ChangeEvent event) {
         if (event.isEmpty()) {

@@ -8,7 +8,9 @@ package dev.tokenstore.buffer;
 public interface BatchListener {
 
     /**
-     * Called on the flusher thread after a batch that wrote at least one session. Must return
+     * Called after a batch that wrote at least one session, on the thread that committed it: the
+     * flusher thread, or in group commit a caller that found the buffer idle and wrote its own
+     * batch of one (then before its {@code storeSession} returns). Calls never overlap. Must return
      * quickly; an exception it throws is logged and ignored.
      *
      * @param sessions     session writes the batch committed

@@ -34,6 +34,15 @@ final class BatchSchedule {
     }
 
     /**
+     * Group commit: may a caller that finds the buffer idle write its own batch of one? Not while
+     * the wait after a commit that released several callers is on: they are on their way back and
+     * should share the next batch, not see the first of them commit alone.
+     */
+    boolean allowsDirect(long nowNanos) {
+        return settings.ackMode() == AckMode.GROUP_COMMIT && (gatherTarget == 0 || nowNanos - gatherUntilNanos >= 0);
+    }
+
+    /**
      * Nanoseconds until the next batch is due: 0 or less now, {@link Long#MAX_VALUE} when nothing is
      * queued. {@code urgent} (closing, or a {@code flush()} waiting) makes anything queued due now.
      */

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Writes a batch to the delegate the cheapest way it allows: {@link BulkSessionStore} if present,
  * else the single ops inside {@link TransactionalTokenStore#inTransaction}, else the single ops one
- * by one. The outcome is the same in all three.
+ * by one. The outcome is the same in all three. A batch of one is a plain {@code storeSession}.
  */
 final class BatchWriter {
     enum Strategy { BULK, TRANSACTION, SINGLE_OPS }
@@ -38,6 +38,14 @@ final class BatchWriter {
      * all-or-nothing; single ops mark each write as it succeeds, so a retry skips them.
      */
     void writeAll(List<PendingWrite> batch) {
+        if (batch.size() == 1 && strategy != Strategy.SINGLE_OPS) {
+            // one write is one transaction either way, and the plain call is the delegate's cheapest
+            // (e.g. a JDBC store's cached statement, where a bulk call prepares a batch statement)
+            PendingWrite only = batch.get(0);
+            delegate.storeSession(only.session);
+            only.state = PendingWrite.State.WRITTEN;
+            return;
+        }
         switch (strategy) {
             case BULK -> {
                 List<StoredSession> sessions = new ArrayList<>(batch.size());

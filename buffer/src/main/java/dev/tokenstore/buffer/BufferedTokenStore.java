@@ -33,8 +33,10 @@ import java.util.function.Function;
  *   <li>{@code storeSession} is queued; the queue is flushed when it holds {@code maxBatchSize}
  *   sessions or {@code maxDelay} after its oldest write (in {@link AckMode#GROUP_COMMIT}: as soon as
  *   the flusher is free, after waiting at most a quarter of the last commit's time for the callers
- *   that commit released). Writes to one session coalesce: the last write wins, and sessions are
- *   written in the order of their latest write.</li>
+ *   that commit released; a caller that finds nothing pending and no batch committing writes its
+ *   own session on its thread, as a batch of one, through the same commit path: retries, outage
+ *   fail-fast, refusal, batch listeners, change event). Writes to one session coalesce: the last
+ *   write wins, and sessions are written in the order of their latest write.</li>
  *   <li>A flush uses {@link BulkSessionStore} if the delegate has it, else single ops inside
  *   {@link TransactionalTokenStore#inTransaction}, else single ops one by one; the outcome is the
  *   same.</li>
@@ -57,7 +59,6 @@ import java.util.function.Function;
  *   commit. Later writes keep flowing meanwhile.</li>
  *   <li>{@code cleanupExpired()}, {@code bulkStoreSessions} and {@code inTransaction} first flush
  *   what is queued, then call the delegate, so their results are exact.</li>
- * </ul>
  *   <li><b>Rotation is write-through:</b> {@link #rotateSession} first writes through any queued
  *   write of the rotated session (and of the session holding the presented token), then calls the
  *   delegate's atomic rotation, all while no batch can commit, so the rotation sees the latest write
@@ -471,9 +472,11 @@ public class BufferedTokenStore implements TokenStore {
         }
 
         /**
-         * Called on the flusher thread for every batch's refused records and for writes set aside
-         * after all retries (the buffer also logs each one, by session-id fingerprint, without tokens). Must not call {@code flush()} or
-         * {@code close()}; exceptions it throws are logged and ignored.
+         * Called for every batch's refused records and for writes set aside after all retries (the
+         * buffer also logs each one, by session-id fingerprint, without tokens), on the thread that
+         * committed the batch: the flusher thread, or a group-commit caller writing its own batch of
+         * one. Must not call {@code flush()} or {@code close()}; exceptions it throws are logged and
+         * ignored.
          */
         public Builder onFlushError(Consumer<FlushFailure> onFlushError) {
             if (onFlushError == null) {

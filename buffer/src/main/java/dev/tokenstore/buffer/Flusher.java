@@ -93,8 +93,12 @@ final class Flusher implements Runnable {
         }
     }
 
-    /** Writes one batch, retrying with back-off, then has every write of it settled. */
-    private void commit(List<PendingWrite> batch) {
+    /**
+     * Writes one batch, retrying with back-off, then has every write of it settled and tells the
+     * batch listeners. Runs on the flusher thread, or on the thread of a lone group-commit caller
+     * writing its own batch of one (see {@code WriteBuffer.enqueue}); never two at once.
+     */
+    void commit(List<PendingWrite> batch) {
         long startNanos = System.nanoTime();
         long firstAttemptNanos = 0;
         int attempts = 0;
@@ -156,6 +160,11 @@ final class Flusher implements Runnable {
             } catch (RuntimeException e) {
                 todo = queued(todo); // single ops mark each write as it succeeds
                 Kind kind = FailureKinds.of(e);
+                if (kind == Kind.REFUSED && todo.size() == 1) {
+                    // a batch of one was already written alone (a plain storeSession): it is the refused record
+                    todo.get(0).giveUp(PendingWrite.State.REFUSED, e);
+                    return null;
+                }
                 if (kind == Kind.REFUSED || kind == Kind.UNCLASSIFIED && last && todo.size() > 1) {
                     LOG.debug("the delegate failed a batch of {} ({}); writing them one by one", todo.size(),
                             FailureKinds.describe(e));

@@ -9,7 +9,8 @@ import dev.tokenstore.DatabaseUnavailableException;
  * that doubles with every failed attempt, up to 32 × {@code retryBackoff} (the store's circuit
  * breaker would only refuse an immediate retry), without counting against {@code maxRetries}: an
  * outage is not a write that keeps failing. A writer finding the buffer full fails at once instead
- * of waiting {@code enqueueTimeout}. Written by the flusher thread, read by writers.
+ * of waiting {@code enqueueTimeout}. Written by the thread committing a batch (the flusher, or a lone
+ * group-commit caller writing its own batch of one; batches commit one at a time), read by writers.
  */
 final class Outage {
     private volatile DatabaseUnavailableException current;

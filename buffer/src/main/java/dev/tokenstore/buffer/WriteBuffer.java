@@ -59,6 +59,11 @@ final class WriteBuffer {
     private Phase phase = Phase.OPEN;
     private final Outage outage = new Outage();
     private long lastSeq;
+    /**
+     * Group commit: the sequence number of the write a lone caller is committing itself (see
+     * {@link #enqueue}), or {@link Long#MAX_VALUE}. While there is one, the flusher takes no batch.
+     */
+    private long directSeq = Long.MAX_VALUE;
     /** Counts finished batches; a read that raced with one is repeated (see {@link #read}). */
     private long commitEpoch;
     private long flushed;
@@ -67,6 +72,11 @@ final class WriteBuffer {
     private long retries;
     private long failures;
     private final List<BatchListener> batchListeners = new CopyOnWriteArrayList<>();
+    /**
+     * Held while batch listeners are told: batches commit one at a time, but a lone group-commit
+     * caller may be telling them about its batch of one while the flusher tells them about the next.
+     */
+    private final ReentrantLock listenerLock = new ReentrantLock();
 
     WriteBuffer(TokenStore delegate, BufferSettings settings) {
         this.settings = settings;
@@ -97,6 +107,13 @@ final class WriteBuffer {
         String refreshHash = session.refreshTokenHash();
         String id = session.sessionId();
         CompletableFuture<Void> waiter = acks.newWaiter();
+        if (waiter != null) {
+            PendingWrite direct = claimDirect(session, accessHash, refreshHash, waiter);
+            if (direct != null) {
+                commitDirect(direct);
+                return waiter;
+            }
+        }
         long deadline = System.nanoTime() + settings.enqueueTimeout().toNanos();
         lock.lock();
         try {
@@ -142,6 +159,64 @@ final class WriteBuffer {
             return waiter;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Group commit with nothing pending, no batch committing and no wait for released callers on
+     * (see {@link BatchSchedule#allowsDirect}): the caller is alone, so there is no one to share a
+     * commit with and a hand-off to the flusher would only add two thread wake-ups. Its write becomes a batch of one, in flight at once (visible to reads and to the token
+     * uniqueness checks of later writes, like any in-flight batch), which the caller then commits
+     * itself ({@link #commitDirect}); the flusher takes no batch meanwhile, so writes queued behind it
+     * still commit after it, in order.
+     *
+     * @return the write, now in flight, or null if the caller must queue as usual
+     */
+    private PendingWrite claimDirect(StoredSession session, String accessHash, String refreshHash,
+            CompletableFuture<Void> waiter) {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            if (phase != Phase.OPEN || flusherDeath != null || pending.size() != 0 || directSeq != Long.MAX_VALUE
+                    || !schedule.allowsDirect(now)) {
+                return null;
+            }
+            PendingWrite write = new PendingWrite(session, accessHash, refreshHash, ++lastSeq, now, waiter);
+            pending.add(write);
+            pending.take(1);
+            directSeq = write.seq;
+            return write;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Commits a claimed batch of one on the caller's thread, exactly as the flusher would: the same
+     * {@link Flusher#commit} (retries, outage fail-fast, refusal, settling, batch listeners, the
+     * delegate's change event), then lets the flusher take batches again.
+     */
+    private void commitDirect(PendingWrite write) {
+        try {
+            flusher.commit(List.of(write));
+        } catch (RuntimeException | Error e) {
+            die(e);
+            throw e;
+        } finally {
+            lock.lock();
+            try {
+                endDirect(write.seq); // settle() has done it, unless commit() threw
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** The caller's own batch of one is over: the flusher may take batches again. Call under {@code lock}. */
+    private void endDirect(long seq) {
+        if (directSeq == seq) {
+            directSeq = Long.MAX_VALUE;
+            workAvailable.signalAll();
         }
     }
 
@@ -489,8 +564,9 @@ final class WriteBuffer {
                 if (phase == Phase.CLOSED || phase == Phase.CLOSING && pending.size() == 0) {
                     return null;
                 }
-                long wait = schedule.nanosUntilDue(pending.queuedCount(),
-                        phase != Phase.OPEN || !flushRequests.isEmpty(), System.nanoTime());
+                long wait = directSeq != Long.MAX_VALUE ? Long.MAX_VALUE
+                        : schedule.nanosUntilDue(pending.queuedCount(),
+                                phase != Phase.OPEN || !flushRequests.isEmpty(), System.nanoTime());
                 if (wait <= 0) {
                     break;
                 }
@@ -513,7 +589,7 @@ final class WriteBuffer {
     }
 
     private void answerFlushRequests() {
-        long firstQueued = pending.firstQueuedSeq();
+        long firstQueued = Math.min(pending.firstQueuedSeq(), directSeq);
         Iterator<FlushRequest> it = flushRequests.iterator();
         while (it.hasNext()) {
             FlushRequest request = it.next();
@@ -559,6 +635,10 @@ final class WriteBuffer {
             }
             schedule.committed(written, commitNanos, pending.queuedCount(), System.nanoTime());
             commitEpoch++;
+            if (batch.size() == 1) {
+                // before onFlushError runs (on the caller's thread), so a flush() from it is answered
+                endDirect(batch.get(0).seq);
+            }
             if (!refused.isEmpty()) {
                 reports.add(new FlushFailure(refused.get(0).failure, sessions(refused), attempts, true));
             }
@@ -585,14 +665,25 @@ final class WriteBuffer {
         batchListeners.add(listener);
     }
 
-    /** Tells every batch listener that a batch of {@code written} writes committed in {@code elapsedNanos}. */
+    /**
+     * Tells every batch listener that a batch of {@code written} writes committed in
+     * {@code elapsedNanos}, on the thread that committed it; calls never overlap.
+     */
     void tellBatchListeners(int written, long elapsedNanos) {
-        for (BatchListener listener : batchListeners) {
-            try {
-                listener.batchFlushed(written, elapsedNanos);
-            } catch (RuntimeException e) {
-                LOG.error("batch listener threw {}", e.getClass().getName());
+        if (batchListeners.isEmpty()) {
+            return;
+        }
+        listenerLock.lock();
+        try {
+            for (BatchListener listener : batchListeners) {
+                try {
+                    listener.batchFlushed(written, elapsedNanos);
+                } catch (RuntimeException e) {
+                    LOG.error("batch listener threw {}", e.getClass().getName());
+                }
             }
+        } finally {
+            listenerLock.unlock();
         }
     }
 

@@ -236,6 +236,41 @@ class BufferedTokenStoreTest {
         }
 
         @Test
+        @DisplayName("a lone caller (nothing pending) writes its own batch of one, on its own thread")
+        void loneCallerWritesDirectly() {
+            TestDelegate delegate = TestDelegate.transactional(clock);
+            BufferedTokenStore store = buffer(delegate, b -> b.ackMode(AckMode.GROUP_COMMIT));
+            for (int i = 0; i < 3; i++) {
+                StoredSession s = sessions.session("s" + i, "u");
+                store.storeSession(s);
+                assertEquals(Thread.currentThread(), delegate.lastWriter, "no hand-off to the flusher");
+                assertEquals(Optional.of(s), delegate.inner.loadSessionById(s.sessionId()));
+            }
+            assertEquals(3, store.stats().batches());
+            assertEquals(0, store.stats().pending());
+        }
+
+        @Test
+        @DisplayName("a lone caller's write is visible while it commits, and a revocation meanwhile waits for it and wins")
+        void revocationDuringALoneCallersCommit() throws Exception {
+            TestDelegate delegate = TestDelegate.singleOps(clock);
+            BufferedTokenStore store = buffer(delegate, b -> b.ackMode(AckMode.GROUP_COMMIT));
+            StoredSession s = sessions.session("s1", "u");
+            delegate.closeGate();
+            Future<?> writer = threads.submit(() -> store.storeSession(s));
+            assertTrue(delegate.atGate.await(5, TimeUnit.SECONDS));
+            assertEquals(Optional.of(s), store.loadSessionById("s1"), "read-your-writes while in flight");
+            Future<Boolean> revoker = threads.submit(() -> store.deleteSessionById("s1"));
+            Thread.sleep(50);
+            assertFalse(revoker.isDone(), "the revocation waits for the commit in progress");
+            delegate.open();
+            writer.get(5, TimeUnit.SECONDS);
+            assertTrue(revoker.get(5, TimeUnit.SECONDS));
+            assertTrue(delegate.inner.loadSessionById("s1").isEmpty());
+            assertTrue(store.loadSessionById("s1").isEmpty());
+        }
+
+        @Test
         @DisplayName("callers arriving during a commit share the next one")
         void callersShareACommit() throws Exception {
             TestDelegate delegate = TestDelegate.transactional(clock);
@@ -256,7 +291,7 @@ class BufferedTokenStoreTest {
             BufferStats stats = store.stats();
             assertEquals(8, stats.flushed());
             assertEquals(2, stats.batches());
-            assertEquals(2, ((TestDelegate.Transactional) delegate).transactions.get());
+            assertEquals(2, delegate.writeCalls.get(), "two delegate calls: the first write alone, then the other seven");
         }
 
         /**
@@ -300,7 +335,7 @@ class BufferedTokenStoreTest {
             BufferStats stats = store.stats();
             assertEquals(writers * rounds, stats.flushed());
             assertEquals(0, stats.pending());
-            assertEquals(stats.batches(), ((TestDelegate.Bulk) delegate).bulkCalls.get(), "one delegate call per batch");
+            assertEquals(stats.batches(), delegate.writeCalls.get(), "one delegate call per batch");
             assertTrue(stats.batches() >= rounds && stats.batches() <= writers * rounds,
                     "a batch holds at most one write per caller: " + stats.batches() + " batches");
             for (int w = 0; w < writers; w++) {

@@ -1,6 +1,7 @@
 package dev.tokenstore.buffer;
 
 import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.DatabaseUnavailableException;
 import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.InMemoryTokenStore;
 import dev.tokenstore.StoredSession;
@@ -8,6 +9,7 @@ import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreException;
 import dev.tokenstore.TransactionalTokenStore;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +20,7 @@ import java.util.function.Function;
 /**
  * A delegate around {@link InMemoryTokenStore} for the buffer's own tests: it can fail
  * session writes (N times, or always), hold the first session write at a gate, make every write
- * slow, and counts calls.
+ * slow, or have its database unavailable, and counts calls.
  * {@link #close()} is recorded, not forwarded, so tests can look at {@link #inner} afterwards.
  */
 class TestDelegate extends ForwardingTokenStore {
@@ -31,6 +33,13 @@ class TestDelegate extends ForwardingTokenStore {
     volatile long writeDelayMillis;
     private volatile CountDownLatch gate;
     final CountDownLatch atGate = new CountDownLatch(1);
+    /** The thread of the latest session write. */
+    volatile Thread lastWriter;
+    /**
+     * While set, every session write (after the gate) fails at once with
+     * {@link DatabaseUnavailableException}, as a JDBC store with an open circuit breaker does.
+     */
+    volatile Instant unavailableSince;
 
     TestDelegate(Clock clock) {
         inner = new InMemoryTokenStore(clock);
@@ -69,6 +78,7 @@ class TestDelegate extends ForwardingTokenStore {
     /** Called at the start of every session write (single, bulk or transaction). */
     void beforeWrite() {
         writeCalls.incrementAndGet();
+        lastWriter = Thread.currentThread();
         CountDownLatch g = gate;
         if (g != null) {
             atGate.countDown();
@@ -88,6 +98,11 @@ class TestDelegate extends ForwardingTokenStore {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
+        }
+        Instant down = unavailableSince;
+        if (down != null) {
+            throw new DatabaseUnavailableException("test store: not attempted: database unavailable since " + down,
+                    down, null);
         }
         if (failAlways || failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new TokenStoreException("injected failure", new java.io.IOException("disk on fire"));

@@ -11,27 +11,38 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 
 /**
- * {@code cleanupExpired()} on a session table of {@code preload} rows of which half have expired:
- * the trial preloads {@code preload/2} live sessions and, before each (single-shot) iteration,
- * {@code preload/2} expired ones are stored again, untimed. One operation removes them all.
+ * {@code cleanupExpired()} on a session table of {@code preload} rows of which {@code expired} have
+ * expired (0, the default: half): the trial preloads the live sessions and, before each (single-shot)
+ * iteration, the expired ones are stored again, untimed. One operation removes them all. The
+ * scaling run ({@code --scale}) keeps {@code expired} fixed while the table grows, so the cost per
+ * expired row shows whether cleanup stays an index range scan.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class CleanupBenchmark extends StoreState {
     private final SessionFactory factory = new SessionFactory(SEED * 13);
 
+    /** Expired sessions per call; 0 for half of {@code preload}. */
+    @Param({"0"})
+    public int expired;
+
+    int expiredCount() {
+        return expired > 0 ? Math.min(expired, preload - 1) : preload - preload / 2;
+    }
+
     @Override
     int preloadCount() {
-        return preload / 2;
+        return preload - expiredCount();
     }
 
     @Setup(Level.Iteration)
     public void addExpired() {
         Instant now = Instant.now();
-        int count = preload - preload / 2;
+        int count = expiredCount();
         for (int start = 0; start < count; start += StoreFixture.PRELOAD_CHUNK) {
             int n = Math.min(StoreFixture.PRELOAD_CHUNK, count - start);
             List<StoredSession> chunk = new ArrayList<>(n);
@@ -45,9 +56,9 @@ public class CleanupBenchmark extends StoreState {
     @Benchmark
     public CleanupResult cleanupExpired() {
         CleanupResult result = store.cleanupExpired();
-        if (result.sessions() < preload - preload / 2) {
+        if (result.sessions() < expiredCount()) {
             throw new IllegalStateException("cleanupExpired removed " + result.sessions() + " sessions, expected "
-                    + (preload - preload / 2));
+                    + expiredCount());
         }
         return result;
     }

@@ -24,7 +24,6 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The comparison command: runs a curated set of the benchmarks (or the ones chosen with
@@ -56,6 +55,7 @@ public final class Compare {
             return;
         }
         System.setProperty("java.awt.headless", "true");
+        logToFile(options.out());
         String command = "java -jar jmh/target/benchmarks.jar" + (args.length == 0 ? "" : " " + String.join(" ", args));
         try {
             if (options.from() != null) {
@@ -95,8 +95,7 @@ public final class Compare {
         List<Run> plan = plan(options);
         int trials = plan.stream().mapToInt(Run::trials).sum();
         System.out.printf(Locale.ROOT, "tokenstore comparison: %d benchmark runs, %d trials (%s); results in %s%n",
-                plan.size(), trials, options.full() ? "full JMH settings" : "quick: 1x1s warmup, 2x1s measurement, 1 fork",
-                options.out());
+                plan.size(), trials, options.mode().description(), options.out());
         List<RunResult> collected = new ArrayList<>();
         int failures = 0;
         for (int i = 0; i < plan.size(); i++) {
@@ -114,6 +113,14 @@ public final class Compare {
                 System.err.println("benchmark run failed: " + e.getMessage());
             }
         }
+        if (options.mode() == RunMode.SCALE) {
+            ScaleReport scale = ScaleReport.from(collected, context(options, command, started, startLoad));
+            scale.write(options.out(), collected);
+            System.out.println();
+            System.out.println(scale.console());
+            System.out.println("wrote " + options.out().resolve("results.json") + ", scale.md, scale.png");
+            return failures;
+        }
         Optional<CacheFootprint.Result> footprint = options.groups().stream().anyMatch(g -> g.name().equals("load"))
                 ? CacheFootprint.measureQuietly(FOOTPRINT_SESSIONS) : Optional.empty();
         Results results = Results.from(collected);
@@ -122,6 +129,10 @@ public final class Compare {
         System.out.println();
         System.out.println(report.console());
         System.out.println("wrote " + options.out().resolve("results.json") + ", results.md, chart.png");
+        if (options.mode() == RunMode.QUICK) {
+            System.out.println("This quick run's intervals are the spread of two iterations of one fork: for verdicts, run "
+                    + "java -jar jmh/target/benchmarks.jar --verdicts");
+        }
         if (failures > 0) {
             System.out.println(failures + " benchmark run(s) failed or came back incomplete; see the JMH output above");
         }
@@ -138,6 +149,21 @@ public final class Compare {
         ChartWriter.write(results, out.resolve("chart.png"));
     }
 
+    /**
+     * Sends this process's log lines (the embedded PostgreSQL server's start-up and shutdown
+     * chatter, at INFO) to {@code compare.log} in the results directory, so the console shows JMH's
+     * progress and the report. The benchmark forks log warnings and errors only (they show in JMH's output).
+     */
+    private static void logToFile(Path out) {
+        try {
+            Files.createDirectories(out);
+            System.setProperty("org.slf4j.simpleLogger.logFile", out.resolve("compare.log").toString());
+            System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        } catch (IOException e) {
+            System.err.println("cannot create " + out + " (" + e.getMessage() + "); logging to the console");
+        }
+    }
+
     private static double loadAverage() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
@@ -152,8 +178,9 @@ public final class Compare {
                 + Math.round((Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0) + " s; load average "
                 + String.format(Locale.ROOT, "%.2f", startLoad) + " at the start, "
                 + String.format(Locale.ROOT, "%.2f", loadAverage()) + " at the end (other processes share the cores)");
-        lines.add("Settings: " + (options.full() ? "JMH defaults (annotations / 5 forks x 5x10s)" : "1x1s warmup, 2x1s measurement, 1 fork")
-                + ", " + options.preload() + " sessions preloaded per trial (fresh database per trial)");
+        lines.add("Settings: " + options.mode().description() + ", "
+                + (options.mode() == RunMode.SCALE ? "20k/200k/1M" : Integer.toString(options.preload()))
+                + " sessions preloaded per trial (fresh database per trial)");
         if (options.backends().contains(Backend.POSTGRES)) {
             lines.add("PostgreSQL: " + (PostgresServer.get().embedded() ? "embedded " : "external server ")
                     + PostgresServer.get().version() + ", fsync=on, synchronous_commit=on (verified with SHOW)");
@@ -164,6 +191,8 @@ public final class Compare {
     /** Arguments every fork gets: where PostgreSQL is and the SQLite durability setting. */
     private static List<String> forkArguments(CompareOptions options) {
         List<String> args = new ArrayList<>();
+        // the forks' INFO lines (pool start-up, schema migration) would interleave with JMH's progress
+        args.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         if (options.sqliteSynchronous() != null) {
             System.setProperty(BenchSettings.SQLITE_SYNCHRONOUS_PROPERTY, options.sqliteSynchronous());
             args.add("-D" + BenchSettings.SQLITE_SYNCHRONOUS_PROPERTY + "=" + options.sqliteSynchronous());
@@ -199,7 +228,8 @@ public final class Compare {
                         && !options.backends().containsAll(Backend.DEFAULTS)) {
                     continue; // the map floor belongs with the memory backend when backends are picked
                 }
-                runs.add(new Run(group, e.getValue(), backends, options.wrappingsFor(group), hasBackend));
+                runs.add(new Run(group, e.getValue(), backends, options.wrappingsFor(group), hasBackend,
+                        options.mode() == RunMode.SCALE ? RunMode.SCALE_SIZES.size() : 1));
             }
         }
         return runs;
@@ -207,10 +237,10 @@ public final class Compare {
 
     /** One JMH runner invocation: some methods of one class over backends x wrappings. */
     record Run(Ops.Group group, List<String> benchmarks, List<Backend> backends, List<Wrapping> wrappings,
-            boolean hasBackend) {
+            boolean hasBackend, int sizes) {
 
         int trials() {
-            return benchmarks.size() * Math.max(1, backends.size()) * Math.max(1, wrappings.size());
+            return benchmarks.size() * Math.max(1, backends.size()) * Math.max(1, wrappings.size()) * sizes;
         }
 
         String describe() {
@@ -234,11 +264,15 @@ public final class Compare {
             if (!wrappings.isEmpty()) {
                 b.param("wrapping", wrappings.stream().map(Wrapping::paramName).toArray(String[]::new));
             }
-            b.param("preload", Integer.toString(options.preload()));
-            if (!options.full()) {
-                b.warmupIterations(1).warmupTime(TimeValue.seconds(1))
-                        .measurementIterations(2).measurementTime(TimeValue.seconds(1)).forks(1);
+            if (options.mode() == RunMode.SCALE) {
+                b.param("preload", RunMode.SCALE_SIZES.stream().map(String::valueOf).toArray(String[]::new));
+                if (benchmarks.stream().anyMatch(m -> m.startsWith(CleanupBenchmark.class.getName()))) {
+                    b.param("expired", Integer.toString(RunMode.SCALE_EXPIRED));
+                }
+            } else {
+                b.param("preload", Integer.toString(options.preload()));
             }
+            options.mode().apply(b);
             if (!jvmArgs.isEmpty()) {
                 b.jvmArgsAppend(jvmArgs.toArray(String[]::new));
             }

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /** The comparison command's options, parsed from its arguments; see {@link #usage()}. */
-record CompareOptions(List<Backend> backends, List<Ops.Group> groups, List<Wrapping> wrappings, boolean full,
+record CompareOptions(List<Backend> backends, List<Ops.Group> groups, List<Wrapping> wrappings, RunMode mode,
         int preload, Path out, String sqliteSynchronous, Path from, boolean help) {
 
     /** Preload of the curated quick run (the full run uses 100k, as the benchmarks' defaults do). */
@@ -20,9 +20,9 @@ record CompareOptions(List<Backend> backends, List<Ops.Group> groups, List<Wrapp
 
     static CompareOptions parse(String... args) {
         List<Backend> backends = Backend.DEFAULTS;
-        List<Ops.Group> groups = null;
+        String ops = null;
         List<Wrapping> wrappings = null;
-        boolean full = false;
+        RunMode mode = RunMode.QUICK;
         Integer preload = null;
         Path out = null;
         String sync = null;
@@ -38,10 +38,13 @@ record CompareOptions(List<Backend> backends, List<Ops.Group> groups, List<Wrapp
             }
             switch (arg) {
                 case "--help", "-h" -> help = true;
-                case "--full" -> full = true;
+                case "--full" -> mode = mode(mode, RunMode.FULL);
+                case "--verdicts" -> mode = mode(mode, RunMode.VERDICTS);
+                case "--scale" -> mode = mode(mode, RunMode.SCALE);
                 case "--backends" -> backends = list(value != null ? value : next(args, ++i, arg)).stream()
                         .map(Backend::of).distinct().toList();
-                case "--ops" -> groups = groups(value != null ? value : next(args, ++i, arg));
+                case "--ops" -> ops = value != null ? value : next(args, ++i, arg);
+
                 case "--wrappings" -> wrappings = list(value != null ? value : next(args, ++i, arg)).stream()
                         .map(Wrapping::of).distinct().toList();
                 case "--preload" -> preload = positive(value != null ? value : next(args, ++i, arg), "--preload");
@@ -54,12 +57,22 @@ record CompareOptions(List<Backend> backends, List<Ops.Group> groups, List<Wrapp
         if (backends.isEmpty()) {
             throw new IllegalArgumentException("--backends must name at least one backend");
         }
-        if (groups == null) {
-            groups = full ? Ops.GROUPS : Ops.GROUPS.stream().filter(Ops.Group::curated).toList();
-        }
-        return new CompareOptions(backends, groups, wrappings, full,
-                preload != null ? preload : full ? FULL_PRELOAD : QUICK_PRELOAD,
+        List<Ops.Group> groups = ops == null ? mode.defaultGroups() : groups(ops, mode.knownGroups());
+        return new CompareOptions(backends, groups, wrappings, mode,
+                preload != null ? preload : mode == RunMode.FULL ? FULL_PRELOAD : QUICK_PRELOAD,
                 out != null ? out : defaultOut(), sync, from, help);
+    }
+
+    /** True for {@code --full} (JMH's own settings, every wrapping). */
+    boolean full() {
+        return mode == RunMode.FULL;
+    }
+
+    private static RunMode mode(RunMode current, RunMode chosen) {
+        if (current != RunMode.QUICK && current != chosen) {
+            throw new IllegalArgumentException("--full, --verdicts and --scale exclude each other");
+        }
+        return chosen;
     }
 
     /** Wrappings to run for a group: the explicit {@code --wrappings}, all for {@code --full}, else the curated ones. */
@@ -70,16 +83,16 @@ record CompareOptions(List<Backend> backends, List<Ops.Group> groups, List<Wrapp
         if (wrappings != null) {
             return wrappings;
         }
-        return full ? List.of(Wrapping.values()) : group.wrappings();
+        return full() ? List.of(Wrapping.values()) : group.wrappings();
     }
 
-    private static List<Ops.Group> groups(String value) {
+    private static List<Ops.Group> groups(String value, List<Ops.Group> known) {
         Set<Ops.Group> out = new LinkedHashSet<>();
         for (String name : list(value)) {
             if (name.equals("all")) {
-                out.addAll(Ops.GROUPS);
+                out.addAll(known);
             } else {
-                out.add(Ops.group(name));
+                out.add(Ops.group(name, known));
             }
         }
         return new ArrayList<>(out);
@@ -138,6 +151,11 @@ record CompareOptions(List<Backend> backends, List<Ops.Group> groups, List<Wrapp
                 .append("                           every wrapping with --full)\n")
                 .append("  --full                   JMH's default warmup/measurement/forks (about 8 minutes per trial),\n")
                 .append("                           all groups and wrappings, 100k preload: narrow it with the options above\n")
+                .append("  --verdicts               only the benchmarks behind the DESIGN.md targets, 2 forks x (2+4) x 1 s:\n")
+                .append("                           verdicts with real confidence intervals (about 25 minutes on 2 cores)\n")
+                .append("  --scale                  raw and cached loadSessionByAccessToken, raw storeSession and\n")
+                .append("                           cleanupExpired at 20k, 200k and 1M sessions per database backend:\n")
+                .append("                           writes scale.md and scale.png (long: the 1M preloads take minutes each)\n")
                 .append("  --preload N              sessions preloaded per trial (default 20000; 100000 with --full)\n")
                 .append("  --sqlite-synchronous M   OFF, NORMAL (backend default), FULL or EXTRA\n")
                 .append("  --out DIR                results directory (default jmh/target/results)\n")

@@ -60,9 +60,44 @@ final class Ops {
                     List.of(Wrapping.RAW), false, false,
                     "cleanupExpired on preload rows of which half expired (single shot)"),
             new Group("floors", floors(), List.of(), false, true,
-                    "ConcurrentHashMap.get; hand-written JDBC select, insert, 16-row and 1000-row executeBatch"));
+                    "ConcurrentHashMap.get, bare Caffeine get (per-entry expiry); hand-written JDBC select, insert, 16-row and 1000-row executeBatch"));
+
+    /**
+     * {@code --verdicts}: only what the DESIGN.md targets are judged on (each target's benchmarks and
+     * floors, no 2-thread or write-behind-store figures), run with 2 forks.
+     */
+    static final List<Group> VERDICTS = List.of(
+            new Group("load", methods(SessionReadBenchmark.class, "loadByAccessToken"),
+                    List.of(Wrapping.RAW, Wrapping.CACHED), false, true, "cached hit vs raw read and vs bare Caffeine"),
+            new Group("store", methods(SessionWriteBenchmark.class, "store"),
+                    List.of(Wrapping.RAW, Wrapping.GROUP_COMMIT), false, true, "group commit with 1 writer vs raw"),
+            new Group("store16", methods(SessionWriteBenchmark.class, "store16"),
+                    List.of(Wrapping.RAW, Wrapping.GROUP_COMMIT), true, true,
+                    "group commit with 16 writers vs raw and the engine ceiling"),
+            new Group("writebehind", methods(BulkBenchmark.class, "loopStore1000"),
+                    List.of(Wrapping.RAW, Wrapping.BUFFERED), true, true, "write-behind incl. flush vs executeBatch"),
+            new Group("bulk", methods(BulkBenchmark.class, "bulkStore1000", "bulkDelete500", "loopDelete500"),
+                    List.of(Wrapping.RAW), true, true, "bulk vs looped, vs the JDBC batch floor"),
+            new Group("floors", methods(MapFloorBenchmark.class, "caffeineGet", JdbcFloorBenchmark.class,
+                    "select", "insert", "batchInsert16", "batchInsert1000"), List.of(), false, true,
+                    "bare Caffeine get; hand-written JDBC select, insert, 16-row and 1000-row executeBatch"));
+
+    /** {@code --scale}: how the cost of a call grows with the stored sessions (database backends). */
+    static final List<Group> SCALE = List.of(
+            new Group("load", methods(SessionReadBenchmark.class, "loadByAccessToken"),
+                    List.of(Wrapping.RAW, Wrapping.CACHED), true, true, "loadSessionByAccessToken hit"),
+            new Group("store", methods(SessionWriteBenchmark.class, "store"),
+                    List.of(Wrapping.RAW), true, true, "storeSession of a new session"),
+            new Group("cleanup", methods(CleanupBenchmark.class, "cleanupExpired"),
+                    List.of(Wrapping.RAW), true, true, "cleanupExpired of 10k expired sessions, per expired row"));
 
     private Ops() {
+    }
+
+    private static List<String> methods(Class<?> first, String a, Class<?> second, String... more) {
+        List<String> all = new java.util.ArrayList<>(methods(first, a));
+        all.addAll(methods(second, more));
+        return List.copyOf(all);
     }
 
     private static List<String> methods(Class<?> type, String... names) {
@@ -70,16 +105,21 @@ final class Ops {
     }
 
     private static List<String> floors() {
-        List<String> all = new java.util.ArrayList<>(methods(MapFloorBenchmark.class, "chmGet"));
+        List<String> all = new java.util.ArrayList<>(methods(MapFloorBenchmark.class, "chmGet", "caffeineGet"));
         all.addAll(methods(JdbcFloorBenchmark.class, "select", "insert", "batchInsert16", "batchInsert1000"));
         return List.copyOf(all);
     }
 
     static Group group(String name) {
+        return group(name, GROUPS);
+    }
+
+    /** The group of this name among {@code known} (a run mode's groups). */
+    static Group group(String name, List<Group> known) {
         String n = name.trim().toLowerCase(Locale.ROOT);
-        return GROUPS.stream().filter(g -> g.name().equals(n)).findFirst()
+        return known.stream().filter(g -> g.name().equals(n)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("--ops: unknown operation group '" + name + "'; known: "
-                        + GROUPS.stream().map(Group::name).collect(Collectors.joining(", ")) + ", all"));
+                        + known.stream().map(Group::name).collect(Collectors.joining(", ")) + ", all"));
     }
 
     /** Report order of a benchmark method name. */

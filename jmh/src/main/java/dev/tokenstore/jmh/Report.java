@@ -30,6 +30,12 @@ final class Report {
         return checks;
     }
 
+    /** How to read the verdicts, printed under them. */
+    static final String VERDICT_RULE = "Each measured value is followed by its interval [low-high] (score ± error; a ratio "
+            + "spans lowest/highest to highest/lowest). A target whose interval straddles its threshold is inconclusive, "
+            + "not met or missed; n/a: the target does not apply to this backend. Only a run with 2 or more forks "
+            + "(--verdicts) gives confidence intervals; the quick run's are the spread of two iterations.";
+
     static final List<String> HEADER = List.of("operation", "backend", "wrapping", "threads", "ops/s", "± ops/s",
             "µs/op", "× raw");
 
@@ -54,7 +60,7 @@ final class Report {
             targetRows.add(List.of(c.target(), c.backend(), c.measured(), c.verdict()));
         }
         s.append(aligned(List.of("target", "backend", "measured", "verdict"), targetRows));
-        s.append('\n');
+        s.append(VERDICT_RULE).append('\n').append('\n');
         notes().forEach(n -> s.append("* ").append(n).append('\n'));
         return s.toString();
     }
@@ -64,12 +70,15 @@ final class Report {
         context.forEach(line -> s.append("- ").append(line).append('\n'));
         s.append('\n').append(markdownTable(HEADER, rows(), "lllrrrrr")).append('\n');
         s.append("## Targets (DESIGN.md)\n\n");
+        Targets.STATED.forEach(t -> s.append("- ").append(t).append('\n'));
+        s.append('\n');
         List<List<String>> targetRows = new ArrayList<>();
         for (Targets.Check c : checks) {
-            targetRows.add(List.of(c.target(), c.backend(), c.measured(),
-                    c.status() == Targets.Status.MET ? "met" : "**" + c.verdict() + "**"));
+            boolean plain = c.status() == Targets.Status.MET || c.status() == Targets.Status.NOT_APPLICABLE;
+            targetRows.add(List.of(c.target(), c.backend(), c.measured(), plain ? c.verdict() : "**" + c.verdict() + "**"));
         }
         s.append(markdownTable(List.of("target", "backend", "measured", "verdict"), targetRows, "llll")).append('\n');
+        s.append(VERDICT_RULE).append("\n\n");
         s.append("## Notes\n\n");
         notes().forEach(n -> s.append("- ").append(n).append('\n'));
         return s.toString();

@@ -34,6 +34,21 @@ class CompareOptionsTest {
     }
 
     @Test
+    void verdictsAndScaleRunTheirOwnGroups() {
+        CompareOptions v = CompareOptions.parse("--verdicts");
+        assertEquals(RunMode.VERDICTS, v.mode());
+        assertEquals(Ops.VERDICTS, v.groups());
+        assertEquals(List.of(Wrapping.RAW, Wrapping.GROUP_COMMIT), v.wrappingsFor(Ops.group("store", Ops.VERDICTS)));
+        assertEquals(List.of("store"), CompareOptions.parse("--verdicts", "--ops", "store").groups().stream()
+                .map(Ops.Group::name).toList());
+        CompareOptions s = CompareOptions.parse("--scale", "--backends", "sqlite");
+        assertEquals(RunMode.SCALE, s.mode());
+        assertEquals(Ops.SCALE, s.groups());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CompareOptions.parse("--scale", "--full"))
+                .getMessage().contains("exclude"));
+    }
+
+    @Test
     void badInputNamesTheOption() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> CompareOptions.parse("--backends", "oracle"))
                 .getMessage().contains("backend"));

@@ -13,6 +13,7 @@ import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.TokenStores;
 import dev.tokenstore.TransactionalTokenStore;
+import dev.tokenstore.buffer.AckMode;
 import dev.tokenstore.buffer.BufferedTokenStore;
 import dev.tokenstore.cache.CachingTokenStore;
 import dev.tokenstore.testing.TestClock;
@@ -105,6 +106,32 @@ class MetricsOverRealStoresTest {
         assertEquals(3.0, registry.get("tokenstore.buffer.batch.size").summary().totalAmount());
         assertEquals(1, registry.get("tokenstore.buffer.flush").timer().count());
         assertNoSecretInAnyTag();
+    }
+
+    /**
+     * Group commit with one caller: the caller finds the buffer idle and commits its write itself,
+     * as a batch of one; the meters count it as one, before {@code storeSession} returns.
+     */
+    @Test
+    void aLoneGroupCommitWriteIsMeteredAsABatchOfOne() {
+        SimpleMeterRegistry own = new SimpleMeterRegistry();
+        TokenStore db = TokenStores.open(TokenStoreOptions.builder().url("jdbc:sqlite:" + dir.resolve("gc.db"))
+                .encryptionKey(KEY).clock(clock).build());
+        try (BufferedTokenStore groupCommit = BufferedTokenStore.builder(db).clock(clock)
+                .ackMode(AckMode.GROUP_COMMIT).build()) {
+            new TokenStoreMetrics(groupCommit).bindTo(own);
+            for (int i = 1; i <= 2; i++) {
+                StoredSession s = remember(data.session("user-gc-" + i));
+                groupCommit.storeSession(s);
+                assertEquals(s.sessionId(), db.loadSessionById(s.sessionId()).orElseThrow().sessionId());
+                assertEquals(i, own.get("tokenstore.buffer.batch.size").summary().count());
+                assertEquals(i, own.get("tokenstore.buffer.batch.size").summary().totalAmount(), "batches of one");
+                assertEquals(i, own.get("tokenstore.buffer.flush").timer().count());
+                assertEquals(i, own.get("tokenstore.buffer.batches").functionCounter().count());
+                assertEquals(i, own.get("tokenstore.buffer.written").functionCounter().count());
+            }
+            assertEquals(0.0, own.get("tokenstore.buffer.pending").gauge().value());
+        }
     }
 
     @Test
