@@ -5,16 +5,18 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * A push transport for the change feed of a {@link JdbcTokenStore} (PostgreSQL's
- * {@code LISTEN}/{@code NOTIFY}), used instead of the polled change-log table when a backend hands
- * one to {@link JdbcTokenStore.Builder#changeChannel}.
+ * A transport for the change feed of a {@link JdbcTokenStore} that a backend hands to
+ * {@link JdbcTokenStore.Builder#changeChannel} instead of the engine's polled change log
+ * (PostgreSQL's: a row per transaction plus a {@code LISTEN}/{@code NOTIFY} wake-up).
  *
  * <p>Contract: {@link #publish} runs inside the writing transaction, so a payload is delivered
  * only if that transaction commits; every listener of every store instance over the same data
- * receives every committed payload, in commit order, at least once; when payloads may have been
- * missed (a reconnect) the receiver is told with {@link Receiver#reset}. The engine names a topic
- * per set of tables ({@code <tablePrefix>changes}); a channel keeps topics apart (and, on a server,
- * schemas too).
+ * receives every committed payload at least once; when payloads may have been missed (a
+ * reconnect) the receiver is told with {@link Receiver#reset}. The topic is the name of the
+ * engine's change-log table ({@code <tablePrefix>change_log}: {@code seq BIGINT} primary key,
+ * {@code created_at BIGINT}, {@code payload} text), which a channel may use to keep its payloads;
+ * the engine prunes that table by {@code created_at} (pruning never removes the row with the
+ * largest {@code seq}). A channel keeps topics apart (and, on a server, schemas too).
  */
 public interface ChangeChannel {
 
@@ -24,19 +26,30 @@ public interface ChangeChannel {
     /**
      * Sends the payloads on {@code topic} inside the caller's write transaction, on its connection.
      * The engine calls this once per write transaction, with all its changes, as the transaction's
-     * last statement right before it commits it. A channel may therefore end the transaction itself
-     * in the same round trip as the payloads (PostgreSQL's sends {@code SELECT pg_notify(…); COMMIT}
-     * as one message, so the feed costs a write no extra round trip); the engine's commit that
-     * follows then finds nothing left to commit, which {@link Connection#commit()} allows. If this
-     * throws, the engine rolls the transaction back.
+     * last statement right before it commits it; {@code nowMillis} is the store clock's time. A
+     * channel may therefore end the transaction itself in the same round trip as the payloads
+     * (PostgreSQL's sends its insert and {@code COMMIT} as one message, so the feed costs a write
+     * no extra round trip); the engine's commit that follows then finds nothing left to commit,
+     * which {@link Connection#commit()} allows. If this throws, the engine rolls the transaction back.
      */
-    void publish(Connection connection, String topic, List<String> payloads) throws SQLException;
+    void publish(Connection connection, String topic, long nowMillis, List<String> payloads) throws SQLException;
+
+    /**
+     * Called on the writing thread after a transaction that {@linkplain #publish published} on
+     * {@code topic} committed; must not block (PostgreSQL's wakes its notifier thread). Default: nothing.
+     */
+    default void committed(String topic) {
+    }
 
     /**
      * Starts delivering every payload published on {@code topic} (by every store instance) to
      * {@code receiver} on a background thread of the channel's own, until the result is closed.
      */
     Listening listen(String topic, Receiver receiver);
+
+    /** Releases what the channel holds beyond its listeners (threads, connections); called when the store closes. */
+    default void close() {
+    }
 
     /** Where a channel delivers; called from the channel's thread. */
     interface Receiver {

@@ -4,7 +4,6 @@ import dev.tokenstore.ChangeEvent;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Publishes changes as rows of the change-log table, one row per transaction. Rows are numbered
@@ -17,23 +16,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       held until commit; the bump and the insert are one statement where the dialect can
  *       ({@link SqlDialect#insertChangeCountedSql}).</li>
  * </ul>
- * Pruning never removes the newest row, so numbers never start over. One write in
- * {@value #PRUNE_EVERY} also deletes up to {@value #PRUNE_CHUNK} rows older than the retention, so
- * the log stays bounded even if nobody runs {@code cleanupExpired()}.
+ * Pruning ({@link ChangeLogPruner}) never removes the newest row, so numbers never start over.
  */
 final class ChangeLogPublisher implements ChangePublisher {
-    static final int PRUNE_EVERY = 1024;
-    static final int PRUNE_CHUNK = 1000;
-
     private final Statements sql;
     private final Clock clock;
-    private final long retentionMillis;
-    private final AtomicInteger writes = new AtomicInteger();
+    private final ChangeLogPruner pruner;
 
-    ChangeLogPublisher(Statements sql, Clock clock, long retentionMillis) {
+    ChangeLogPublisher(Statements sql, Clock clock, ChangeLogPruner pruner) {
         this.sql = sql;
         this.clock = clock;
-        this.retentionMillis = retentionMillis;
+        this.pruner = pruner;
     }
 
     @Override
@@ -50,18 +43,11 @@ final class ChangeLogPublisher implements ChangePublisher {
             ps.setString(2, ChangeCodec.encode(changes));
             ps.executeUpdate();
         }
-        if (writes.incrementAndGet() % PRUNE_EVERY == 0) {
-            prune(tx, now, PRUNE_CHUNK);
-        }
+        pruner.now(tx, now);
     }
 
-    /** Deletes at most {@code limit} rows older than the retention; returns how many. */
-    int prune(Tx tx, long now, int limit) throws SQLException {
-        try (Tx.Prepared p = tx.prepare(sql.pruneChanges)) {
-            PreparedStatement ps = p.ps();
-            ps.setLong(1, now - retentionMillis);
-            ps.setInt(2, limit);
-            return ps.executeUpdate();
-        }
+    @Override
+    public int prune(Tx tx, long now, int limit) throws SQLException {
+        return pruner.prune(tx, now, limit);
     }
 }

@@ -74,6 +74,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     private final CircuitGuard guard;
     private final String tablePrefix;
     private final ChangeHub changeHub;
+    private final ChangeChannel channel;
     private final boolean changeFeedOn;
     private final ThreadLocal<Boolean> inTransaction = new ThreadLocal<>();
     private final CleanupLock cleanupLock;
@@ -87,11 +88,13 @@ public final class JdbcTokenStore extends ForwardingTokenStore
         this.guard = new CircuitGuard(breaker, b.dialect, name, b.options.clock());
         Statements statements = new Statements(new Schema(settings.tablePrefix), b.dialect);
         ChangeChannel channel = b.changeChannel;
-        String topic = settings.tablePrefix + "changes";
+        String topic = statements.schema.changeLog;
         this.changeFeedOn = settings.changeFeed;
+        this.channel = channel;
+        ChangeLogPruner pruner = new ChangeLogPruner(statements, settings.changeRetentionSeconds * 1000L);
         ChangePublisher publisher = !changeFeedOn ? ChangePublisher.OFF
-                : channel != null ? new ChannelPublisher(channel, topic)
-                : new ChangeLogPublisher(statements, b.options.clock(), settings.changeRetentionSeconds * 1000L);
+                : channel != null ? new ChannelPublisher(channel, topic, b.options.clock(), pruner)
+                : new ChangeLogPublisher(statements, b.options.clock(), pruner);
         this.runner = new PooledRunner(source, b.dialect, failures, settings.maxRetries, lifecycle, guard, publisher);
         long pollNanos = settings.changePollMillis * 1_000_000L;
         this.changeHub = new ChangeHub(name, channel != null ? receiver -> channel.listen(topic, receiver)
@@ -242,6 +245,9 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     @Override
     public void close() {
         changeHub.close();
+        if (channel != null) {
+            channel.close();
+        }
         if (lifecycle.close()) {
             source.close();
             LOG.debug("{} closed", name);

@@ -112,6 +112,9 @@ final class PooledRunner implements Runner {
                         changes.flush(tx, changed);
                     }
                     dialect.commit(c);
+                    if (changed != null) {
+                        changes.committed();
+                    }
                     return result;
                 } catch (SQLException | RuntimeException | Error e) {
                     rollback(lease, operation);

@@ -433,8 +433,8 @@ class StoreCore implements TokenStore, BulkSessionStore {
         int codes = cleanup("cleanupExpired(auth codes)", sql.cleanupAuthCodes, now);
         int sessions = cleanup("cleanupExpired(sessions)", sql.cleanupSessions, now);
         int retired = cleanup("cleanupExpired(retired refresh tokens)", sql.cleanupRetired, now);
-        if (changes instanceof ChangeLogPublisher log) {
-            while (runner.write("cleanupExpired(change log)", tx -> log.prune(tx, now, cleanupChunkSize))
+        if (changes.keepsLog()) {
+            while (runner.write("cleanupExpired(change log)", tx -> changes.prune(tx, now, cleanupChunkSize))
                     >= cleanupChunkSize) {
                 // pruned a full chunk: there may be more
             }
