@@ -25,9 +25,10 @@ import javax.sql.DataSource;
  * {@value PostgresSettings#DEFAULT_SOCKET_TIMEOUT_SECONDS} s) for a reply; once it is back the
  * store works again by itself (the pool drops dead connections). Property
  * {@value PostgresSettings#SCHEMA} puts the tables in that schema, created if missing. The change
- * feed runs over {@code LISTEN}/{@code NOTIFY} ({@link PostgresChangeChannel}); its listener opens
- * one connection of its own (from the caller's data source when one is given), only while someone
- * is subscribed.
+ * feed is a change-log row per write transaction plus a wake-up {@code NOTIFY} after commit
+ * ({@link PostgresChangeChannel}); its listener opens one connection of its own (from the caller's
+ * data source when one is given) only while someone is subscribed, and its notifier one after the
+ * first write.
  */
 public final class PostgresTokenStoreProvider implements TokenStoreProvider {
     /** URL prefix this provider accepts. */
