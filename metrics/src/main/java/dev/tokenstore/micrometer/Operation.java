@@ -20,7 +20,8 @@ enum Operation {
     CLEANUP_EXPIRED("cleanupExpired"),
     BULK_STORE_SESSIONS("bulkStoreSessions"),
     BULK_DELETE_SESSIONS_BY_HASH("bulkDeleteSessionsByHash"),
-    IN_TRANSACTION("inTransaction");
+    IN_TRANSACTION("inTransaction"),
+    ROTATE_SESSION("rotateSession");
 
     final String tag;
 

@@ -2,10 +2,13 @@ package dev.tokenstore.micrometer;
 
 import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.BulkSessionStore;
+import dev.tokenstore.ChangeListener;
+import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
 import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.StateRecord;
+import dev.tokenstore.Rotation;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TransactionalTokenStore;
@@ -26,13 +29,15 @@ import java.util.function.Supplier;
  * {@code error} for any other exception) and {@code store=<name>}. No tag carries an argument or a
  * result. It changes nothing else: calls, results and exceptions pass through unchanged.
  *
- * <p>{@link #wrap} returns a store that implements {@link BulkSessionStore} and
- * {@link TransactionalTokenStore} when the delegate does (their calls are timed as operations of
- * their own), so wrapping keeps what a buffer above it can use. Wrap the outermost store to time
+ * <p>{@link #wrap} returns a store that implements {@link BulkSessionStore},
+ * {@link TransactionalTokenStore} and {@link dev.tokenstore.ChangeFeed} when the delegate does
+ * (bulk and transaction calls are timed as operations of their own; {@code subscribe} passes
+ * through untimed), so wrapping keeps what a buffer or a cache above it can use. Wrap the outermost store to time
  * what the app sees, or the backend to time the database.
  */
-public sealed class TimedTokenStore extends ForwardingTokenStore
-        permits TimedTokenStore.Bulk, TimedTokenStore.Transactional, TimedTokenStore.BulkTransactional {
+public sealed class TimedTokenStore extends ForwardingTokenStore permits TimedVariants.Bulk,
+        TimedVariants.Transactional, TimedVariants.BulkTransactional, TimedVariants.Feed, TimedVariants.BulkFeed,
+        TimedVariants.TransactionalFeed, TimedVariants.BulkTransactionalFeed {
 
     private final TokenStore delegate;
     private final OperationTimers timers;
@@ -59,15 +64,12 @@ public sealed class TimedTokenStore extends ForwardingTokenStore
             throw new IllegalArgumentException("name must not be blank");
         }
         OperationTimers timers = new OperationTimers(registry, Tags.of(tags).and("store", name));
-        boolean bulk = delegate instanceof BulkSessionStore;
-        boolean transactional = delegate instanceof TransactionalTokenStore;
-        if (bulk && transactional) {
-            return new BulkTransactional(delegate, timers);
-        }
-        if (bulk) {
-            return new Bulk(delegate, timers);
-        }
-        return transactional ? new Transactional(delegate, timers) : new TimedTokenStore(delegate, timers);
+        return TimedVariants.of(delegate, timers);
+    }
+
+    /** Passes {@code subscribe} through to a delegate with a change feed (untimed: it is not a store operation). */
+    final ChangeSubscription subscribeToDelegate(ChangeListener listener) {
+        return subscribeThrough(listener);
     }
 
     /** The store every call goes to. */
@@ -152,6 +154,11 @@ public sealed class TimedTokenStore extends ForwardingTokenStore
     }
 
     @Override
+    public Rotation rotateSession(String presentedRefreshToken, StoredSession next) {
+        return call(Operation.ROTATE_SESSION, () -> super.rotateSession(presentedRefreshToken, next));
+    }
+
+    @Override
     public CleanupResult cleanupExpired() {
         return call(Operation.CLEANUP_EXPIRED, super::cleanupExpired);
     }
@@ -163,16 +170,16 @@ public sealed class TimedTokenStore extends ForwardingTokenStore
 
     // ---------------------------------------------------------------- capabilities (used by the subclasses)
 
-    void bulkStore(List<StoredSession> sessions) {
+    final void bulkStore(List<StoredSession> sessions) {
         run(Operation.BULK_STORE_SESSIONS, () -> ((BulkSessionStore) delegate).bulkStoreSessions(sessions));
     }
 
-    int bulkDelete(Collection<String> accessTokenHashes) {
+    final int bulkDelete(Collection<String> accessTokenHashes) {
         return call(Operation.BULK_DELETE_SESSIONS_BY_HASH,
                 () -> ((BulkSessionStore) delegate).bulkDeleteSessionsByHash(accessTokenHashes));
     }
 
-    <T> T transaction(Function<TokenStore, T> work) {
+    final <T> T transaction(Function<TokenStore, T> work) {
         return call(Operation.IN_TRANSACTION, () -> ((TransactionalTokenStore) delegate).inTransaction(work));
     }
 
@@ -194,56 +201,5 @@ public sealed class TimedTokenStore extends ForwardingTokenStore
             call.run();
             return null;
         });
-    }
-
-    /** Timed, for a delegate with {@link BulkSessionStore}. */
-    static final class Bulk extends TimedTokenStore implements BulkSessionStore {
-        Bulk(TokenStore delegate, OperationTimers timers) {
-            super(delegate, timers);
-        }
-
-        @Override
-        public void bulkStoreSessions(List<StoredSession> sessions) {
-            bulkStore(sessions);
-        }
-
-        @Override
-        public int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
-            return bulkDelete(accessTokenHashes);
-        }
-    }
-
-    /** Timed, for a delegate with {@link TransactionalTokenStore}. */
-    static final class Transactional extends TimedTokenStore implements TransactionalTokenStore {
-        Transactional(TokenStore delegate, OperationTimers timers) {
-            super(delegate, timers);
-        }
-
-        @Override
-        public <T> T inTransaction(Function<TokenStore, T> work) {
-            return transaction(work);
-        }
-    }
-
-    /** Timed, for a delegate with both capabilities. */
-    static final class BulkTransactional extends TimedTokenStore implements BulkSessionStore, TransactionalTokenStore {
-        BulkTransactional(TokenStore delegate, OperationTimers timers) {
-            super(delegate, timers);
-        }
-
-        @Override
-        public void bulkStoreSessions(List<StoredSession> sessions) {
-            bulkStore(sessions);
-        }
-
-        @Override
-        public int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
-            return bulkDelete(accessTokenHashes);
-        }
-
-        @Override
-        public <T> T inTransaction(Function<TokenStore, T> work) {
-            return transaction(work);
-        }
     }
 }

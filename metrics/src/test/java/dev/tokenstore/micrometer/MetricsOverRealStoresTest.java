@@ -175,7 +175,23 @@ class MetricsOverRealStoresTest {
         assertEquals(2, ((BulkSessionStore) overBackend).bulkDeleteSessionsByHash(
                 List.of(TokenHash.sha256Hex(a.accessToken()), TokenHash.sha256Hex(b.accessToken()))));
         ((TransactionalTokenStore) overBackend).inTransaction(tx -> tx.loadClient("c1"));
-        for (String op : List.of("bulkStoreSessions", "bulkDeleteSessionsByHash", "inTransaction")) {
+        StoredSession c = remember(data.session("user-c"));
+        overBackend.storeSession(c);
+        StoredSession next = remember(data.rotated(c));
+        assertInstanceOf(dev.tokenstore.Rotation.Rotated.class, overBackend.rotateSession(c.refreshToken(), next));
+        assertInstanceOf(dev.tokenstore.ChangeFeed.class, overBackend, "the feed passes through");
+        List<dev.tokenstore.ChangeEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (dev.tokenstore.ChangeSubscription ignored = ((dev.tokenstore.ChangeFeed) overBackend).subscribe(heard::add)) {
+            StoredSession d = remember(data.session("user-d"));
+            String key = dev.tokenstore.ChangeEvent.keyOf(d.sessionId());
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            overBackend.storeSession(d);
+            while (heard.stream().noneMatch(e -> e.sessionIdHashes().contains(key))) {
+                assertTrue(System.nanoTime() < deadline, "the backend's change event reaches a subscriber of the timed store");
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+            }
+        }
+        for (String op : List.of("bulkStoreSessions", "bulkDeleteSessionsByHash", "inTransaction", "rotateSession")) {
             assertEquals(1, registry.get(OperationTimers.NAME).tag("store", "backend").tag("operation", op)
                     .timer().count(), op);
         }
