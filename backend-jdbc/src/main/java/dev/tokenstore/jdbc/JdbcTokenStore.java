@@ -72,6 +72,9 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     private final ChangeHub changeHub;
     private final boolean changeFeedOn;
     private final ThreadLocal<Boolean> inTransaction = new ThreadLocal<>();
+    private final Statements statements;
+    private final Rows rows;
+    private final SqlDialect dialect;
 
     private JdbcTokenStore(Builder b, JdbcSettings settings, BreakerSettings breaker, TokenCipher cipher) {
         this.name = b.name != null ? b.name : "tokenstore " + b.dialect.name() + " " + b.source.description();
@@ -91,7 +94,10 @@ public final class JdbcTokenStore extends ForwardingTokenStore
         long pollNanos = settings.changePollMillis * 1_000_000L;
         this.changeHub = new ChangeHub(name, channel != null ? receiver -> channel.listen(topic, receiver)
                 : receiver -> ChangeLogPoller.start(runner, statements, pollNanos, name, receiver));
-        this.core = new StoreCore(new GuardedRunner(), statements, b.dialect, new Rows(cipher),
+        this.statements = statements;
+        this.dialect = b.dialect;
+        this.rows = new Rows(cipher);
+        this.core = new StoreCore(new GuardedRunner(), statements, b.dialect, rows,
                 b.options.clock(), settings.cleanupChunkSize, publisher, b.options.refreshReuseGrace().toMillis());
     }
 
@@ -230,6 +236,28 @@ public final class JdbcTokenStore extends ForwardingTokenStore
         }
     }
 
+    /** One write transaction on this store's connections (for {@link PreviousFormat} and re-encryption). */
+    <T> T writeRaw(String operation, SqlWork<T> work) {
+        return runner.write(operation, work);
+    }
+
+    /** One read on this store's connections. */
+    <T> T readRaw(String operation, SqlWork<T> work) {
+        return runner.read(operation, work);
+    }
+
+    Statements statements() {
+        return statements;
+    }
+
+    SqlDialect dialect() {
+        return dialect;
+    }
+
+    Rows rows() {
+        return rows;
+    }
+
     @Override
     public String toString() {
         return "JdbcTokenStore[" + name + ", prefix=" + tablePrefix + "]";
@@ -322,11 +350,13 @@ public final class JdbcTokenStore extends ForwardingTokenStore
         } catch (SQLException e) {
             throw failures.wrap("open", e);
         }
-        Migrator migrator = new Migrator(new Schema(tablePrefix), dialect, options.clock(), name);
+        Migrator migrator = new Migrator(new Schema(tablePrefix), dialect, options.clock(), name, rows);
         int found = runner.read("open", tx -> migrator.peekVersion(tx.connection()));
         migrator.refuseNewer(found);
         if (found < Schema.CURRENT_VERSION) {
             runner.write("migrate schema", tx -> migrator.migrate(tx.connection()));
         }
+        KeyChecks keyChecks = new KeyChecks(statements, rows.cipher(), options.clock(), name);
+        runner.write("check encryption keys", keyChecks::check);
     }
 }
