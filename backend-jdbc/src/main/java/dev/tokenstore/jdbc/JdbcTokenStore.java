@@ -7,6 +7,7 @@ import dev.tokenstore.ChangeListener;
 import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.DatabaseHealth;
 import dev.tokenstore.ForwardingTokenStore;
+import dev.tokenstore.KeyRotation;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenCipher;
 import dev.tokenstore.TokenStore;
@@ -58,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class JdbcTokenStore extends ForwardingTokenStore
-        implements BulkSessionStore, TransactionalTokenStore, ChangeFeed, DatabaseHealth {
+        implements BulkSessionStore, TransactionalTokenStore, ChangeFeed, DatabaseHealth, KeyRotation {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcTokenStore.class);
 
     private final String name;
@@ -234,6 +235,23 @@ public final class JdbcTokenStore extends ForwardingTokenStore
             source.close();
             LOG.debug("{} closed", name);
         }
+    }
+
+    /**
+     * Rewrites every stored value that is not under the primary key in the current format, in
+     * transactions of at most {@code chunkSize} rows; see {@link KeyRotation}. Logs progress at INFO.
+     */
+    @Override
+    public ReencryptionReport reencrypt(int chunkSize) {
+        lifecycle.ensureOpen();
+        return new Reencryptor(this).run(chunkSize, true);
+    }
+
+    /** How many stored values each key id protects (read in chunks of 500 rows); see {@link KeyRotation}. */
+    @Override
+    public java.util.Map<String, Long> valuesByKeyId() {
+        lifecycle.ensureOpen();
+        return new Reencryptor(this).run(DEFAULT_CHUNK_SIZE, false).valuesByKeyId();
     }
 
     /** One write transaction on this store's connections (for {@link PreviousFormat} and re-encryption). */

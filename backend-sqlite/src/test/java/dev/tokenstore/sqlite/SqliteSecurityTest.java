@@ -158,4 +158,20 @@ class SqliteSecurityTest extends SqliteFixture {
         }
         return out.toString(StandardCharsets.ISO_8859_1);
     }
+
+    @Test
+    void newDatabaseWalAndShmFilesAreOwnerOnly() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class) != null,
+                "POSIX permissions are not supported by this file system");
+        TokenStore store = open();
+        store.storeSession(data.session("perm-user"));
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Path p = Path.of(file() + suffix);
+            assertTrue(Files.exists(p), p + " exists while the store is open");
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(p)), p.getFileName() + " is owner-only");
+        }
+        store.close();
+    }
 }

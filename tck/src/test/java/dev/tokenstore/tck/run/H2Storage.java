@@ -43,6 +43,34 @@ final class H2Storage implements TestStorage {
         }
     }
 
+    @Override
+    public Optional<Integer> swapEncryptedValuesBetweenRows() {
+        try (Connection c = DriverManager.getConnection(url)) {
+            return Optional.of(JdbcRawAccess.swapBetweenRows(c, "PUBLIC"));
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not swap values in " + url, e);
+        }
+    }
+
+    @Override
+    public Optional<Integer> swapEncryptedValuesBetweenColumns() {
+        try (Connection c = DriverManager.getConnection(url)) {
+            return Optional.of(JdbcRawAccess.swapBetweenColumns(c, "PUBLIC"));
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not swap values in " + url, e);
+        }
+    }
+
+    @Override
+    public boolean writePreviousFormat(TokenStoreOptions options, java.util.List<dev.tokenstore.StoredSession> sessions,
+            java.util.List<dev.tokenstore.ClientRecord> clients, java.util.List<dev.tokenstore.StateRecord> states,
+            java.util.List<dev.tokenstore.AuthCodeRecord> codes) {
+        try (TokenStore store = open(options)) {
+            dev.tokenstore.jdbc.PreviousFormat.writeVersion2(store, sessions, clients, states, codes);
+        }
+        return true;
+    }
+
     /** A feed that checks in once an hour: it confirms at the start, then goes silent. */
     @Override
     public Optional<UnaryOperator<TokenStoreOptions.Builder>> silencedChangeFeed() {

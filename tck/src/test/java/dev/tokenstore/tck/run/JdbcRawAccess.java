@@ -18,7 +18,8 @@ import java.util.List;
  * Table and column names come from the database's own metadata.
  */
 final class JdbcRawAccess {
-    private static final String ENCRYPTED_PREFIX = "ts1:";
+    /** LIKE pattern of an encrypted value of either format ({@code ts1:} or {@code ts2:}). */
+    private static final String ENCRYPTED_PATTERN = "ts_:%";
 
     private JdbcRawAccess() {
     }
@@ -49,7 +50,7 @@ final class JdbcRawAccess {
                 List<String> values = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement(
                         "SELECT " + column + " FROM " + table + " WHERE " + column + " LIKE ?")) {
-                    ps.setString(1, ENCRYPTED_PREFIX + "%");
+                    ps.setString(1, ENCRYPTED_PATTERN);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             values.add(rs.getString(1));
@@ -63,6 +64,83 @@ final class JdbcRawAccess {
                         ps.setString(2, value);
                         changed += ps.executeUpdate();
                     }
+                }
+            }
+        }
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+        return changed;
+    }
+
+    /** In every table and text column with two encrypted values or more, swaps the first two found. */
+    static int swapBetweenRows(Connection c, String schema) throws SQLException {
+        int swapped = 0;
+        for (String table : tables(c, schema)) {
+            for (String column : textColumns(c, schema, table)) {
+                List<String> values = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT " + column + " FROM " + table + " WHERE " + column + " LIKE ?")) {
+                    ps.setString(1, ENCRYPTED_PATTERN);
+                    ps.setMaxRows(2);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            values.add(rs.getString(1));
+                        }
+                    }
+                }
+                if (values.size() < 2) {
+                    continue;
+                }
+                String update = "UPDATE " + table + " SET " + column + " = ? WHERE " + column + " = ?";
+                try (PreparedStatement ps = c.prepareStatement(update)) {
+                    String parked = "swap-in-progress";
+                    for (String[] step : new String[][] {{parked, values.get(0)}, {values.get(0), values.get(1)},
+                            {values.get(1), parked}}) {
+                        ps.setString(1, step[0]);
+                        ps.setString(2, step[1]);
+                        ps.executeUpdate();
+                    }
+                }
+                swapped++;
+            }
+        }
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+        return swapped;
+    }
+
+    /** In every row holding two encrypted values or more, swaps the first two (by column order). */
+    static int swapBetweenColumns(Connection c, String schema) throws SQLException {
+        int changed = 0;
+        for (String table : tables(c, schema)) {
+            List<String> columns = textColumns(c, schema, table);
+            List<String[]> swaps = new ArrayList<>(); // column a, column b, value a, value b
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT " + String.join(", ", columns) + " FROM " + table)) {
+                while (rs.next()) {
+                    List<Integer> encrypted = new ArrayList<>();
+                    for (int i = 1; i <= columns.size() && encrypted.size() < 2; i++) {
+                        String v = rs.getString(i);
+                        if (v != null && v.matches("ts[12]:.*")) {
+                            encrypted.add(i);
+                        }
+                    }
+                    if (encrypted.size() == 2) {
+                        swaps.add(new String[] {columns.get(encrypted.get(0) - 1), columns.get(encrypted.get(1) - 1),
+                                rs.getString(encrypted.get(0)), rs.getString(encrypted.get(1))});
+                    }
+                }
+            }
+            for (String[] swap : swaps) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET " + swap[0] + " = ?, "
+                        + swap[1] + " = ? WHERE " + swap[0] + " = ? AND " + swap[1] + " = ?")) {
+                    ps.setString(1, swap[3]);
+                    ps.setString(2, swap[2]);
+                    ps.setString(3, swap[2]);
+                    ps.setString(4, swap[3]);
+                    changed += ps.executeUpdate();
                 }
             }
         }
