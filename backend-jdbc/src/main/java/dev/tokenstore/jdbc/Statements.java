@@ -102,7 +102,9 @@ final class Statements {
                 java.util.List.of("token_hash"));
 
         selectKeyChecks = "SELECT key_id, check_value FROM " + s.keyChecks;
-        insertKeyCheck = "INSERT INTO " + s.keyChecks + " (key_id, check_value, created_at) VALUES (?, ?, ?)";
+        // an upsert: two stores opening a new database at once both record the (same) check value
+        insertKeyCheck = d.upsertSql(s.keyChecks, java.util.List.of("key_id", "check_value", "created_at"),
+                java.util.List.of("key_id"));
 
         bumpChangeSeq = "UPDATE " + s.changeSeq + " SET seq = seq + 1 WHERE id = 1";
         insertChange = "INSERT INTO " + s.changeLog + " (seq, created_at, payload) SELECT seq, ?, ? FROM "
