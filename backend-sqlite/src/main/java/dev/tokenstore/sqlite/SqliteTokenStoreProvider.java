@@ -55,7 +55,6 @@ public final class SqliteTokenStoreProvider implements TokenStoreProvider {
         }
         SqliteSettings settings = SqliteSettings.from(options);
         SqliteFiles.checkUsable(settings.file);
-        SqliteFiles.createPrivate(settings.file);
         SqliteConnectionSource source = new SqliteConnectionSource(options.url(), settings);
         return JdbcTokenStore.builder(options, new SqliteDialect(), source)
                 .name("tokenstore sqlite " + settings.file)

@@ -57,7 +57,8 @@ class SqliteSecurityTest extends SqliteFixture {
         secrets.put("codeChallenge", code.codeChallenge());
 
         String whileOpen = rawBytes();
-        assertTrue(whileOpen.contains("marker-client") && whileOpen.contains("marker-user"), "data is written at all");
+        assertTrue(whileOpen.contains("marker-client"), "data is written at all");
+        assertFalse(whileOpen.contains("marker-user"), "the user id is stored only as a keyed hash");
         store.close();
         String afterClose = rawBytes();
         secrets.forEach((field, value) -> {
@@ -104,8 +105,9 @@ class SqliteSecurityTest extends SqliteFixture {
         store.storeSession(old);
         store.close();
         byte[] other = "another-key-of-exactly-32-bytes!".getBytes(StandardCharsets.US_ASCII);
-        TokenStore wrong = open(b -> b.encryptionKey(other));
-        assertThrows(TokenStoreException.class, () -> wrong.loadSessionByAccessToken(old.accessToken()));
+        TokenStoreException wrong = assertThrows(TokenStoreException.class, () -> open(b -> b.encryptionKey(other)),
+                "a wrong key fails at open (key check value)");
+        assertTrue(wrong.getMessage().contains("'default'"), wrong.getMessage());
 
         Map<String, byte[]> ring = new LinkedHashMap<>();
         ring.put(TokenStoreOptions.DEFAULT_KEY_ID, KEY);
