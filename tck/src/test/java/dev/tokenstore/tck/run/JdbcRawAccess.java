@@ -116,6 +116,9 @@ final class JdbcRawAccess {
         int changed = 0;
         for (String table : tables(c, schema)) {
             List<String> columns = textColumns(c, schema, table);
+            if (columns.size() < 2) {
+                continue; // no two text columns to swap between
+            }
             List<String[]> swaps = new ArrayList<>(); // column a, column b, value a, value b
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT " + String.join(", ", columns) + " FROM " + table)) {
