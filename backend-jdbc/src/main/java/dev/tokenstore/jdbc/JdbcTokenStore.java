@@ -75,6 +75,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     private final ThreadLocal<Boolean> inTransaction = new ThreadLocal<>();
     private final Statements statements;
     private final Rows rows;
+    private final int openRetries;
     private final SqlDialect dialect;
 
     private JdbcTokenStore(Builder b, JdbcSettings settings, BreakerSettings breaker, TokenCipher cipher) {
@@ -96,6 +97,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore
         this.changeHub = new ChangeHub(name, channel != null ? receiver -> channel.listen(topic, receiver)
                 : receiver -> ChangeLogPoller.start(runner, statements, pollNanos, name, receiver));
         this.statements = statements;
+        this.openRetries = Math.max(3, settings.maxRetries);
         this.dialect = b.dialect;
         this.rows = new Rows(cipher);
         this.core = new StoreCore(new GuardedRunner(), statements, b.dialect, rows,
@@ -363,10 +365,18 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     }
 
     private void open(SqlDialect dialect, TokenStoreOptions options) {
-        try (ConnectionSource.Lease lease = source.write()) {
-            dialect.prepareDatabase(lease.connection());
-        } catch (SQLException e) {
-            throw failures.wrap("open", e);
+        for (int attempt = 0; ; attempt++) {
+            try (ConnectionSource.Lease lease = source.write()) {
+                dialect.prepareDatabase(lease.connection());
+                break;
+            } catch (SQLException e) {
+                // several processes preparing a new database at once may find it locked for a moment
+                if (attempt >= openRetries || !dialect.isRetryable(e)) {
+                    throw failures.wrap("open", e);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(
+                        java.util.concurrent.ThreadLocalRandom.current().nextLong(5_000_000L, 50_000_000L));
+            }
         }
         Migrator migrator = new Migrator(new Schema(tablePrefix), dialect, options.clock(), name, rows);
         int found = runner.read("open", tx -> migrator.peekVersion(tx.connection()));
