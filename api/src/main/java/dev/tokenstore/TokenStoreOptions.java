@@ -216,6 +216,20 @@ public final class TokenStoreOptions {
             return this;
         }
 
+        /**
+         * Keys written as in {@value TokenStoreOptions#ENCRYPTION_KEY_ENV}: base64 of 32 bytes (key
+         * id {@value TokenStoreOptions#DEFAULT_KEY_ID}), or comma-separated {@code kid:base64key}
+         * pairs, the first one primary.
+         *
+         * @throws IllegalArgumentException naming {@code encryptionKeys} (never showing key bytes) if
+         *         the list is empty, not base64, repeats a key id, or holds a key that is not 32 bytes
+         */
+        public Builder encryptionKeys(String keyList) {
+            Checks.requireText(keyList, "encryptionKeys");
+            EncryptionKeys.Parsed parsed = EncryptionKeys.parse(keyList, "encryptionKeys");
+            return encryptionKeys(parsed.keys(), parsed.primaryId());
+        }
+
         /** Allows storing tokens unencrypted when no key is set; for local development only. */
         public Builder allowPlaintext(boolean allow) {
             this.allowPlaintext = allow;

@@ -6,6 +6,8 @@ import dev.tokenstore.ChangeFeed;
 import dev.tokenstore.ChangeListener;
 import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.DatabaseHealth;
+import dev.tokenstore.CleanupCoordination;
+import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.KeyRotation;
 import dev.tokenstore.StoredSession;
@@ -18,7 +20,9 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class JdbcTokenStore extends ForwardingTokenStore
-        implements BulkSessionStore, TransactionalTokenStore, ChangeFeed, DatabaseHealth, KeyRotation {
+        implements BulkSessionStore, TransactionalTokenStore, ChangeFeed, DatabaseHealth, CleanupCoordination,
+        KeyRotation {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcTokenStore.class);
 
     private final String name;
@@ -73,9 +78,9 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     private final ChangeHub changeHub;
     private final boolean changeFeedOn;
     private final ThreadLocal<Boolean> inTransaction = new ThreadLocal<>();
+    private final CleanupLock cleanupLock;
     private final Statements statements;
     private final Rows rows;
-    private final int openRetries;
     private final SqlDialect dialect;
 
     private JdbcTokenStore(Builder b, JdbcSettings settings, BreakerSettings breaker, TokenCipher cipher) {
@@ -97,11 +102,11 @@ public final class JdbcTokenStore extends ForwardingTokenStore
         this.changeHub = new ChangeHub(name, channel != null ? receiver -> channel.listen(topic, receiver)
                 : receiver -> ChangeLogPoller.start(runner, statements, pollNanos, name, receiver));
         this.statements = statements;
-        this.openRetries = Math.max(3, settings.maxRetries);
         this.dialect = b.dialect;
         this.rows = new Rows(cipher);
         this.core = new StoreCore(new GuardedRunner(), statements, b.dialect, rows,
                 b.options.clock(), settings.cleanupChunkSize, publisher, b.options.refreshReuseGrace().toMillis());
+        this.cleanupLock = new CleanupLock(source, b.dialect, failures, lifecycle, settings.tablePrefix);
     }
 
     /**
@@ -150,6 +155,18 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     @Override
     public int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
         return core.bulkDeleteSessionsByHash(accessTokenHashes);
+    }
+
+    /**
+     * Runs {@code cleanup} (normally {@code cleanupExpired} of this store or of a wrapper over it)
+     * unless another store instance over the same tables is cleaning, when the dialect has a
+     * cleanup lock ({@link SqlDialect#locksCleanup}, PostgreSQL's advisory lock): the lock is held
+     * on one pooled connection for the whole cleanup, whose chunks run on other connections.
+     * Without a dialect lock the cleanup runs at once.
+     */
+    @Override
+    public Optional<CleanupResult> cleanupIfNoOtherInstanceIs(Supplier<CleanupResult> cleanup) {
+        return cleanupLock.runIfFree(cleanup);
     }
 
     /**
@@ -365,18 +382,10 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     }
 
     private void open(SqlDialect dialect, TokenStoreOptions options) {
-        for (int attempt = 0; ; attempt++) {
-            try (ConnectionSource.Lease lease = source.write()) {
-                dialect.prepareDatabase(lease.connection());
-                break;
-            } catch (SQLException e) {
-                // several processes preparing a new database at once may find it locked for a moment
-                if (attempt >= openRetries || !dialect.isRetryable(e)) {
-                    throw failures.wrap("open", e);
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(
-                        java.util.concurrent.ThreadLocalRandom.current().nextLong(5_000_000L, 50_000_000L));
-            }
+        try (ConnectionSource.Lease lease = source.write()) {
+            dialect.prepareDatabase(lease.connection());
+        } catch (SQLException e) {
+            throw failures.wrap("open", e);
         }
         Migrator migrator = new Migrator(new Schema(tablePrefix), dialect, options.clock(), name, rows);
         int found = runner.read("open", tx -> migrator.peekVersion(tx.connection()));

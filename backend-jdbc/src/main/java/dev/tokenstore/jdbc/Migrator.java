@@ -51,14 +51,14 @@ final class Migrator {
             versionThree.verifyKeys(c); // before any DDL: some engines (H2) commit at each DDL statement
         }
         for (int next = found + 1; next <= Schema.CURRENT_VERSION; next++) {
+            if (next == 3) {
+                versionThree.setAside(c);
+            }
             for (String statement : schema.migrationTo(next, dialect)) {
                 SqlDialect.execute(c, statement);
             }
             if (next == 3) {
                 versionThree.copy(c);
-                for (String statement : schema.finishVersion3()) {
-                    SqlDialect.execute(c, statement);
-                }
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.version
                     + " (version, applied_at) VALUES (?, ?)")) {

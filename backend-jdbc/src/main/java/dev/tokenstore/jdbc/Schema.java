@@ -45,6 +45,9 @@ final class Schema {
             new Column("token_hash", S), new Column("session_hash", S), new Column("session_id_enc", S),
             new Column("successor_hash", S), new Column("retired_at", L), new Column("expires_at", L));
 
+    static final List<Column> KEY_CHECK_COLUMNS = List.of(
+            new Column("key_id", S), new Column("check_value", S), new Column("created_at", L));
+
     /** Logical table names: part of the associated data of every encrypted value (no prefix). */
     static final String STATES = "states";
     static final String AUTH_CODES = "auth_codes";
@@ -86,7 +89,12 @@ final class Schema {
                 + "applied_at " + d.bigintType() + " NOT NULL)";
     }
 
-    /** The statements that take the schema from {@code toVersion - 1} to {@code toVersion}. */
+    /**
+     * The statements that take the schema from {@code toVersion - 1} to {@code toVersion}. Each must
+     * be safe to run again ({@code IF NOT EXISTS}, guarded inserts): some databases (HSQLDB) commit
+     * before every DDL statement, so a migration cut short can leave part of a step committed and
+     * its version unrecorded, and the next open runs the whole step again.
+     */
     List<String> migrationTo(int toVersion, SqlDialect d) {
         if (toVersion == 1) {
             return version1(d);
@@ -174,7 +182,9 @@ final class Schema {
         return List.of(
                 "CREATE TABLE IF NOT EXISTS " + changeSeq + " (id " + d.intType() + " NOT NULL PRIMARY KEY, "
                         + "seq " + b + " NOT NULL)",
-                "INSERT INTO " + changeSeq + " (id, seq) VALUES (1, 0)",
+                // Guarded: where DDL commits (HSQLDB), a cut-short migration may have committed this row.
+                "INSERT INTO " + changeSeq + " (id, seq) SELECT 1, 0 FROM " + version + " WHERE version = 1 "
+                        + "AND NOT EXISTS (SELECT 1 FROM " + changeSeq + " WHERE id = 1)",
                 "CREATE TABLE IF NOT EXISTS " + changeLog + " ("
                         + "seq " + b + " NOT NULL PRIMARY KEY, "
                         + "created_at " + b + " NOT NULL, "
@@ -190,30 +200,47 @@ final class Schema {
                         + " (expires_at)");
     }
 
+    /** The three tables version 3 replaces (renamed to {@link #previous}, created anew, rows copied). */
+    List<String> replacedByVersion3() {
+        return List.of(authCodes, sessions, retiredTokens);
+    }
+
+    /**
+     * Sets a version-2 table aside for version 3: drops its indexes (version 3 reuses their names,
+     * and index names are per schema, not per table) and renames it to {@link #previous}. Run only
+     * while the table still has its version-2 columns (see {@link VersionThree}).
+     */
+    List<String> setAsideForVersion3(String table) {
+        List<String> indexes;
+        if (table.equals(sessions)) {
+            indexes = List.of(sessions + "_access_token_hash_uq", sessions + "_refresh_token_hash_uq",
+                    sessions + "_user_id_idx", sessions + "_purge_after_idx");
+        } else if (table.equals(authCodes) || table.equals(retiredTokens)) {
+            indexes = List.of(table + "_expires_at_idx");
+        } else {
+            throw new IllegalArgumentException("version 3 does not replace " + table);
+        }
+        List<String> statements = new java.util.ArrayList<>();
+        indexes.forEach(index -> statements.add("DROP INDEX IF EXISTS " + index));
+        statements.add("ALTER TABLE " + table + " RENAME TO " + previous(table));
+        return statements;
+    }
+
     /**
      * Version 3, nothing identifying in the clear: sessions keyed by the SHA-256 of their id
      * ({@code session_hash}) with the id itself encrypted ({@code session_id_enc}), the user id only
      * as a keyed hash ({@code user_key}), the user JSON encrypted ({@code user_info_enc}); auth codes
      * and retired refresh tokens name their session only encrypted or hashed; and a check value per
-     * key id ({@code key_checks}). The three changed tables are renamed to {@code <table>_v2} (their
-     * indexes dropped), created anew, then {@link Migrator} copies and converts their rows (that
-     * needs the cipher) and drops the {@code _v2} tables.
+     * key id ({@code key_checks}). Before these statements {@link VersionThree} sets the three changed
+     * tables aside ({@link #setAsideForVersion3}); after them it copies and converts their rows (that
+     * needs the cipher) and drops the {@code _v2} tables. Like every step, safe to run again.
      */
     private List<String> version3(SqlDialect d) {
         String k = d.keyType();
         String t = d.textType();
         String b = d.bigintType();
         return List.of(
-                "DROP INDEX IF EXISTS " + authCodes + "_expires_at_idx",
-                "DROP INDEX IF EXISTS " + sessions + "_access_token_hash_uq",
-                "DROP INDEX IF EXISTS " + sessions + "_refresh_token_hash_uq",
-                "DROP INDEX IF EXISTS " + sessions + "_user_id_idx",
-                "DROP INDEX IF EXISTS " + sessions + "_purge_after_idx",
-                "DROP INDEX IF EXISTS " + retiredTokens + "_expires_at_idx",
-                "ALTER TABLE " + authCodes + " RENAME TO " + previous(authCodes),
-                "ALTER TABLE " + sessions + " RENAME TO " + previous(sessions),
-                "ALTER TABLE " + retiredTokens + " RENAME TO " + previous(retiredTokens),
-                "CREATE TABLE " + authCodes + " ("
+                "CREATE TABLE IF NOT EXISTS " + authCodes + " ("
                         + "code_hash " + k + " NOT NULL PRIMARY KEY, "
                         + "session_id_enc " + t + " NOT NULL, "
                         + "client_id " + t + " NOT NULL, "
@@ -223,8 +250,8 @@ final class Schema {
                         + "scopes_json " + t + " NOT NULL, "
                         + "expires_at " + b + " NOT NULL, "
                         + "created_at " + b + " NOT NULL)",
-                "CREATE INDEX " + authCodes + "_expires_at_idx ON " + authCodes + " (expires_at)",
-                "CREATE TABLE " + sessions + " ("
+                "CREATE INDEX IF NOT EXISTS " + authCodes + "_expires_at_idx ON " + authCodes + " (expires_at)",
+                "CREATE TABLE IF NOT EXISTS " + sessions + " ("
                         + "session_hash " + k + " NOT NULL PRIMARY KEY, "
                         + "session_id_enc " + t + " NOT NULL, "
                         + "provider " + t + " NOT NULL, "
@@ -242,28 +269,25 @@ final class Schema {
                         + "purge_after " + b + " NOT NULL, "
                         + "issued_at " + b + " NOT NULL, "
                         + "created_at " + b + " NOT NULL)",
-                "CREATE UNIQUE INDEX " + sessions + "_access_token_hash_uq ON " + sessions + " (access_token_hash)",
-                "CREATE UNIQUE INDEX " + sessions + "_refresh_token_hash_uq ON " + sessions + " (refresh_token_hash)",
-                "CREATE INDEX " + sessions + "_user_key_idx ON " + sessions + " (user_key)",
-                "CREATE INDEX " + sessions + "_purge_after_idx ON " + sessions + " (purge_after)",
-                "CREATE TABLE " + retiredTokens + " ("
+                "CREATE UNIQUE INDEX IF NOT EXISTS " + sessions + "_access_token_hash_uq ON " + sessions
+                        + " (access_token_hash)",
+                "CREATE UNIQUE INDEX IF NOT EXISTS " + sessions + "_refresh_token_hash_uq ON " + sessions
+                        + " (refresh_token_hash)",
+                "CREATE INDEX IF NOT EXISTS " + sessions + "_user_key_idx ON " + sessions + " (user_key)",
+                "CREATE INDEX IF NOT EXISTS " + sessions + "_purge_after_idx ON " + sessions + " (purge_after)",
+                "CREATE TABLE IF NOT EXISTS " + retiredTokens + " ("
                         + "token_hash " + k + " NOT NULL PRIMARY KEY, "
                         + "session_hash " + k + " NOT NULL, "
                         + "session_id_enc " + t + " NOT NULL, "
                         + "successor_hash " + k + ", "
                         + "retired_at " + b + " NOT NULL, "
                         + "expires_at " + b + " NOT NULL)",
-                "CREATE INDEX " + retiredTokens + "_expires_at_idx ON " + retiredTokens + " (expires_at)",
-                "CREATE TABLE " + keyChecks + " ("
+                "CREATE INDEX IF NOT EXISTS " + retiredTokens + "_expires_at_idx ON " + retiredTokens
+                        + " (expires_at)",
+                "CREATE TABLE IF NOT EXISTS " + keyChecks + " ("
                         + "key_id " + k + " NOT NULL PRIMARY KEY, "
                         + "check_value " + t + " NOT NULL, "
                         + "created_at " + b + " NOT NULL)");
-    }
-
-    /** Statements that finish version 3 once its rows are copied: the {@code _v2} tables go. */
-    List<String> finishVersion3() {
-        return List.of("DROP TABLE " + previous(authCodes), "DROP TABLE " + previous(sessions),
-                "DROP TABLE " + previous(retiredTokens));
     }
 
     static String names(List<Column> columns) {
@@ -275,9 +299,5 @@ final class Schema {
             sb.append(c.name());
         }
         return sb.toString();
-    }
-
-    static List<String> nameList(List<Column> columns) {
-        return columns.stream().map(Column::name).toList();
     }
 }

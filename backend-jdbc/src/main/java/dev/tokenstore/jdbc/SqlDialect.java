@@ -87,6 +87,30 @@ public interface SqlDialect {
         connection.setAutoCommit(true);
     }
 
+    // ---------------------------------------------------------------- cleanup coordination
+
+    /**
+     * True if store instances over the same database take turns cleaning up through
+     * {@link #tryLockCleanup}; then {@link JdbcTokenStore#cleanupIfNoOtherInstanceIs} holds that
+     * lock on one connection while the cleanup runs. Default: false (cleanup runs at once).
+     */
+    default boolean locksCleanup() {
+        return false;
+    }
+
+    /**
+     * Tries, without waiting, to take the cleanup lock of the tables with this prefix, held by
+     * {@code connection} (in auto-commit mode) across transactions until {@link #unlockCleanup};
+     * true if taken. Called only when {@link #locksCleanup()} is true. Default: true.
+     */
+    default boolean tryLockCleanup(Connection connection, String tablePrefix) throws SQLException {
+        return true;
+    }
+
+    /** Releases what {@link #tryLockCleanup} took on this connection. Default: nothing. */
+    default void unlockCleanup(Connection connection, String tablePrefix) throws SQLException {
+    }
+
     // ---------------------------------------------------------------- statements
 
     /**
@@ -101,6 +125,18 @@ public interface SqlDialect {
         return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
                 + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ") ON CONFLICT ("
                 + String.join(", ", keyColumns) + ") DO UPDATE SET " + updates;
+    }
+
+    /**
+     * The upsert statement with the columns' {@link java.sql.Types}; the engine builds every upsert
+     * (single and {@link #upsertAll}) through this hook. Override it instead of {@link #upsertSql}
+     * when the database cannot type a parameter from its context and would give it a default type:
+     * in HSQLDB's {@code MERGE … USING (VALUES (?, …))} an untyped parameter becomes
+     * {@code VARCHAR(32768)}, truncating longer values, so each is wrapped in a {@code CAST}.
+     * Default: {@link #upsertSql} on the column names.
+     */
+    default String typedUpsertSql(String table, List<Column> columns, List<String> keyColumns) {
+        return upsertSql(table, columns.stream().map(Column::name).collect(Collectors.toList()), keyColumns);
     }
 
     /**
@@ -128,7 +164,7 @@ public interface SqlDialect {
     }
 
     /**
-     * Executes {@link #upsertSql} for every row, in order, inside the caller's transaction.
+     * Executes {@link #typedUpsertSql} for every row, in order, inside the caller's transaction.
      * Rows may repeat a key (a later row replaces an earlier one); the outcome must be exactly
      * that of executing the rows one by one, including a unique violation
      * ({@link #isUniqueViolation}) when a row takes a unique value another row holds at that
@@ -139,8 +175,7 @@ public interface SqlDialect {
         if (rows.isEmpty()) {
             return;
         }
-        List<String> names = columns.stream().map(Column::name).collect(Collectors.toList());
-        try (PreparedStatement ps = connection.prepareStatement(upsertSql(table, names, keyColumns))) {
+        try (PreparedStatement ps = connection.prepareStatement(typedUpsertSql(table, columns, keyColumns))) {
             for (Object[] row : rows) {
                 for (int i = 0; i < columns.size(); i++) {
                     bind(ps, i + 1, row[i], columns.get(i).sqlType());

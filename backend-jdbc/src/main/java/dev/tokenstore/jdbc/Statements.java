@@ -54,20 +54,20 @@ final class Statements {
         this.schema = s;
         this.deleteReturning = d.supportsDeleteReturning();
         String stateCols = Schema.names(Schema.STATE_COLUMNS);
-        upsertState = d.upsertSql(s.states, Schema.nameList(Schema.STATE_COLUMNS), java.util.List.of("state_hash"));
+        upsertState = d.typedUpsertSql(s.states, Schema.STATE_COLUMNS, java.util.List.of("state_hash"));
         consumeStateReturning = "DELETE FROM " + s.states + " WHERE state_hash = ? RETURNING " + stateCols;
         selectState = "SELECT " + stateCols + " FROM " + s.states + " WHERE state_hash = ?";
         deleteState = "DELETE FROM " + s.states + " WHERE state_hash = ?";
 
         String codeCols = Schema.names(Schema.AUTH_CODE_COLUMNS);
-        upsertAuthCode = d.upsertSql(s.authCodes, Schema.nameList(Schema.AUTH_CODE_COLUMNS),
+        upsertAuthCode = d.typedUpsertSql(s.authCodes, Schema.AUTH_CODE_COLUMNS,
                 java.util.List.of("code_hash"));
         consumeAuthCodeReturning = "DELETE FROM " + s.authCodes + " WHERE code_hash = ? RETURNING " + codeCols;
         selectAuthCode = "SELECT " + codeCols + " FROM " + s.authCodes + " WHERE code_hash = ?";
         deleteAuthCode = "DELETE FROM " + s.authCodes + " WHERE code_hash = ?";
 
         String sessionCols = Schema.names(Schema.SESSION_COLUMNS);
-        upsertSession = d.upsertSql(s.sessions, Schema.nameList(Schema.SESSION_COLUMNS),
+        upsertSession = d.typedUpsertSql(s.sessions, Schema.SESSION_COLUMNS,
                 java.util.List.of("session_hash"));
         sessionByAccessHash = "SELECT " + sessionCols + " FROM " + s.sessions
                 + " WHERE access_token_hash = ? AND access_expires_at > ?";
@@ -82,7 +82,7 @@ final class Statements {
         deleteSessionsByUser = "DELETE FROM " + s.sessions + " WHERE user_key = ?";
 
         String clientCols = Schema.names(Schema.CLIENT_COLUMNS);
-        upsertClient = d.upsertSql(s.clients, Schema.nameList(Schema.CLIENT_COLUMNS), java.util.List.of("client_id"));
+        upsertClient = d.typedUpsertSql(s.clients, Schema.CLIENT_COLUMNS, java.util.List.of("client_id"));
         selectClient = "SELECT " + clientCols + " FROM " + s.clients + " WHERE client_id = ?";
         selectClients = "SELECT " + clientCols + " FROM " + s.clients;
         deleteClient = "DELETE FROM " + s.clients + " WHERE client_id = ?";
@@ -98,13 +98,12 @@ final class Statements {
         sessionByIdAnyExpiry = "SELECT " + sessionCols + " FROM " + s.sessions + " WHERE session_hash = ?";
         selectRetired = "SELECT session_hash, session_id_enc, successor_hash, retired_at FROM " + s.retiredTokens
                 + " WHERE token_hash = ? AND expires_at > ?";
-        upsertRetired = d.upsertSql(s.retiredTokens, Schema.nameList(Schema.RETIRED_COLUMNS),
+        upsertRetired = d.typedUpsertSql(s.retiredTokens, Schema.RETIRED_COLUMNS,
                 java.util.List.of("token_hash"));
 
         selectKeyChecks = "SELECT key_id, check_value FROM " + s.keyChecks;
         // an upsert: two stores opening a new database at once both record the (same) check value
-        insertKeyCheck = d.upsertSql(s.keyChecks, java.util.List.of("key_id", "check_value", "created_at"),
-                java.util.List.of("key_id"));
+        insertKeyCheck = d.typedUpsertSql(s.keyChecks, Schema.KEY_CHECK_COLUMNS, java.util.List.of("key_id"));
 
         bumpChangeSeq = "UPDATE " + s.changeSeq + " SET seq = seq + 1 WHERE id = 1";
         insertChange = "INSERT INTO " + s.changeLog + " (seq, created_at, payload) SELECT seq, ?, ? FROM "

@@ -3,17 +3,26 @@ package dev.tokenstore.jdbc;
 import dev.tokenstore.TokenCipher;
 import dev.tokenstore.TokenStoreException;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The data half of schema version 3 (the DDL is {@link Schema}'s): before anything changes, checks
  * each key of the ring against a value it wrote (so a wrong key cannot write the converted rows);
- * then copies the renamed version-2 tables into the new ones, hashing and encrypting what version 2
- * kept in the clear (session ids, user ids, user JSON). Values already encrypted are copied as they
- * are (format 1 stays readable; a rewrite or re-encryption upgrades them).
+ * sets the three changed tables aside; then, once the new tables exist, copies the set-aside
+ * version-2 tables into them, hashing and encrypting what version 2 kept in the clear (session ids,
+ * user ids, user JSON), and drops each set-aside table after its copy. Values already encrypted are
+ * copied as they are (format 1 stays readable; a rewrite or re-encryption upgrades them).
+ *
+ * <p>Like every step, safe to run again after being cut short where DDL commits on its own (H2,
+ * HSQLDB): what was done is read from the tables themselves, per table — a table still with its
+ * version-2 {@code session_id} column is set aside, a set-aside table that is still there is copied
+ * again (into an emptied new table) and dropped.
  */
 final class VersionThree {
     private static final int BATCH = 500;
@@ -36,8 +45,18 @@ final class VersionThree {
      */
     void verifyKeys(Connection c) throws SQLException {
         TokenCipher cipher = rows.cipher();
+        // a run cut short may have left the sessions set aside, or (partly) copied already
+        List<String> sessionTables = new ArrayList<>();
+        for (String table : List.of(schema.previous(schema.sessions), schema.sessions)) {
+            if (hasColumn(c, table, "access_token_enc")) {
+                sessionTables.add(table);
+            }
+        }
         for (String keyId : cipher.keyIds()) {
-            String sample = sample(c, schema.sessions, "access_token_enc", keyId);
+            String sample = null;
+            for (String table : sessionTables) {
+                sample = sample == null ? sample(c, table, "access_token_enc", keyId) : sample;
+            }
             if (sample == null) {
                 sample = sample(c, schema.clients, "client_secret_enc", keyId);
             }
@@ -72,8 +91,42 @@ final class VersionThree {
         return null;
     }
 
-    /** Copies the three renamed tables into their version-3 form. */
+    /** Sets aside (see {@link Schema#setAsideForVersion3}) each changed table not set aside yet. */
+    void setAside(Connection c) throws SQLException {
+        for (String table : schema.replacedByVersion3()) {
+            if (hasColumn(c, table, "session_id")) {
+                for (String statement : schema.setAsideForVersion3(table)) {
+                    SqlDialect.execute(c, statement);
+                }
+            }
+        }
+    }
+
+    /**
+     * Copies each set-aside table still there into its version-3 form and drops it. The new table
+     * is emptied first: it holds nothing but rows of an earlier copy of the same table cut short.
+     */
     void copy(Connection c) throws SQLException {
+        String sessionsV2 = schema.previous(schema.sessions);
+        if (hasColumn(c, sessionsV2, "session_id")) {
+            copySessions(c);
+            finish(c, schema.sessions);
+        }
+        if (hasColumn(c, schema.previous(schema.authCodes), "session_id")) {
+            copyAuthCodes(c);
+            finish(c, schema.authCodes);
+        }
+        if (hasColumn(c, schema.previous(schema.retiredTokens), "session_id")) {
+            copyRetired(c);
+            finish(c, schema.retiredTokens);
+        }
+    }
+
+    private void finish(Connection c, String table) throws SQLException {
+        SqlDialect.execute(c, "DROP TABLE " + schema.previous(table));
+    }
+
+    private void copySessions(Connection c) throws SQLException {
         copy(c, "SELECT session_id, provider, user_id, user_info_json, access_token_hash, access_token_enc, "
                 + "refresh_token_hash, refresh_token_enc, provider_access_token_enc, provider_refresh_token_enc, "
                 + "provider_expires_at, access_expires_at, refresh_expires_at, purge_after, issued_at, created_at FROM "
@@ -87,6 +140,9 @@ final class VersionThree {
                             rs.getString(10), longOrNull(rs, 11), longOrNull(rs, 12), longOrNull(rs, 13),
                             longOrNull(rs, 14), longOrNull(rs, 15), longOrNull(rs, 16)};
                 });
+    }
+
+    private void copyAuthCodes(Connection c) throws SQLException {
         copy(c, "SELECT code_hash, session_id, client_id, redirect_uri, code_challenge_enc, code_challenge_method, "
                 + "scopes_json, expires_at, created_at FROM " + schema.previous(schema.authCodes), schema.authCodes,
                 Schema.AUTH_CODE_COLUMNS, rs -> {
@@ -95,6 +151,9 @@ final class VersionThree {
                             rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
                             longOrNull(rs, 8), longOrNull(rs, 9)};
                 });
+    }
+
+    private void copyRetired(Connection c) throws SQLException {
         copy(c, "SELECT token_hash, session_id, successor_hash, retired_at, expires_at FROM "
                 + schema.previous(schema.retiredTokens), schema.retiredTokens, Schema.RETIRED_COLUMNS,
                 rs -> rows.retired(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5)));
@@ -102,6 +161,7 @@ final class VersionThree {
 
     private void copy(Connection c, String select, String table, List<Column> columns, RowMapper mapper)
             throws SQLException {
+        SqlDialect.execute(c, "DELETE FROM " + table);
         String insert = "INSERT INTO " + table + " (" + Schema.names(columns) + ") VALUES ("
                 + "?, ".repeat(columns.size() - 1) + "?)";
         try (PreparedStatement read = c.prepareStatement(select);
@@ -123,6 +183,33 @@ final class VersionThree {
                 write.executeBatch();
             }
         }
+    }
+
+    /**
+     * True if {@code table} exists (in the connection's current schema) with {@code column}, read
+     * from the database's metadata (within the migration's transaction where DDL is transactional).
+     */
+    static boolean hasColumn(Connection c, String table, String column) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        String schemaName = c.getSchema();
+        try (ResultSet rs = md.getColumns(null, schemaName, stored(md, table), stored(md, column))) {
+            while (rs.next()) {
+                // '_' is a pattern character in metadata calls: compare the names exactly
+                if (table.equalsIgnoreCase(rs.getString("TABLE_NAME"))
+                        && column.equalsIgnoreCase(rs.getString("COLUMN_NAME"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** An unquoted identifier as the database stores it (upper case in H2 and HSQLDB, lower in PostgreSQL). */
+    private static String stored(DatabaseMetaData md, String identifier) throws SQLException {
+        if (md.storesUpperCaseIdentifiers()) {
+            return identifier.toUpperCase(Locale.ROOT);
+        }
+        return md.storesLowerCaseIdentifiers() ? identifier.toLowerCase(Locale.ROOT) : identifier;
     }
 
     private static Long longOrNull(ResultSet rs, int column) throws SQLException {

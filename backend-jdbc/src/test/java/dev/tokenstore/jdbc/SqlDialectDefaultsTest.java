@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,9 @@ class SqlDialectDefaultsTest {
     void statementShapes() {
         assertEquals("INSERT INTO t (k, a, b) VALUES (?, ?, ?) ON CONFLICT (k) DO UPDATE SET a = excluded.a, "
                 + "b = excluded.b", standard.upsertSql("t", List.of("k", "a", "b"), List.of("k")));
+        assertEquals(standard.upsertSql("t", List.of("k", "a", "b"), List.of("k")), standard.typedUpsertSql("t",
+                List.of(new Column("k", Types.VARCHAR), new Column("a", Types.BIGINT), new Column("b", Types.VARCHAR)),
+                List.of("k")), "the typed hook defaults to the untyped one");
         assertEquals("DELETE FROM t WHERE k IN (SELECT k FROM t WHERE e <= ? LIMIT ?)",
                 standard.deleteChunkSql("t", "k", "e <= ?"));
         assertFalse(standard.supportsDeleteReturning());

@@ -12,6 +12,7 @@ import dev.tokenstore.ClientRecord;
 import dev.tokenstore.Rotation;
 import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
+import dev.tokenstore.TokenCipher;
 import dev.tokenstore.TokenHash;
 import dev.tokenstore.TokenStoreException;
 import dev.tokenstore.TokenStoreOptions;
@@ -299,6 +300,100 @@ class StandardDialectEngineTest {
              ResultSet rs = st.executeQuery("SELECT MAX(version) FROM tokenstore_schema_version")) {
             assertTrue(rs.next());
             assertEquals(3, rs.getInt(1));
+        }
+    }
+
+    /**
+     * The version-3 step cut short after any of its statements, each committed on its own (as where
+     * DDL commits, H2 and HSQLDB; here even every DML statement commits), then opened again: the
+     * step runs again from what it finds and every record of the previous format reads back.
+     */
+    @Test
+    void theVersionThreeStepCutShortAfterAnyStatementRunsAgain() throws Exception {
+        StoredSession s = session("sid-old", "at-old", "rt-old", Duration.ofHours(1));
+        StoredSession other = session("sid-other", "at-other", null, Duration.ofHours(1));
+        ClientRecord client = new ClientRecord("app", "secret-old", "client_secret_basic", List.of("https://r"),
+                List.of("authorization_code"), List.of("code"), null, null, T0);
+        AuthCodeRecord code = new AuthCodeRecord("code-old", "sid-old", "app", "https://r", "challenge", "S256",
+                List.of(), T0.plusSeconds(60), T0);
+        TokenCipher cipher = TokenCipher.withKeys(java.util.Map.of(TokenStoreOptions.DEFAULT_KEY_ID, KEY),
+                TokenStoreOptions.DEFAULT_KEY_ID);
+        int cuts = 0;
+        for (int cutAfter = 1; ; cutAfter++) {
+            JdbcTokenStore writer = open(at(T0));
+            PreviousFormat.writeVersion2(writer, List.of(s, other), List.of(client), List.of(), List.of(code));
+            writer.close();
+            opened.remove(writer);
+            Migrator migrator = new Migrator(new Schema("tokenstore_"), new StandardDialect(), at(T0), "cut short",
+                    new Rows(cipher));
+            boolean finished;
+            try (Connection c = dataSource().getConnection()) {
+                c.setAutoCommit(true);
+                migrator.migrate(CutShort.after(c, cutAfter));
+                finished = true;
+            } catch (SQLException e) {
+                assertEquals(CutShort.MESSAGE, e.getMessage());
+                finished = false;
+            }
+            JdbcTokenStore reopened = open(at(T0));
+            String at = "cut after statement " + cutAfter;
+            assertEquals(Optional.of(s), reopened.loadSessionByRefreshToken("rt-old"), at);
+            assertEquals(Optional.of(other), reopened.loadSessionById("sid-other"), at);
+            assertEquals(Optional.of(client), reopened.loadClient("app"), at);
+            assertEquals(Optional.of(code), reopened.consumeAuthCode("code-old"), at);
+            try (Connection c = dataSource().getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM tokenstore_sessions")) {
+                assertTrue(rs.next());
+                assertEquals(2, rs.getInt(1), at + ": each session copied once");
+            }
+            assertEquals(2, reopened.deleteSessionsByUser("user-sid-old") + reopened.deleteSessionsByUser(
+                    "user-sid-other"), at);
+            reopened.close();
+            opened.remove(reopened);
+            if (finished) {
+                break;
+            }
+            cuts++;
+        }
+        assertTrue(cuts > 20, "the step has its renames, creates, copies and drops to cut between: " + cuts);
+    }
+
+    /** A connection whose statements fail with {@link #MESSAGE} from the n-th executed one on. */
+    static final class CutShort {
+        static final String MESSAGE = "cut short (test)";
+
+        static Connection after(Connection c, int n) {
+            AtomicInteger executed = new AtomicInteger();
+            return proxy(Connection.class, c, (target, method, args) -> {
+                Object result = method.invoke(target, args);
+                if (result instanceof Statement st) {
+                    Class<? extends Statement> type = st instanceof java.sql.PreparedStatement
+                            ? java.sql.PreparedStatement.class : Statement.class;
+                    return proxy(type, st, (t, m, a) -> {
+                        if (m.getName().startsWith("execute") && executed.incrementAndGet() >= n) {
+                            throw new SQLException(MESSAGE);
+                        }
+                        return m.invoke(t, a);
+                    });
+                }
+                return result;
+            });
+        }
+
+        @FunctionalInterface
+        interface Call {
+            Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable;
+        }
+
+        private static <T> T proxy(Class<T> type, Object target, Call call) {
+            return type.cast(java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                    (p, method, args) -> {
+                        try {
+                            return call.invoke(target, method, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    }));
         }
     }
 

@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * {@code DELETE … RETURNING}; bulk upserts bind one array per column and insert them with
  * {@code unnest} in one statement (falling back to a JDBC batch when a key repeats in the batch,
  * which one {@code ON CONFLICT} statement cannot do); bulk deletes bind one array
- * ({@code = ANY(?)}); migrations of one schema are serialized with an advisory lock; the
+ * ({@code = ANY(?)}); migrations of one schema are serialized with an advisory lock, and so is
+ * cleanup (one store instance at a time, {@code pg_try_advisory_lock}, never waiting); the
  * configured schema is created if missing; a server shutting down a connection (57P0x) counts
  * as a lost connection; {@code 55P03} (lock not available) is transient and {@code 54000}
  * (program limit, e.g. an index entry too large) refuses the record.
@@ -83,6 +84,35 @@ final class PostgresDialect implements SqlDialect {
             ps.setLong(1, ("tokenstore migration " + (schema == null ? "" : schema)).hashCode());
             ps.execute();
         }
+    }
+
+    /** Store instances over one schema and table prefix take turns cleaning up (advisory lock). */
+    @Override
+    public boolean locksCleanup() {
+        return true;
+    }
+
+    /** {@code pg_try_advisory_lock} on a key for this schema and table prefix: held by the session, never waits. */
+    @Override
+    public boolean tryLockCleanup(Connection connection, String tablePrefix) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            ps.setLong(1, cleanupLockKey(tablePrefix));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    @Override
+    public void unlockCleanup(Connection connection, String tablePrefix) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            ps.setLong(1, cleanupLockKey(tablePrefix));
+            ps.execute();
+        }
+    }
+
+    private long cleanupLockKey(String tablePrefix) {
+        return ("tokenstore cleanup " + (schema == null ? "" : schema) + " " + tablePrefix).hashCode();
     }
 
     @Override

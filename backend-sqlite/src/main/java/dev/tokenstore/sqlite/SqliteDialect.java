@@ -42,14 +42,49 @@ final class SqliteDialect implements SqlDialect {
         return "INTEGER";
     }
 
-    /** Switches the database to WAL (persistent in the file) and checks that it took. */
+    /**
+     * Switches the database to WAL (persistent in the file) and checks that it took. Changing the
+     * journal mode needs the file to itself and SQLite answers {@code SQLITE_BUSY} at once, without
+     * its busy handler, while another connection (another store opening the same new file) holds a
+     * lock; so the switch is retried for up to {@link #WAL_SWITCH_PATIENCE_MS}. A file already in WAL
+     * is left alone.
+     */
     @Override
     public void prepareDatabase(Connection connection) throws SQLException {
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA journal_mode = WAL")) {
-            String mode = rs.next() ? rs.getString(1) : null;
-            if (mode == null || !"wal".equals(mode.toLowerCase(Locale.ROOT))) {
-                throw new SQLException("could not switch the database to WAL journal mode (it is in '" + mode + "')");
+        long deadline = System.nanoTime() + WAL_SWITCH_PATIENCE_MS * 1_000_000L;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (!"wal".equals(pragma(connection, "PRAGMA journal_mode"))) {
+                    String mode = pragma(connection, "PRAGMA journal_mode = WAL");
+                    if (!"wal".equals(mode)) {
+                        throw new SQLException("could not switch the database to WAL journal mode (it is in '" + mode + "')");
+                    }
+                }
+                return;
+            } catch (SQLException e) {
+                if (!isRetryable(e) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                pause(Math.min(100L, 5L * attempt));
             }
+        }
+    }
+
+    private static final long WAL_SWITCH_PATIENCE_MS = 10_000L;
+
+    private static String pragma(Connection connection, String sql) throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            String value = rs.next() ? rs.getString(1) : null;
+            return value == null ? null : value.toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private static void pause(long millis) throws SQLException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting to switch the database to WAL", e);
         }
     }
 

@@ -270,6 +270,19 @@ public class BufferedTokenStore implements TokenStore {
         return buffer.stats();
     }
 
+    /** The store the buffer writes to. */
+    public TokenStore delegate() {
+        return delegate;
+    }
+
+    /** Registers a listener told about every batch committed from now on (e.g. for metrics). */
+    public void addBatchListener(BatchListener listener) {
+        if (listener == null) {
+            throw new IllegalArgumentException("listener is required (was null)");
+        }
+        buffer.addBatchListener(listener);
+    }
+
     /** How a flush writes to this delegate: {@code "bulk"}, {@code "transaction"} or {@code "single-ops"}. */
     public String flushStrategy() {
         return switch (buffer.strategy()) {

@@ -98,6 +98,7 @@ final class Flusher implements Runnable {
         long startNanos = System.nanoTime();
         long firstAttemptNanos = 0;
         int attempts = 0;
+        int outageAttempts = 0;
         while (true) {
             attempts++;
             boolean last = attempts > settings.maxRetries();
@@ -117,8 +118,7 @@ final class Flusher implements Runnable {
                     setAside(batch, failure);
                     break;
                 }
-                LOG.debug("flush of {} session write(s) waits for the database: {}", batch.size(),
-                        FailureKinds.describe(failure));
+                buffer.outageAttemptFailed(queued(batch), failure, ++outageAttempts);
                 attempts--;
                 sleepNanos(outage.backoffNanos(settings));
                 continue;
@@ -132,7 +132,10 @@ final class Flusher implements Runnable {
                     FailureKinds.describe(failure));
             sleepNanos(settings.backoffNanos(attempts));
         }
-        buffer.settle(batch, attempts, firstAttemptNanos);
+        int written = buffer.settle(batch, attempts, firstAttemptNanos);
+        if (written > 0) {
+            buffer.tellBatchListeners(written, System.nanoTime() - startNanos);
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -65,6 +66,7 @@ final class WriteBuffer {
     private long coalesced;
     private long retries;
     private long failures;
+    private final List<BatchListener> batchListeners = new CopyOnWriteArrayList<>();
 
     WriteBuffer(TokenStore delegate, BufferSettings settings) {
         this.settings = settings;
@@ -532,7 +534,7 @@ final class WriteBuffer {
     }
 
     /** Ends the batch: written writes are acknowledged; refused and set-aside ones reported and let go. */
-    void settle(List<PendingWrite> batch, int attempts, long commitNanos) {
+    int settle(List<PendingWrite> batch, int attempts, long commitNanos) {
         List<PendingWrite> refused = new ArrayList<>();
         List<PendingWrite> setAside = new ArrayList<>();
         List<FlushFailure> reports = new ArrayList<>(2);
@@ -576,6 +578,22 @@ final class WriteBuffer {
         reports.forEach(this::report);
         refused.forEach(w -> acks.notWritten(w, w.failure));
         setAside.forEach(w -> acks.notWritten(w, w.failure));
+        return written;
+    }
+
+    void addBatchListener(BatchListener listener) {
+        batchListeners.add(listener);
+    }
+
+    /** Tells every batch listener that a batch of {@code written} writes committed in {@code elapsedNanos}. */
+    void tellBatchListeners(int written, long elapsedNanos) {
+        for (BatchListener listener : batchListeners) {
+            try {
+                listener.batchFlushed(written, elapsedNanos);
+            } catch (RuntimeException e) {
+                LOG.error("batch listener threw {}", e.getClass().getName());
+            }
+        }
     }
 
     /** Logs by count, kind, SQLState and session-id fingerprint (never a token, value or driver message), then tells the listener. */
@@ -583,11 +601,37 @@ final class WriteBuffer {
         LOG.warn("{} buffered session write(s) {} after {} attempt(s), handed back: {}; sessions {}",
                 failure.sessions().size(), failure.refused() ? "refused by the store" : "still failing",
                 failure.attempts(), FailureKinds.describe(failure.cause()), fingerprintsOf(failure.sessions()));
+        tellListener(failure);
+    }
+
+    private void tellListener(FlushFailure failure) {
         try {
             settings.onFlushError().accept(failure);
         } catch (RuntimeException e) {
             LOG.error("onFlushError listener threw {}", e.getClass().getName());
         }
+    }
+
+    /**
+     * A write-behind batch failed because the database is unavailable and stays queued: counted as
+     * a failure and reported to {@code onFlushError} (with the sessions it holds, not refused), but
+     * not handed back: it is tried again after the outage back-off.
+     */
+    void outageAttemptFailed(List<PendingWrite> batch, RuntimeException failure, int attempts) {
+        lock.lock();
+        try {
+            failures++;
+        } finally {
+            lock.unlock();
+        }
+        FlushFailure report = new FlushFailure(failure, sessions(batch), attempts, false);
+        if (attempts == 1) {
+            LOG.warn("{} buffered session write(s) wait for the database, which is unavailable ({}); kept queued and "
+                    + "retried with back-off", batch.size(), FailureKinds.describe(failure));
+        } else {
+            LOG.debug("{} buffered session write(s) still wait for the database (attempt {})", batch.size(), attempts);
+        }
+        tellListener(report);
     }
 
     /** True once {@code close()} has begun: an outage no longer keeps batches queued. */

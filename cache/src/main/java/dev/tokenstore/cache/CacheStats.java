@@ -15,9 +15,17 @@ package dev.tokenstore.cache;
  * @param invalidations keys invalidated by writes, deletes and revocations through the cache
  * @param evictions     entries dropped because the cache was full ({@code maxEntries})
  * @param entries       entries held right now (sessions by each lookup path, and clients)
+ * @param loadNanos     total time spent loading from the delegate, successful or failed loads
+ *                      (elapsed time, not the store's clock)
  */
 public record CacheStats(long hits, long misses, long negativeHits, long loads, long loadFailures,
-                         long invalidations, long evictions, long entries) {
+                         long invalidations, long evictions, long entries, long loadNanos) {
+
+    /** Counters without load timing (reported as 0). */
+    public CacheStats(long hits, long misses, long negativeHits, long loads, long loadFailures,
+                      long invalidations, long evictions, long entries) {
+        this(hits, misses, negativeHits, loads, loadFailures, invalidations, evictions, entries, 0L);
+    }
 
     /** Lookups counted: hits, negative hits and misses. */
     public long requestCount() {

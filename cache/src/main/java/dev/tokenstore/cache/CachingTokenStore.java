@@ -1,6 +1,7 @@
 package dev.tokenstore.cache;
 
 import dev.tokenstore.AuthCodeRecord;
+import dev.tokenstore.Availability;
 import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.ChangeEvent;
 import dev.tokenstore.ChangeFeed;
@@ -8,6 +9,7 @@ import dev.tokenstore.ChangeListener;
 import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
+import dev.tokenstore.DatabaseHealth;
 import dev.tokenstore.Rotation;
 import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
@@ -50,7 +52,10 @@ import java.util.function.Function;
  *   has not, every read goes to the delegate and nothing is kept, and once it has again
  *   everything cached before is dropped. So a session revoked, replaced or rotated through any
  *   instance is never served here later than {@code maxStaleness} after that write committed
- *   (plus the feed's own delivery time, which is within the same confirmation). Without a feed,
+ *   (plus the feed's own delivery time, which is within the same confirmation) — while this
+ *   instance reaches the database: during an outage the delegate reports
+ *   ({@link DatabaseHealth}), hits are served within their TTL unless
+ *   {@link Builder#serveHitsWhileDatabaseUnavailable} is off. Without a feed,
  *   writes by other instances are seen only once entries expire ({@code ttlCap}, and
  *   {@code negativeTtl} for cached misses).</li>
  *   <li>The wrapper implements {@link BulkSessionStore}, {@link TransactionalTokenStore} and
@@ -81,12 +86,16 @@ public class CachingTokenStore implements TokenStore {
     private final ExecutorService ownedExecutor;
     private final String description;
     private final FeedHealth health;
+    private final Duration maxStaleness;
     private volatile boolean closed;
 
     CachingTokenStore(Builder builder) {
         this.delegate = builder.delegate;
         ClockTicker ticker = new ClockTicker(builder.clock);
-        this.health = new FeedHealth(ClockTicker.nanos(builder.maxStaleness), this::dropEverything);
+        this.maxStaleness = builder.maxStaleness;
+        this.health = new FeedHealth(ClockTicker.nanos(builder.maxStaleness), this::dropEverything,
+                builder.serveHitsWhileDatabaseUnavailable && delegate instanceof DatabaseHealth health
+                        ? () -> health.availability().state() != Availability.State.CLOSED : () -> false);
         this.delegateByAccessToken = delegate::loadSessionByAccessToken;
         this.delegateById = delegate::loadSessionById;
         this.delegateByRefreshToken = delegate::loadSessionByRefreshToken;
@@ -141,6 +150,11 @@ public class CachingTokenStore implements TokenStore {
      */
     public Optional<Duration> changeFeedLag() {
         return health.lag();
+    }
+
+    /** The longest the change feed may go unconfirmed before this cache stops answering from memory. */
+    public Duration maxStaleness() {
+        return maxStaleness;
     }
 
     /** True while this cache follows its delegate's change feed (see {@link Builder#changeFeed}). */
@@ -402,6 +416,7 @@ public class CachingTokenStore implements TokenStore {
         private Executor refreshExecutor;
         private Clock clock = Clock.systemUTC();
         private boolean changeFeed = true;
+        private boolean serveHitsWhileDatabaseUnavailable = true;
         private Duration maxStaleness = Duration.ofSeconds(1);
 
         private Builder(TokenStore delegate) {
@@ -476,6 +491,20 @@ public class CachingTokenStore implements TokenStore {
          */
         public Builder maxStaleness(Duration maxStaleness) {
             this.maxStaleness = Args.requirePositive(maxStaleness, "maxStaleness");
+            return this;
+        }
+
+        /**
+         * While the delegate (a {@link DatabaseHealth} store, such as every JDBC backend) reports its
+         * database unavailable, keep answering hits from memory within their TTL although the
+         * change feed cannot confirm (default true): an outage then costs no cached hit, and no
+         * instance can commit a revocation to a database that is down. The trade-off: in a network
+         * partition where only this instance lost the database, revocations made elsewhere are seen
+         * here only as entries expire ({@code ttlCap}). Set false to fail closed: then, with the feed
+         * behind, every read goes to the (unavailable) database and fails fast.
+         */
+        public Builder serveHitsWhileDatabaseUnavailable(boolean serve) {
+            this.serveHitsWhileDatabaseUnavailable = serve;
             return this;
         }
 

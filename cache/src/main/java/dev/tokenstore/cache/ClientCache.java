@@ -93,12 +93,15 @@ final class ClientCache {
         public ClientEntry load(String clientId) {
             long now = ticker.read();
             Optional<ClientRecord> loaded;
+            long startNanos = System.nanoTime();
             try {
                 loaded = delegate.apply(clientId);
             } catch (RuntimeException | Error e) {
+                counters.loadNanos.add(System.nanoTime() - startNanos);
                 counters.loadFailures.increment();
                 throw e;
             }
+            counters.loadNanos.add(System.nanoTime() - startNanos);
             counters.loads.increment();
             ClientRecord client = loaded == null ? null : loaded.orElse(null);
             return new ClientEntry(client, now + (client == null ? negativeNanos : ttlNanos));

@@ -11,9 +11,11 @@ final class Counters {
     final LongAdder loadFailures = new LongAdder();
     final LongAdder invalidations = new LongAdder();
     final LongAdder evictions = new LongAdder();
+    /** Wall time spent in loads from the delegate, successful or not (System.nanoTime, not the store's clock). */
+    final LongAdder loadNanos = new LongAdder();
 
     CacheStats snapshot(long entries) {
         return new CacheStats(hits.sum(), misses.sum(), negativeHits.sum(), loads.sum(), loadFailures.sum(),
-                invalidations.sum(), evictions.sum(), entries);
+                invalidations.sum(), evictions.sum(), entries, loadNanos.sum());
     }
 }

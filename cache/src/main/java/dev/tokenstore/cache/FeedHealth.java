@@ -11,12 +11,14 @@ import dev.tokenstore.ChangeSubscription;
 final class FeedHealth {
     private final long maxStalenessNanos;
     private final Runnable dropEverything;
+    private final java.util.function.BooleanSupplier databaseUnavailable;
     private volatile ChangeSubscription subscription;
     private volatile boolean lapsed;
 
-    FeedHealth(long maxStalenessNanos, Runnable dropEverything) {
+    FeedHealth(long maxStalenessNanos, Runnable dropEverything, java.util.function.BooleanSupplier databaseUnavailable) {
         this.maxStalenessNanos = maxStalenessNanos;
         this.dropEverything = dropEverything;
+        this.databaseUnavailable = databaseUnavailable;
     }
 
     /** From now on, trust memory only while {@code feed} is caught up. */
@@ -46,6 +48,9 @@ final class FeedHealth {
             if (lapsed) {
                 recover();
             }
+            return true;
+        }
+        if (databaseUnavailable.getAsBoolean()) {
             return true;
         }
         lapsed = true;

@@ -147,12 +147,15 @@ final class SessionCache {
 
     private Optional<StoredSession> load(String lookup, Function<String, Optional<StoredSession>> loader) {
         Optional<StoredSession> loaded;
+        long startNanos = System.nanoTime();
         try {
             loaded = loader.apply(lookup);
         } catch (RuntimeException | Error e) {
+            counters.loadNanos.add(System.nanoTime() - startNanos);
             counters.loadFailures.increment();
             throw e;
         }
+        counters.loadNanos.add(System.nanoTime() - startNanos);
         counters.loads.increment();
         return loaded == null ? Optional.empty() : loaded;
     }

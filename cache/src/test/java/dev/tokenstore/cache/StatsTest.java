@@ -20,6 +20,7 @@ class StatsTest {
     @DisplayName("hitRate is the share of lookups answered from memory, 0 with no lookups")
     void hitRate() {
         assertEquals(0.0, new CacheStats(0, 0, 0, 0, 0, 0, 0, 0).hitRate());
+        assertEquals(0, new CacheStats(0, 0, 0, 0, 0, 0, 0, 0).loadNanos(), "no timing given");
         CacheStats s = new CacheStats(6, 2, 2, 4, 0, 0, 0, 3);
         assertEquals(10, s.requestCount());
         assertEquals(0.8, s.hitRate(), 1e-9);
@@ -55,6 +56,7 @@ class StatsTest {
             assertEquals(1, stats.loadFailures());
             assertEquals(8, stats.invalidations());
             assertEquals(0, stats.evictions());
+            assertTrue(stats.loadNanos() > 0, "three loads took some time");
 
             List<StoredSession> many = new ArrayList<>();
             for (int i = 0; i < 50; i++) {

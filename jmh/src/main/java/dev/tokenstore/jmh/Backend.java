@@ -17,14 +17,18 @@ import java.util.stream.Collectors;
 
 /**
  * The backends the benchmarks compare, by the name used in the {@code backend} JMH parameter.
- * {@link #create()} makes a new, empty database for one trial: a new file for SQLite and H2, a
+ * {@link #create()} makes a new, empty database for one trial: a new file for SQLite, H2 and HSQLDB, a
  * new schema on the (durable) PostgreSQL server, nothing for memory.
  */
 enum Backend {
     MEMORY("memory"),
     SQLITE("sqlite"),
     H2("h2"),
-    POSTGRES("postgres");
+    POSTGRES("postgres"),
+    HSQLDB("hsqldb");
+
+    /** The backends a comparison runs when none are named (HSQLDB only on request: {@code --backends}). */
+    static final java.util.List<Backend> DEFAULTS = java.util.List.of(MEMORY, SQLITE, H2, POSTGRES);
 
     private final String paramName;
 
@@ -69,6 +73,12 @@ enum Backend {
                 String url = "jdbc:h2:" + dir.resolve("tokens");
                 return new Database(this, url, Map.of(), null, null, dir, null, () -> deleteTree(dir));
             }
+            case HSQLDB: {
+                Path dir = tempDir(id);
+                // shutdown=true: the database closes with its last connection (store or floor)
+                String url = "jdbc:hsqldb:file:" + dir.resolve("tokens") + ";shutdown=true";
+                return new Database(this, url, Map.of(), null, null, dir, null, () -> deleteTree(dir));
+            }
             case POSTGRES: {
                 PostgresServer server = PostgresServer.get();
                 String schema = "bench_" + id;
@@ -96,6 +106,8 @@ enum Backend {
             }
             case H2:
                 return DriverManager.getConnection(db.url());
+            case HSQLDB:
+                return DriverManager.getConnection(db.url(), "SA", "");
             case POSTGRES: {
                 PostgresServer server = PostgresServer.get();
                 Connection c = server.connect();

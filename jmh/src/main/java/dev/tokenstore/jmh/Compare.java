@@ -196,7 +196,7 @@ public final class Compare {
                     continue;
                 }
                 if (!hasBackend && !options.backends().contains(Backend.MEMORY)
-                        && options.backends().size() < Backend.values().length) {
+                        && !options.backends().containsAll(Backend.DEFAULTS)) {
                     continue; // the map floor belongs with the memory backend when backends are picked
                 }
                 runs.add(new Run(group, e.getValue(), backends, options.wrappingsFor(group), hasBackend));

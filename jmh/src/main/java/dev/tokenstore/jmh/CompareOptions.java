@@ -19,7 +19,7 @@ record CompareOptions(List<Backend> backends, List<Ops.Group> groups, List<Wrapp
     static final int FULL_PRELOAD = 100_000;
 
     static CompareOptions parse(String... args) {
-        List<Backend> backends = List.of(Backend.values());
+        List<Backend> backends = Backend.DEFAULTS;
         List<Ops.Group> groups = null;
         List<Wrapping> wrappings = null;
         boolean full = false;
@@ -129,7 +129,7 @@ record CompareOptions(List<Backend> backends, List<Ops.Group> groups, List<Wrapp
     static String usage() {
         StringBuilder s = new StringBuilder();
         s.append("usage: java -jar jmh/target/benchmarks.jar [options]\n")
-                .append("  --backends LIST          memory,sqlite,h2,postgres (default: all)\n")
+                .append("  --backends LIST          memory,sqlite,h2,postgres,hsqldb (default: all but hsqldb)\n")
                 .append("  --ops LIST               operation groups (default: the curated ones marked *), or all:\n");
         for (Ops.Group g : Ops.GROUPS) {
             s.append(String.format("      %s %-12s %s%n", g.curated() ? "*" : " ", g.name(), g.description()));

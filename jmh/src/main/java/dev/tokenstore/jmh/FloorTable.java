@@ -102,6 +102,9 @@ final class FloorTable {
 
     /** Updates the planner's statistics after a preload, as autovacuum or a DBA would. */
     static void analyze(Connection c, Backend backend) throws SQLException {
+        if (backend == Backend.HSQLDB) {
+            return; // HSQLDB keeps no planner statistics to update
+        }
         try (Statement s = c.createStatement()) {
             s.execute((backend == Backend.H2 ? "ANALYZE TABLE " : "ANALYZE ") + TABLE);
         }

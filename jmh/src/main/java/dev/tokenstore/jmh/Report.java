@@ -83,6 +83,10 @@ final class Report {
                 + "operation across all of them, not the latency of one call.");
         notes.add("PostgreSQL runs with fsync=on and synchronous_commit=on (checked with SHOW before every trial).");
         notes.add("H2 does not fsync on each commit by default: its write figures are not durable-commit figures.");
+        if (results.all().stream().anyMatch(m -> m.backend().equals(Backend.HSQLDB.paramName()))) {
+            notes.add("HSQLDB syncs its log every 500 ms by default (hsqldb.write_delay): its write figures are not "
+                    + "durable-commit figures.");
+        }
         String sync = BenchSettings.sqliteSynchronous();
         notes.add("SQLite runs in WAL mode with synchronous=" + (sync == null ? "NORMAL (the backend default; "
                 + "a commit is durable after the next checkpoint, not at once; use --sqlite-synchronous FULL)" : sync) + ".");

@@ -114,6 +114,13 @@ public abstract class DatabaseUnavailableKit extends StoreKit {
         assertEquals(Optional.of(hot), cached.loadSessionById(hot.sessionId()));
         assertEquals(Optional.of(revoked), cached.loadSessionByAccessToken(revoked.accessToken()));
         assertTrue(cached.deleteSessionById(revoked.sessionId()));
+        // The change feed echoes these writes back to this cache a moment later, which makes it
+        // reload the entries once; let the echo arrive, then cache them again, before the outage.
+        long written = System.nanoTime();
+        Eventually.within(Eventually.FEED_DEADLINE, "the feed has delivered the writes above",
+                () -> cached.changeFeedLag().map(lag -> System.nanoTime() - lag.toNanos() - written > 0).orElse(true));
+        assertEquals(Optional.of(hot), cached.loadSessionByAccessToken(hot.accessToken()));
+        assertEquals(Optional.of(hot), cached.loadSessionById(hot.sessionId()));
         storage.stopDatabase();
         try {
             tripOpen(raw, () -> cached.loadSessionByAccessToken("at-never-seen-" + TestData.token()));

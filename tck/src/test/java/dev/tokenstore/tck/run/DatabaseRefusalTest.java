@@ -16,6 +16,7 @@ import dev.tokenstore.buffer.AckMode;
 import dev.tokenstore.buffer.BufferFlushException;
 import dev.tokenstore.buffer.BufferedTokenStore;
 import dev.tokenstore.buffer.FlushFailure;
+import dev.tokenstore.tck.JdbcTestStorage;
 import dev.tokenstore.tck.MutableClock;
 import dev.tokenstore.tck.StoreKit;
 import dev.tokenstore.tck.TestData;
@@ -52,13 +53,14 @@ class DatabaseRefusalTest {
     private static final String MARKER = "profile-marker-" + TestData.token();
 
     enum Backend {
-        SQLITE, H2, POSTGRES;
+        SQLITE, H2, HSQLDB, POSTGRES;
 
-        TestStorage storage() {
+        JdbcTestStorage storage() {
             return switch (this) {
-                case SQLITE -> new SqliteStorage();
-                case H2 -> new H2Storage();
-                case POSTGRES -> new PostgresStorage();
+                case SQLITE -> SqliteTckTest.newStorage();
+                case H2 -> H2TckTest.newStorage();
+                case HSQLDB -> HsqldbTckTest.newStorage();
+                case POSTGRES -> PostgresTckTest.newStorage();
             };
         }
 
@@ -72,20 +74,15 @@ class DatabaseRefusalTest {
                         st.execute("CREATE TRIGGER tokenstore_sessions_user_id_64u BEFORE UPDATE ON tokenstore_sessions "
                                 + "WHEN length(NEW.provider) > 64 BEGIN SELECT RAISE(ABORT, 'provider too long'); END");
                     }
-                    case H2 -> st.execute("ALTER TABLE tokenstore_sessions ALTER COLUMN provider SET DATA TYPE VARCHAR(64)");
+                    case H2, HSQLDB ->
+                        st.execute("ALTER TABLE tokenstore_sessions ALTER COLUMN provider SET DATA TYPE VARCHAR(64)");
                     case POSTGRES -> st.execute("ALTER TABLE tokenstore_sessions ALTER COLUMN provider TYPE VARCHAR(64)");
                 }
             }
         }
 
         private static Connection connect(TestStorage storage) throws SQLException {
-            if (storage instanceof SqliteStorage s) {
-                return s.connect();
-            }
-            if (storage instanceof H2Storage s) {
-                return s.connect();
-            }
-            return ((PostgresStorage) storage).connect();
+            return ((JdbcTestStorage) storage).connect();
         }
     }
 

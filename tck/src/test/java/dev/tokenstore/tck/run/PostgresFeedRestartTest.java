@@ -11,6 +11,7 @@ import dev.tokenstore.TokenStoreException;
 import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.cache.CachingTokenStore;
 import dev.tokenstore.tck.Eventually;
+import dev.tokenstore.tck.JdbcTestStorage;
 import dev.tokenstore.tck.MutableClock;
 import dev.tokenstore.tck.StoreKit;
 import dev.tokenstore.tck.TestData;
@@ -33,7 +34,7 @@ class PostgresFeedRestartTest {
     @Test
     @DisplayName("after a restart, neither instance serves a session revoked while B was not listening")
     void restart() {
-        PostgresStorage storage = PostgresStorage.restartable();
+        JdbcTestStorage storage = PostgresTckTest.restartable();
         try {
             assumeTrue(storage.canStopDatabase(), "TOKENSTORE_POSTGRES_URL is set: an external server is never stopped");
             MutableClock clock = MutableClock.startingNow();

@@ -1,21 +1,69 @@
 package dev.tokenstore.tck.run;
 
+import dev.tokenstore.postgres.testing.PostgresTestServer;
+import dev.tokenstore.postgres.testing.TestSchema;
 import dev.tokenstore.tck.DatabaseUnavailableKit;
+import dev.tokenstore.tck.JdbcTestStorage;
 import dev.tokenstore.tck.TestStorage;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 
 /**
- * Every kit, raw and wrapped, over the postgres backend; plus the "database unavailable" group,
- * which only a server can run: it stops and restarts a PostgreSQL of its own under open stores.
- * The embedded backends (SQLite, H2) have no server to stop, so they do not run that group rather
- * than report its outage tests as skipped (a database backend may skip nothing, see SkipPolicy).
+ * Every kit, raw and wrapped, over the postgres backend (a fresh schema per test on the JVM's one
+ * PostgreSQL server: embedded, or {@code TOKENSTORE_POSTGRES_URL}); plus the "database unavailable"
+ * group, which only a server can run: it stops and restarts a PostgreSQL of its own under open
+ * stores. The embedded backends (SQLite, H2, HSQLDB) have no server to stop, so they do not run
+ * that group rather than report its outage tests as skipped (a database backend may skip nothing,
+ * see SkipPolicy).
  */
 @DisplayName("postgres")
 class PostgresTckTest extends BackendRuns {
+    /** The embedded server the "database unavailable" group stops and starts; started on first use. */
+    private static PostgresTestServer restartable;
+
     @Override
     TestStorage storage() {
-        return new PostgresStorage();
+        return newStorage();
+    }
+
+    /** A fresh schema on the shared server (never stopped: other tests use it). */
+    static JdbcTestStorage newStorage() {
+        return on(PostgresTestServer.shared(), () -> { });
+    }
+
+    /**
+     * A schema on a second embedded server of this JVM that may be stopped and started again on the
+     * same port and data directory. With {@value PostgresTestServer#URL_ENV} set there is no server
+     * of our own: the shared one, not stoppable.
+     */
+    static JdbcTestStorage restartable() {
+        if (PostgresTestServer.usesExternalServer()) {
+            return newStorage();
+        }
+        PostgresTestServer server;
+        synchronized (PostgresTckTest.class) {
+            if (restartable == null) {
+                restartable = PostgresTestServer.startEmbedded(Map.of());
+                Runtime.getRuntime().addShutdownHook(new Thread(restartable::close, "tokenstore-pg-restartable-shutdown"));
+            }
+            restartable.start();
+            server = restartable;
+        }
+        // a test that failed half-way may have left it stopped; refused connections then fail after
+        // 1 s instead of the default 3 s, to keep the group short
+        return on(server, server::start).stoppable(server::stop, server::start)
+                .options(b -> b.property("postgres.connectTimeoutSeconds", "1"));
+    }
+
+    private static JdbcTestStorage on(PostgresTestServer server, Runnable beforeDrop) {
+        TestSchema schema = server.createSchema();
+        return JdbcTestStorage.atUrl(server.jdbcUrl(), () -> {
+                    beforeDrop.run();
+                    schema.close();
+                }).credentials(server.user(), server.password()).schema(schema.name())
+                .options(b -> b.property("postgres.schema", schema.name()).poolSize(4))
+                .silencedChangeFeed(b -> b.property("postgres.changeHeartbeatMillis", "3600000"));
     }
 
     @Nested
@@ -23,7 +71,7 @@ class PostgresTckTest extends BackendRuns {
     class Unavailable extends DatabaseUnavailableKit {
         @Override
         protected TestStorage newStorage() {
-            return PostgresStorage.restartable();
+            return restartable();
         }
     }
 }

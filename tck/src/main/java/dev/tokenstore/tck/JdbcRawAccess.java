@@ -1,4 +1,4 @@
-package dev.tokenstore.tck.run;
+package dev.tokenstore.tck;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
-package dev.tokenstore.tck.run;
+package dev.tokenstore.tck;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,6 +26,19 @@ final class TempDirectory implements AutoCloseable {
 
     Path resolve(String name) {
         return path.resolve(name);
+    }
+
+    /** The bytes of every file under the directory, one after another (in path order). */
+    byte[] readAllFiles() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (Stream<Path> files = Files.walk(path)) {
+            for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
+                out.writeBytes(Files.readAllBytes(p));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     @Override
