@@ -107,23 +107,17 @@ final class VersionThree {
      * is emptied first: it holds nothing but rows of an earlier copy of the same table cut short.
      */
     void copy(Connection c) throws SQLException {
-        String sessionsV2 = schema.previous(schema.sessions);
-        if (hasColumn(c, sessionsV2, "session_id")) {
-            copySessions(c);
-            finish(c, schema.sessions);
-        }
-        if (hasColumn(c, schema.previous(schema.authCodes), "session_id")) {
-            copyAuthCodes(c);
-            finish(c, schema.authCodes);
-        }
-        if (hasColumn(c, schema.previous(schema.retiredTokens), "session_id")) {
-            copyRetired(c);
-            finish(c, schema.retiredTokens);
-        }
+        copyIfSetAside(c, schema.sessions, this::copySessions);
+        copyIfSetAside(c, schema.authCodes, this::copyAuthCodes);
+        copyIfSetAside(c, schema.retiredTokens, this::copyRetired);
     }
 
-    private void finish(Connection c, String table) throws SQLException {
-        SqlDialect.execute(c, "DROP TABLE " + schema.previous(table));
+    private void copyIfSetAside(Connection c, String table, TableCopy copy) throws SQLException {
+        String setAside = schema.previous(table);
+        if (hasColumn(c, setAside, "session_id")) {
+            copy.run(c);
+            SqlDialect.execute(c, "DROP TABLE " + setAside);
+        }
     }
 
     private void copySessions(Connection c) throws SQLException {
@@ -215,6 +209,11 @@ final class VersionThree {
     private static Long longOrNull(ResultSet rs, int column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
+    }
+
+    @FunctionalInterface
+    private interface TableCopy {
+        void run(Connection c) throws SQLException;
     }
 
     @FunctionalInterface

@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Reads and tampers with a SQL backend's tables the way someone holding the database would: every
- * table of a schema dumped as text, and every encrypted value ({@code ts1:…}) altered in place.
+ * table of a schema dumped as text, and encrypted values ({@code ts1:…} or {@code ts2:…}) altered or
+ * swapped in place.
  * Table and column names come from the database's own metadata.
  */
 final class JdbcRawAccess {
@@ -47,16 +48,7 @@ final class JdbcRawAccess {
         int changed = 0;
         for (String table : tables(c, schema)) {
             for (String column : textColumns(c, schema, table)) {
-                List<String> values = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT " + column + " FROM " + table + " WHERE " + column + " LIKE ?")) {
-                    ps.setString(1, ENCRYPTED_PATTERN);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            values.add(rs.getString(1));
-                        }
-                    }
-                }
+                List<String> values = encryptedValues(c, table, column, 0);
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE " + table + " SET " + column + " = ? WHERE " + column + " = ?")) {
                     for (String value : values) {
@@ -78,17 +70,7 @@ final class JdbcRawAccess {
         int swapped = 0;
         for (String table : tables(c, schema)) {
             for (String column : textColumns(c, schema, table)) {
-                List<String> values = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT " + column + " FROM " + table + " WHERE " + column + " LIKE ?")) {
-                    ps.setString(1, ENCRYPTED_PATTERN);
-                    ps.setMaxRows(2);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            values.add(rs.getString(1));
-                        }
-                    }
-                }
+                List<String> values = encryptedValues(c, table, column, 2);
                 if (values.size() < 2) {
                     continue;
                 }
@@ -151,6 +133,23 @@ final class JdbcRawAccess {
             c.commit();
         }
         return changed;
+    }
+
+    /** The encrypted values of one column, at most {@code maxRows} of them (0: all). */
+    private static List<String> encryptedValues(Connection c, String table, String column, int maxRows)
+            throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + column + " FROM " + table + " WHERE " + column + " LIKE ?")) {
+            ps.setString(1, ENCRYPTED_PATTERN);
+            ps.setMaxRows(maxRows);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+        }
+        return values;
     }
 
     /** Replaces a character well inside the base64 body (every bit of it is significant). */
