@@ -21,7 +21,15 @@ public interface ChangeChannel {
     /** Largest payload {@link #publish} accepts, in UTF-8 bytes; the engine splits events to fit. */
     int maxPayloadBytes();
 
-    /** Sends the payloads on {@code topic} inside the caller's write transaction, on its connection. */
+    /**
+     * Sends the payloads on {@code topic} inside the caller's write transaction, on its connection.
+     * The engine calls this once per write transaction, with all its changes, as the transaction's
+     * last statement right before it commits it. A channel may therefore end the transaction itself
+     * in the same round trip as the payloads (PostgreSQL's sends {@code SELECT pg_notify(…); COMMIT}
+     * as one message, so the feed costs a write no extra round trip); the engine's commit that
+     * follows then finds nothing left to commit, which {@link Connection#commit()} allows. If this
+     * throws, the engine rolls the transaction back.
+     */
     void publish(Connection connection, String topic, List<String> payloads) throws SQLException;
 
     /**

@@ -7,7 +7,7 @@ import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Publishes changes as rows of the change-log table. Each row takes the next number from the
+ * Publishes changes as rows of the change-log table, one row per transaction. Each row takes the next number from the
  * one-row counter table, whose row lock is held until commit: rows therefore become visible in
  * number order with no gaps (a rolled-back write rolls its number back too), so a reader that
  * finds a gap knows the log was pruned past it. One write in {@value #PRUNE_EVERY} also deletes
@@ -30,10 +30,7 @@ final class ChangeLogPublisher implements ChangePublisher {
     }
 
     @Override
-    public void publish(Tx tx, ChangeEvent event) throws SQLException {
-        if (event.isEmpty()) {
-            return;
-        }
+    public void flush(Tx tx, ChangeEvent changes) throws SQLException {
         long now = clock.millis();
         try (Tx.Prepared p = tx.prepare(sql.bumpChangeSeq)) {
             p.ps().executeUpdate();
@@ -41,7 +38,7 @@ final class ChangeLogPublisher implements ChangePublisher {
         try (Tx.Prepared p = tx.prepare(sql.insertChange)) {
             PreparedStatement ps = p.ps();
             ps.setLong(1, now);
-            ps.setString(2, ChangeCodec.encode(event));
+            ps.setString(2, ChangeCodec.encode(changes));
             ps.executeUpdate();
         }
         if (writes.incrementAndGet() % PRUNE_EVERY == 0) {

@@ -14,9 +14,7 @@ final class ChannelPublisher implements ChangePublisher {
     }
 
     @Override
-    public void publish(Tx tx, ChangeEvent event) throws SQLException {
-        if (!event.isEmpty()) {
-            channel.publish(tx.connection(), topic, ChangeCodec.encode(event, channel.maxPayloadBytes()));
-        }
+    public void flush(Tx tx, ChangeEvent changes) throws SQLException {
+        channel.publish(tx.connection(), topic, ChangeCodec.encode(changes, channel.maxPayloadBytes()));
     }
 }

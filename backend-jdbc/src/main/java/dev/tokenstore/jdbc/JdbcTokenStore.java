@@ -90,14 +90,14 @@ public final class JdbcTokenStore extends ForwardingTokenStore
         this.lifecycle = new Lifecycle(name);
         this.failures = new Failures(name, b.dialect);
         this.guard = new CircuitGuard(breaker, b.dialect, name, b.options.clock());
-        this.runner = new PooledRunner(source, b.dialect, failures, settings.maxRetries, lifecycle, guard);
         Statements statements = new Statements(new Schema(settings.tablePrefix), b.dialect);
         ChangeChannel channel = b.changeChannel;
         String topic = settings.tablePrefix + "changes";
         this.changeFeedOn = settings.changeFeed;
-        ChangePublisher publisher = !changeFeedOn ? (tx, event) -> { }
+        ChangePublisher publisher = !changeFeedOn ? ChangePublisher.OFF
                 : channel != null ? new ChannelPublisher(channel, topic)
                 : new ChangeLogPublisher(statements, b.options.clock(), settings.changeRetentionSeconds * 1000L);
+        this.runner = new PooledRunner(source, b.dialect, failures, settings.maxRetries, lifecycle, guard, publisher);
         long pollNanos = settings.changePollMillis * 1_000_000L;
         this.changeHub = new ChangeHub(name, channel != null ? receiver -> channel.listen(topic, receiver)
                 : receiver -> ChangeLogPoller.start(runner, statements, pollNanos, name, receiver));

@@ -1,5 +1,6 @@
 package dev.tokenstore.jdbc;
 
+import dev.tokenstore.ChangeEvent;
 import dev.tokenstore.TokenStoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The runner of an open store: each call borrows a connection from the {@link ConnectionSource};
  * writes run in one transaction ({@link SqlDialect#beginWrite} … {@link SqlDialect#commit}),
- * rolled back on any failure. Transient lock conflicts ({@link SqlDialect#isRetryable}) are
+ * rolled back on any failure; the changes a write gathered are published as its last statement
+ * ({@link ChangePublisher#flush}). Transient lock conflicts ({@link SqlDialect#isRetryable}) are
  * retried a bounded number of times with a short random back-off; a lost connection is
  * discarded and a read retried once. Every call, retries included, goes through the store's
  * {@link CircuitGuard}: while the database is unreachable calls fail at once.
@@ -25,10 +27,12 @@ final class PooledRunner implements Runner {
     private final int maxRetries;
     private final Lifecycle lifecycle;
     private final CircuitGuard guard;
+    private final ChangePublisher changes;
 
     PooledRunner(ConnectionSource source, SqlDialect dialect, Failures failures, int maxRetries, Lifecycle lifecycle,
-                 CircuitGuard guard) {
+                 CircuitGuard guard, ChangePublisher changes) {
         this.guard = guard;
+        this.changes = changes;
         this.source = source;
         this.dialect = dialect;
         this.failures = failures;
@@ -103,6 +107,10 @@ final class PooledRunner implements Runner {
                 try {
                     workStarted = true;
                     T result = work.run(tx);
+                    ChangeEvent changed = tx.takeChanges();
+                    if (changed != null) {
+                        changes.flush(tx, changed);
+                    }
                     dialect.commit(c);
                     return result;
                 } catch (SQLException | RuntimeException | Error e) {

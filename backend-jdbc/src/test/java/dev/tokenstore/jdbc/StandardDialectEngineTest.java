@@ -204,6 +204,40 @@ class StandardDialectEngineTest {
     }
 
     @Test
+    void aTransactionPublishesItsChangesAsOneLogRowAndARolledBackOneNone() throws SQLException {
+        JdbcTokenStore store = open(at(T0));
+        StoredSession a = session("a", "at-a", "rt-a", Duration.ofMinutes(5));
+        StoredSession b = session("b", "at-b", "rt-b", Duration.ofMinutes(5));
+        StoredSession c = session("c", "at-c", "rt-c", Duration.ofMinutes(5));
+        store.inTransaction(tx -> {
+            tx.storeSession(a);
+            tx.storeSession(b);
+            tx.storeSession(c);
+            tx.deleteSessionById("b");
+            return null;
+        });
+        assertThrows(IllegalStateException.class, () -> store.inTransaction(tx -> {
+            tx.deleteSessionById("a");
+            throw new IllegalStateException("work failed");
+        }));
+        store.deleteSessionById("missing"); // touched nothing: publishes nothing
+        List<String> payloads = new ArrayList<>();
+        try (Connection conn = dataSource().getConnection(); Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT payload FROM tokenstore_change_log ORDER BY seq")) {
+            while (rs.next()) {
+                payloads.add(rs.getString(1));
+            }
+        }
+        assertEquals(1, payloads.size(), "one row for the committed unit of work, none for the rolled-back one: "
+                + payloads);
+        dev.tokenstore.ChangeEvent event = ChangeCodec.decode(payloads.get(0));
+        assertEquals(java.util.Set.of(dev.tokenstore.ChangeEvent.keyOf("a"), dev.tokenstore.ChangeEvent.keyOf("b"),
+                dev.tokenstore.ChangeEvent.keyOf("c")), event.sessionIdHashes());
+        assertTrue(event.tokenHashes().containsAll(java.util.Set.of(TokenHash.sha256Hex("at-a"), TokenHash.sha256Hex("rt-c"))),
+                "the tokens of every session the unit of work wrote");
+    }
+
+    @Test
     void migrationIsRecordedAndANewerDatabaseIsRefused() throws SQLException {
         JdbcTokenStore store = open(at(T0));
         assertEquals("tokenstore_", store.tablePrefix());
@@ -428,7 +462,7 @@ class StandardDialectEngineTest {
         BreakerSettings off = BreakerSettings.from(TokenStoreOptions.builder().encryptionKey(KEY)
                 .property("jdbc.breaker.enabled", "false").build());
         PooledRunner runner = new PooledRunner(source, new StandardDialect(), new Failures("test", new StandardDialect()),
-                0, new Lifecycle("test"), new CircuitGuard(off, new StandardDialect(), "test", at(T0)));
+                0, new Lifecycle("test"), new CircuitGuard(off, new StandardDialect(), "test", at(T0)), ChangePublisher.OFF);
         ChangeLogPoller poller = ChangeLogPoller.positionedAt(runner, sql, "test", receiver, 0);
         poller.pollOnce();
         assertEquals(List.of("reset", "payload"), received, "rows 1 and 2 were pruned: a reset, then row 3");

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The change feed over PostgreSQL {@code LISTEN}/{@code NOTIFY}. A write sends
- * {@code pg_notify(channel, payload)} inside its own transaction, so the payload goes out exactly
- * when it commits, in commit order (the notify queue is ordered by commit). Each listening store
+ * {@code pg_notify(channel, payload)} inside its own transaction, together with its {@code COMMIT}
+ * in one round trip, so the payload goes out exactly when it commits, in commit order (the notify
+ * queue is ordered by commit), and the feed adds no round trip to a write. Each listening store
  * has one connection of its own, outside the pool, on a daemon thread
  * ({@code tokenstore-pg-changes-N}). That thread pings itself through the same channel every
  * heartbeat: when its ping comes back, everything committed before the ping was sent has been
@@ -63,22 +64,27 @@ final class PostgresChangeChannel implements ChangeChannel {
 
     @Override
     public void publish(Connection connection, String topic, List<String> payloads) throws SQLException {
-        String channel = channelName(topic);
-        if (payloads.size() == 1) {
-            try (PreparedStatement ps = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
-                ps.setString(1, channel);
+        if (payloads.isEmpty()) {
+            return;
+        }
+        // One message to the server, not two: pgjdbc sends both statements with one Sync, and the
+        // engine's commit that follows finds the transaction already ended. Should pg_notify fail,
+        // the server skips the COMMIT and the engine rolls back.
+        boolean one = payloads.size() == 1;
+        try (PreparedStatement ps = connection.prepareStatement(one ? NOTIFY_ONE_AND_COMMIT : NOTIFY_MANY_AND_COMMIT)) {
+            ps.setString(1, channelName(topic));
+            if (one) {
                 ps.setString(2, payloads.get(0));
-                ps.executeQuery().close();
-            }
-        } else if (!payloads.isEmpty()) {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "SELECT pg_notify(?, p) FROM unnest(?::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n")) {
-                ps.setString(1, channel);
+            } else {
                 ps.setArray(2, connection.createArrayOf("text", payloads.toArray()));
-                ps.executeQuery().close();
             }
+            ps.execute();
         }
     }
+
+    private static final String NOTIFY_ONE_AND_COMMIT = "SELECT pg_notify(?, ?); COMMIT";
+    private static final String NOTIFY_MANY_AND_COMMIT =
+            "SELECT pg_notify(?, p) FROM unnest(?::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n; COMMIT";
 
     @Override
     public Listening listen(String topic, Receiver receiver) {
