@@ -32,6 +32,21 @@ public record ClientRecord(
         createdAt = Checks.requireInstant(createdAt, "createdAt");
     }
 
+    /**
+     * True if {@code presented} is this client's secret, compared in constant time (SHA-256 of
+     * both, then {@link java.security.MessageDigest#isEqual}), so the time taken says nothing about
+     * how much of it matched, nor its length. False for a public client (no secret) or a null
+     * presented value. Use this instead of {@code equals} to authenticate a client.
+     */
+    public boolean secretMatches(String presented) {
+        if (clientSecret == null || presented == null) {
+            return false;
+        }
+        byte[] expected = TokenHash.sha256(clientSecret);
+        byte[] given = TokenHash.sha256(presented);
+        return java.security.MessageDigest.isEqual(expected, given);
+    }
+
     @Override
     public String toString() {
         return "ClientRecord[clientId=" + clientId + ", clientSecret=" + (clientSecret == null ? "null" : "***")

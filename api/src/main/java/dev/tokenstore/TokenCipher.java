@@ -7,8 +7,10 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import javax.crypto.AEADBadTagException;
+import javax.crypto.Mac;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -17,12 +19,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Encrypts token values, provider tokens and client secrets for storage: AES-256-GCM with a
- * random 96-bit nonce per value and the key id inside the ciphertext, so keys can rotate (the
- * primary key encrypts, every key in the ring decrypts). Stored form:
- * {@code ts1:<keyId>:<base64url(nonce | ciphertext | tag)>}; the key id is authenticated too.
- * A wrong key, an unknown key id, a tampered or truncated value fails with
- * {@link TokenStoreException}, never garbage. Thread-safe.
+ * Encrypts token values, provider tokens, client secrets, ids and user data for storage.
+ *
+ * <p>Format 2 ({@link #encrypt(String, Place)}), what stores write:
+ * {@code ts2:<keyId>:<base64url(salt | nonce | ciphertext | tag)>}. Each value is encrypted with
+ * AES-256-GCM under its own key, derived from the master key of {@code keyId} and a random 128-bit
+ * salt stored with the value (NIST SP 800-108 counter-mode KDF, one block of HMAC-SHA-256), so one
+ * master key encrypts without the 2<sup>32</sup> random-nonce bound of a single GCM key. The
+ * associated data binds the value to its {@link Place}: the format version, table, column, the
+ * key of the row it is stored in, and the key id. A value copied to another row or column, a
+ * wrong key, an unknown key id, a tampered or truncated value fails with
+ * {@link TokenStoreException}, never garbage.
+ *
+ * <p>Format 1 ({@code ts1:<keyId>:<base64url(nonce | ciphertext | tag)>}, bound to the key id only)
+ * is still read, so databases written before format 2 keep working; stores rewrite such values in
+ * format 2 whenever they rewrite the row, and re-encryption upgrades all of them. Thread-safe.
  *
  * <p>A plaintext cipher (only through {@code allowPlaintext(true)} and no key) stores
  * {@code plain:<value>}; a cipher with keys refuses such values.
@@ -30,6 +41,12 @@ import org.slf4j.LoggerFactory;
 public final class TokenCipher {
     private static final Logger LOG = LoggerFactory.getLogger(TokenCipher.class);
     private static final String ENCRYPTED_PREFIX = "ts1:";
+    private static final String BOUND_PREFIX = "ts2:";
+    private static final int SALT_BYTES = 16;
+    private static final byte[] VALUE_KEY_LABEL = "tokenstore/v2/value-key".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ID_HASH_LABEL = "tokenstore/v2/id-hash".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEY_CHECK_LABEL = "tokenstore/v2/key-check".getBytes(StandardCharsets.US_ASCII);
+    private static final HexFormat HEX = HexFormat.of();
     private static final String PLAIN_PREFIX = "plain:";
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
@@ -38,10 +55,35 @@ public final class TokenCipher {
 
     private final Map<String, SecretKey> keys;
     private final String primaryId;
+    /** Per key id: a thread's HMAC-SHA-256 keyed with the master key (the KDF). */
+    private final Map<String, ThreadLocal<Mac>> kdf;
+    /** Per key id: a thread's HMAC-SHA-256 keyed with the id-hash key derived from the master key. */
+    private final Map<String, ThreadLocal<Mac>> idHash;
+
+    /**
+     * Where a value is stored: table (without prefix), column, and the key of its row (the hash
+     * the row is looked up by). Part of the associated data of format 2.
+     */
+    public record Place(String table, String column, String rowKey) {
+        public Place {
+            Checks.requireText(table, "table");
+            Checks.requireText(column, "column");
+            Checks.requireNonNull(rowKey, "rowKey");
+        }
+    }
 
     private TokenCipher(Map<String, SecretKey> keys, String primaryId) {
         this.keys = keys;
         this.primaryId = primaryId;
+        Map<String, ThreadLocal<Mac>> kdfs = new LinkedHashMap<>();
+        Map<String, ThreadLocal<Mac>> ids = new LinkedHashMap<>();
+        keys.forEach((id, key) -> {
+            kdfs.put(id, ThreadLocal.withInitial(() -> hmac(key.getEncoded())));
+            byte[] idKey = derive(hmac(key.getEncoded()), ID_HASH_LABEL, new byte[0]);
+            ids.put(id, ThreadLocal.withInitial(() -> hmac(idKey)));
+        });
+        this.kdf = Collections.unmodifiableMap(kdfs);
+        this.idHash = Collections.unmodifiableMap(ids);
     }
 
     /**
@@ -86,7 +128,147 @@ public final class TokenCipher {
         return primaryId != null;
     }
 
-    /** The stored form of {@code value}; null stays null. */
+    /** Id of the key new values are encrypted with; null for a plaintext cipher. */
+    public String primaryKeyId() {
+        return primaryId;
+    }
+
+    /** The key ids of the ring, primary included (empty for a plaintext cipher). */
+    public java.util.Set<String> keyIds() {
+        return keys.keySet();
+    }
+
+    /**
+     * The stored form of {@code value} in format 2, bound to {@code place}; null stays null.
+     */
+    public String encrypt(String value, Place place) {
+        if (value == null) {
+            return null;
+        }
+        if (!encrypts()) {
+            return PLAIN_PREFIX + value;
+        }
+        byte[] head = new byte[SALT_BYTES + NONCE_BYTES];
+        RANDOM.nextBytes(head);
+        try {
+            Cipher cipher = AES_GCM.get();
+            cipher.init(Cipher.ENCRYPT_MODE, valueKey(primaryId, head), new GCMParameterSpec(TAG_BITS, head,
+                    SALT_BYTES, NONCE_BYTES));
+            cipher.updateAAD(aad(place, primaryId));
+            byte[] plain = value.getBytes(StandardCharsets.UTF_8);
+            byte[] out = new byte[head.length + cipher.getOutputSize(plain.length)];
+            System.arraycopy(head, 0, out, 0, head.length);
+            cipher.doFinal(plain, 0, plain.length, out, head.length);
+            return BOUND_PREFIX + primaryId + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+        } catch (GeneralSecurityException e) {
+            throw new TokenStoreException("encryption failed with key id '" + primaryId + "'", e);
+        }
+    }
+
+    /**
+     * The value behind a stored form written for {@code place} (format 2), or behind a format 1
+     * value (not bound to a place); null stays null.
+     *
+     * @throws TokenStoreException if the value cannot be authenticated with the configured keys
+     *                             for this place (wrong key, tampered, or moved from another row or column)
+     */
+    public String decrypt(String stored, Place place) {
+        if (stored == null || !stored.startsWith(BOUND_PREFIX)) {
+            return decrypt(stored);
+        }
+        int colon = stored.indexOf(':', BOUND_PREFIX.length());
+        if (colon < 0) {
+            throw new TokenStoreException("encrypted value has no key id (corrupt or truncated)");
+        }
+        String keyId = stored.substring(BOUND_PREFIX.length(), colon);
+        requireKey(keyId);
+        byte[] raw = base64(stored, colon);
+        if (raw.length < SALT_BYTES + NONCE_BYTES + TAG_BITS / 8) {
+            throw new TokenStoreException("encrypted value is too short (truncated)");
+        }
+        try {
+            Cipher cipher = AES_GCM.get();
+            cipher.init(Cipher.DECRYPT_MODE, valueKey(keyId, raw), new GCMParameterSpec(TAG_BITS, raw, SALT_BYTES,
+                    NONCE_BYTES));
+            cipher.updateAAD(aad(place, keyId));
+            int offset = SALT_BYTES + NONCE_BYTES;
+            byte[] plain = cipher.doFinal(raw, offset, raw.length - offset);
+            return new String(plain, StandardCharsets.UTF_8);
+        } catch (AEADBadTagException e) {
+            throw new TokenStoreException("encrypted value in " + place.table() + "." + place.column()
+                    + " failed authentication with key id '" + keyId
+                    + "': wrong key, tampered data, or a value moved from another row or column", e);
+        } catch (GeneralSecurityException e) {
+            throw new TokenStoreException("decryption failed with key id '" + keyId + "'", e);
+        }
+    }
+
+    /**
+     * The key id a stored value was encrypted with (either format), or null for null and
+     * unencrypted values.
+     */
+    public static String keyIdOf(String stored) {
+        if (stored == null || !(stored.startsWith(BOUND_PREFIX) || stored.startsWith(ENCRYPTED_PREFIX))) {
+            return null;
+        }
+        int colon = stored.indexOf(':', BOUND_PREFIX.length());
+        return colon < 0 ? null : stored.substring(BOUND_PREFIX.length(), colon);
+    }
+
+    /** True if {@code stored} is already in format 2 under the primary key (re-encryption leaves it). */
+    public boolean isCurrent(String stored) {
+        if (stored == null) {
+            return true;
+        }
+        return encrypts() ? stored.startsWith(BOUND_PREFIX + primaryId + ":") : stored.startsWith(PLAIN_PREFIX);
+    }
+
+    /**
+     * A keyed hash of an identifier (a user id) under the primary key, to index it without storing
+     * it: {@code <keyId>:<hex HMAC-SHA-256>} with a key derived from the master key. A plaintext
+     * cipher gives {@code plain:<SHA-256 hex>}.
+     */
+    public String keyedHash(String id) {
+        return encrypts() ? keyedHash(primaryId, id) : PLAIN_PREFIX + TokenHash.sha256Hex(id);
+    }
+
+    /** {@link #keyedHash} of {@code id} under every key of the ring, primary first: the values to probe. */
+    public java.util.List<String> keyedHashes(String id) {
+        if (!encrypts()) {
+            return java.util.List.of(keyedHash(id));
+        }
+        java.util.List<String> out = new java.util.ArrayList<>(keys.size());
+        out.add(keyedHash(primaryId, id));
+        for (String keyId : keys.keySet()) {
+            if (!keyId.equals(primaryId)) {
+                out.add(keyedHash(keyId, id));
+            }
+        }
+        return out;
+    }
+
+    private String keyedHash(String keyId, String id) {
+        Mac mac = idHash.get(keyId).get();
+        return keyId + ":" + HEX.formatHex(mac.doFinal(id.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * A check value for key {@code keyId}: a derived value (not the key, and not usable to find it)
+     * that a store keeps so it can tell at open whether it was given the same key for that id.
+     */
+    public String checkValue(String keyId) {
+        requireKey(keyId);
+        byte[] check = derive(kdf.get(keyId).get(), KEY_CHECK_LABEL, new byte[0]);
+        return HEX.formatHex(check, 0, 16);
+    }
+
+    /**
+     * The stored form of {@code value} in format 1 (bound to the key id only); null stays null.
+     *
+     * @deprecated format 1 does not bind a value to its place; kept to write old-format data in
+     *             migration tests. Use {@link #encrypt(String, Place)}.
+     */
+    @Deprecated
     public String encrypt(String value) {
         if (value == null) {
             return null;
@@ -109,7 +291,8 @@ public final class TokenCipher {
     }
 
     /**
-     * The value behind a stored form; null stays null.
+     * The value behind a stored form of format 1 (or plaintext); null stays null. Format 2 values
+     * need their place: {@link #decrypt(String, Place)}.
      *
      * @throws TokenStoreException if the value cannot be authenticated with the configured keys
      */
@@ -168,6 +351,63 @@ public final class TokenCipher {
     public String toString() {
         return encrypts() ? "TokenCipher[AES-256-GCM, keys=" + keys.keySet() + ", primary=" + primaryId + "]"
                 : "TokenCipher[plaintext]";
+    }
+
+    private void requireKey(String keyId) {
+        if (!encrypts()) {
+            throw new TokenStoreException("value is encrypted with key id '" + keyId
+                    + "' but no encryption key is configured");
+        }
+        if (!keys.containsKey(keyId)) {
+            throw new TokenStoreException("value is encrypted with key id '" + keyId
+                    + "', which is not among the configured keys " + keys.keySet());
+        }
+    }
+
+    private static byte[] base64(String stored, int colon) {
+        try {
+            return Base64.getUrlDecoder().decode(stored.substring(colon + 1));
+        } catch (IllegalArgumentException e) {
+            throw new TokenStoreException("encrypted value is not valid base64 (corrupt or tampered)", e);
+        }
+    }
+
+    /** The AES key of one value: KDF(master key of keyId, salt = the first SALT_BYTES of head). */
+    private SecretKey valueKey(String keyId, byte[] head) {
+        Mac mac = kdf.get(keyId).get();
+        mac.update((byte) 1);
+        mac.update(VALUE_KEY_LABEL);
+        mac.update((byte) 0);
+        mac.update(head, 0, SALT_BYTES);
+        mac.update((byte) 1);
+        mac.update((byte) 0);
+        return new SecretKeySpec(mac.doFinal(), "AES");
+    }
+
+    /** One block of the counter-mode KDF: HMAC(key, 0x01 | label | 0x00 | context | 256 bits). */
+    private static byte[] derive(Mac keyed, byte[] label, byte[] context) {
+        keyed.update((byte) 1);
+        keyed.update(label);
+        keyed.update((byte) 0);
+        keyed.update(context);
+        keyed.update((byte) 1);
+        keyed.update((byte) 0);
+        return keyed.doFinal();
+    }
+
+    private static Mac hmac(byte[] key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+        }
+    }
+
+    private static byte[] aad(Place place, String keyId) {
+        return ("ts2\0" + place.table() + "\0" + place.column() + "\0" + place.rowKey() + "\0" + keyId)
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] aad(String keyId) {

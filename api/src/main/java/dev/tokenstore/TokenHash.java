@@ -29,6 +29,11 @@ public final class TokenHash {
         return HEX.formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** SHA-256 of a string's UTF-8 bytes (package-private: for constant-time comparisons). */
+    static byte[] sha256(String value) {
+        return SHA256.get().digest(value.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");

@@ -52,8 +52,8 @@ class H2LockConflictTest extends H2Fixture {
         Connection holder = jdbc();
         holder.setAutoCommit(false);
         try (PreparedStatement ps = holder.prepareStatement(
-                "SELECT SESSION_ID FROM TOKENSTORE_SESSIONS WHERE SESSION_ID = ? FOR UPDATE")) {
-            ps.setString(1, sessionId);
+                "SELECT SESSION_HASH FROM TOKENSTORE_SESSIONS WHERE SESSION_HASH = ? FOR UPDATE")) {
+            ps.setString(1, dev.tokenstore.TokenHash.sha256Hex(sessionId)); // rows are keyed by the id's hash (v3)
             try (ResultSet rs = ps.executeQuery()) {
                 assertTrue(rs.next(), "the row to hold exists");
             }

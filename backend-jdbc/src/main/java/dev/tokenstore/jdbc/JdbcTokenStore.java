@@ -9,6 +9,7 @@ import dev.tokenstore.DatabaseHealth;
 import dev.tokenstore.CleanupCoordination;
 import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ForwardingTokenStore;
+import dev.tokenstore.KeyRotation;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenCipher;
 import dev.tokenstore.TokenStore;
@@ -62,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class JdbcTokenStore extends ForwardingTokenStore
-        implements BulkSessionStore, TransactionalTokenStore, ChangeFeed, DatabaseHealth, CleanupCoordination {
+        implements BulkSessionStore, TransactionalTokenStore, ChangeFeed, DatabaseHealth, CleanupCoordination,
+        KeyRotation {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcTokenStore.class);
 
     private final String name;
@@ -78,6 +80,9 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     private final boolean changeFeedOn;
     private final ThreadLocal<Boolean> inTransaction = new ThreadLocal<>();
     private final CleanupLock cleanupLock;
+    private final Statements statements;
+    private final Rows rows;
+    private final SqlDialect dialect;
 
     private JdbcTokenStore(Builder b, JdbcSettings settings, BreakerSettings breaker, TokenCipher cipher) {
         this.name = b.name != null ? b.name : "tokenstore " + b.dialect.name() + " " + b.source.description();
@@ -99,7 +104,10 @@ public final class JdbcTokenStore extends ForwardingTokenStore
         long pollNanos = settings.changePollMillis * 1_000_000L;
         this.changeHub = new ChangeHub(name, channel != null ? receiver -> channel.listen(topic, receiver)
                 : receiver -> ChangeLogPoller.start(runner, statements, pollNanos, name, receiver));
-        this.core = new StoreCore(new GuardedRunner(), statements, b.dialect, new Rows(cipher),
+        this.statements = statements;
+        this.dialect = b.dialect;
+        this.rows = new Rows(cipher);
+        this.core = new StoreCore(new GuardedRunner(), statements, b.dialect, rows,
                 b.options.clock(), settings.cleanupChunkSize, publisher, b.options.refreshReuseGrace().toMillis());
         this.cleanupLock = new CleanupLock(source, b.dialect, failures, lifecycle, settings.tablePrefix);
     }
@@ -254,6 +262,45 @@ public final class JdbcTokenStore extends ForwardingTokenStore
         }
     }
 
+    /**
+     * Rewrites every stored value that is not under the primary key in the current format, in
+     * transactions of at most {@code chunkSize} rows; see {@link KeyRotation}. Logs progress at INFO.
+     */
+    @Override
+    public ReencryptionReport reencrypt(int chunkSize) {
+        lifecycle.ensureOpen();
+        return new Reencryptor(this).run(chunkSize, true);
+    }
+
+    /** How many stored values each key id protects (read in chunks of 500 rows); see {@link KeyRotation}. */
+    @Override
+    public java.util.Map<String, Long> valuesByKeyId() {
+        lifecycle.ensureOpen();
+        return new Reencryptor(this).run(DEFAULT_CHUNK_SIZE, false).valuesByKeyId();
+    }
+
+    /** One write transaction on this store's connections (for {@link PreviousFormat} and re-encryption). */
+    <T> T writeRaw(String operation, SqlWork<T> work) {
+        return runner.write(operation, work);
+    }
+
+    /** One read on this store's connections. */
+    <T> T readRaw(String operation, SqlWork<T> work) {
+        return runner.read(operation, work);
+    }
+
+    Statements statements() {
+        return statements;
+    }
+
+    SqlDialect dialect() {
+        return dialect;
+    }
+
+    Rows rows() {
+        return rows;
+    }
+
     @Override
     public String toString() {
         return "JdbcTokenStore[" + name + ", prefix=" + tablePrefix + "]";
@@ -346,11 +393,13 @@ public final class JdbcTokenStore extends ForwardingTokenStore
         } catch (SQLException e) {
             throw failures.wrap("open", e);
         }
-        Migrator migrator = new Migrator(new Schema(tablePrefix), dialect, options.clock(), name);
+        Migrator migrator = new Migrator(new Schema(tablePrefix), dialect, options.clock(), name, rows);
         int found = runner.read("open", tx -> migrator.peekVersion(tx.connection()));
         migrator.refuseNewer(found);
         if (found < Schema.CURRENT_VERSION) {
             runner.write("migrate schema", tx -> migrator.migrate(tx.connection()));
         }
+        KeyChecks keyChecks = new KeyChecks(statements, rows.cipher(), options.clock(), name);
+        runner.write("check encryption keys", keyChecks::check);
     }
 }

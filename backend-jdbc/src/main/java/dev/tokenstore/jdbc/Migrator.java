@@ -22,12 +22,14 @@ final class Migrator {
     private final SqlDialect dialect;
     private final Clock clock;
     private final String storeName;
+    private final VersionThree versionThree;
 
-    Migrator(Schema schema, SqlDialect dialect, Clock clock, String storeName) {
+    Migrator(Schema schema, SqlDialect dialect, Clock clock, String storeName, Rows rows) {
         this.schema = schema;
         this.dialect = dialect;
         this.clock = clock;
         this.storeName = storeName;
+        this.versionThree = new VersionThree(schema, dialect, rows, storeName);
     }
 
     /** The version found with a plain read, or -1 if there is no version table yet. */
@@ -45,9 +47,18 @@ final class Migrator {
         SqlDialect.execute(c, schema.createVersionTable(dialect));
         int found = readVersion(c);
         refuseNewer(found);
+        if (found >= 1 && found < 3) {
+            versionThree.verifyKeys(c); // before any DDL: some engines (H2) commit at each DDL statement
+        }
         for (int next = found + 1; next <= Schema.CURRENT_VERSION; next++) {
+            if (next == 3) {
+                versionThree.setAside(c);
+            }
             for (String statement : schema.migrationTo(next, dialect)) {
                 SqlDialect.execute(c, statement);
+            }
+            if (next == 3) {
+                versionThree.copy(c);
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.version
                     + " (version, applied_at) VALUES (?, ?)")) {

@@ -5,6 +5,7 @@ import dev.tokenstore.ClientRecord;
 import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenCipher;
+import dev.tokenstore.TokenCipher.Place;
 import dev.tokenstore.TokenHash;
 import dev.tokenstore.TokenStoreException;
 import java.sql.ResultSet;
@@ -13,9 +14,11 @@ import java.time.Instant;
 
 /**
  * Records to rows and back. A row is an {@code Object[]} in the column order of {@link Schema};
- * result sets are read by column name. Secrets go through the {@link TokenCipher}; one-time
- * values (states, codes) are not stored at all, only their SHA-256, because the caller brings
- * the value when consuming.
+ * result sets are read by column name. Secrets, ids and user data go through the
+ * {@link TokenCipher}, each value bound to its {@link Place} (logical table, column, and the key
+ * the row is looked up by); one-time values (states, codes) are not stored at all, only their
+ * SHA-256, because the caller brings the value when consuming. Sessions are keyed by the SHA-256
+ * of their id, users by a keyed hash of theirs.
  */
 final class Rows {
     private final TokenCipher cipher;
@@ -24,34 +27,68 @@ final class Rows {
         this.cipher = cipher;
     }
 
+    TokenCipher cipher() {
+        return cipher;
+    }
+
+    /** Where a value of {@code table.column} in the row keyed {@code rowKey} lives (associated data). */
+    static Place place(String table, String column, String rowKey) {
+        return new Place(table, column, rowKey);
+    }
+
+    String enc(String value, String table, String column, String rowKey) {
+        return cipher.encrypt(value, new Place(table, column, rowKey));
+    }
+
+    private String dec(String stored, String table, String column, String rowKey) {
+        return cipher.decrypt(stored, new Place(table, column, rowKey));
+    }
+
+    /** The key a session row is stored and looked up under: the SHA-256 of its id, as in change events. */
+    static String sessionKey(String sessionId) {
+        return TokenHash.sha256Hex(sessionId);
+    }
+
     Object[] state(StateRecord s) {
-        return new Object[] {TokenHash.sha256Hex(s.state()), s.clientId(), s.redirectUri(),
-                cipher.encrypt(s.codeChallenge()), s.codeChallengeMethod(), cipher.encrypt(s.providerCodeVerifier()),
-                cipher.encrypt(s.clientState()), Json.list(s.scopes()), millis(s.expiresAt()), millis(s.createdAt())};
+        String key = TokenHash.sha256Hex(s.state());
+        String t = Schema.STATES;
+        return new Object[] {key, s.clientId(), s.redirectUri(),
+                enc(s.codeChallenge(), t, "code_challenge_enc", key), s.codeChallengeMethod(),
+                enc(s.providerCodeVerifier(), t, "provider_code_verifier_enc", key),
+                enc(s.clientState(), t, "client_state_enc", key), Json.list(s.scopes()), millis(s.expiresAt()),
+                millis(s.createdAt())};
     }
 
     StateRecord state(String value, ResultSet rs) throws SQLException {
+        String key = rs.getString("state_hash");
+        String t = Schema.STATES;
         try {
             return new StateRecord(value, rs.getString("client_id"), rs.getString("redirect_uri"),
-                    cipher.decrypt(rs.getString("code_challenge_enc")), rs.getString("code_challenge_method"),
-                    cipher.decrypt(rs.getString("provider_code_verifier_enc")),
-                    cipher.decrypt(rs.getString("client_state_enc")), Json.readList(rs.getString("scopes_json")),
-                    instant(rs, "expires_at"), instant(rs, "created_at"));
+                    dec(rs.getString("code_challenge_enc"), t, "code_challenge_enc", key),
+                    rs.getString("code_challenge_method"),
+                    dec(rs.getString("provider_code_verifier_enc"), t, "provider_code_verifier_enc", key),
+                    dec(rs.getString("client_state_enc"), t, "client_state_enc", key),
+                    Json.readList(rs.getString("scopes_json")), instant(rs, "expires_at"), instant(rs, "created_at"));
         } catch (IllegalArgumentException e) {
             throw invalidRow(e);
         }
     }
 
     Object[] authCode(AuthCodeRecord c) {
-        return new Object[] {TokenHash.sha256Hex(c.code()), c.sessionId(), c.clientId(), c.redirectUri(),
-                cipher.encrypt(c.codeChallenge()), c.codeChallengeMethod(), Json.list(c.scopes()),
+        String key = TokenHash.sha256Hex(c.code());
+        String t = Schema.AUTH_CODES;
+        return new Object[] {key, enc(c.sessionId(), t, "session_id_enc", key), c.clientId(), c.redirectUri(),
+                enc(c.codeChallenge(), t, "code_challenge_enc", key), c.codeChallengeMethod(), Json.list(c.scopes()),
                 millis(c.expiresAt()), millis(c.createdAt())};
     }
 
     AuthCodeRecord authCode(String value, ResultSet rs) throws SQLException {
+        String key = rs.getString("code_hash");
+        String t = Schema.AUTH_CODES;
         try {
-            return new AuthCodeRecord(value, rs.getString("session_id"), rs.getString("client_id"),
-                    rs.getString("redirect_uri"), cipher.decrypt(rs.getString("code_challenge_enc")),
+            return new AuthCodeRecord(value, dec(rs.getString("session_id_enc"), t, "session_id_enc", key),
+                    rs.getString("client_id"), rs.getString("redirect_uri"),
+                    dec(rs.getString("code_challenge_enc"), t, "code_challenge_enc", key),
                     rs.getString("code_challenge_method"), Json.readList(rs.getString("scopes_json")),
                     instant(rs, "expires_at"), instant(rs, "created_at"));
         } catch (IllegalArgumentException e) {
@@ -64,11 +101,16 @@ final class Rows {
         if (s.refreshToken() != null && s.refreshExpiresAt() != null && s.refreshExpiresAt().isAfter(purgeAfter)) {
             purgeAfter = s.refreshExpiresAt();
         }
-        return new Object[] {s.sessionId(), s.provider(), s.userId(), Json.userInfo(s.userInfo()),
-                s.accessTokenHash(), cipher.encrypt(s.accessToken()), s.refreshTokenHash(),
-                cipher.encrypt(s.refreshToken()), cipher.encrypt(s.providerAccessToken()),
-                cipher.encrypt(s.providerRefreshToken()), millis(s.providerExpiresAt()), millis(s.accessExpiresAt()),
-                millis(s.refreshExpiresAt()), millis(purgeAfter), millis(s.issuedAt()), millis(s.createdAt())};
+        String key = sessionKey(s.sessionId());
+        String t = Schema.SESSIONS;
+        return new Object[] {key, enc(s.sessionId(), t, "session_id_enc", key), s.provider(),
+                cipher.keyedHash(s.userId()), enc(Json.userInfo(s.userInfo()), t, "user_info_enc", key),
+                s.accessTokenHash(), enc(s.accessToken(), t, "access_token_enc", key), s.refreshTokenHash(),
+                enc(s.refreshToken(), t, "refresh_token_enc", key),
+                enc(s.providerAccessToken(), t, "provider_access_token_enc", key),
+                enc(s.providerRefreshToken(), t, "provider_refresh_token_enc", key), millis(s.providerExpiresAt()),
+                millis(s.accessExpiresAt()), millis(s.refreshExpiresAt()), millis(purgeAfter), millis(s.issuedAt()),
+                millis(s.createdAt())};
     }
 
     /**
@@ -77,13 +119,16 @@ final class Rows {
      * slowly (H2 spent an eighth of a point read on it).
      */
     StoredSession session(ResultSet rs) throws SQLException {
+        String key = rs.getString(SessionColumn.SESSION_HASH);
+        String t = Schema.SESSIONS;
         try {
-            return new StoredSession(rs.getString(SessionColumn.SESSION_ID), rs.getString(SessionColumn.PROVIDER),
-                    Json.readUserInfo(rs.getString(SessionColumn.USER_INFO_JSON)),
-                    cipher.decrypt(rs.getString(SessionColumn.ACCESS_TOKEN_ENC)),
-                    cipher.decrypt(rs.getString(SessionColumn.REFRESH_TOKEN_ENC)),
-                    cipher.decrypt(rs.getString(SessionColumn.PROVIDER_ACCESS_TOKEN_ENC)),
-                    cipher.decrypt(rs.getString(SessionColumn.PROVIDER_REFRESH_TOKEN_ENC)),
+            return new StoredSession(dec(rs.getString(SessionColumn.SESSION_ID_ENC), t, "session_id_enc", key),
+                    rs.getString(SessionColumn.PROVIDER),
+                    Json.readUserInfo(dec(rs.getString(SessionColumn.USER_INFO_ENC), t, "user_info_enc", key)),
+                    dec(rs.getString(SessionColumn.ACCESS_TOKEN_ENC), t, "access_token_enc", key),
+                    dec(rs.getString(SessionColumn.REFRESH_TOKEN_ENC), t, "refresh_token_enc", key),
+                    dec(rs.getString(SessionColumn.PROVIDER_ACCESS_TOKEN_ENC), t, "provider_access_token_enc", key),
+                    dec(rs.getString(SessionColumn.PROVIDER_REFRESH_TOKEN_ENC), t, "provider_refresh_token_enc", key),
                     instant(rs, SessionColumn.PROVIDER_EXPIRES_AT), instant(rs, SessionColumn.ACCESS_EXPIRES_AT),
                     instant(rs, SessionColumn.REFRESH_EXPIRES_AT), instant(rs, SessionColumn.ISSUED_AT),
                     instant(rs, SessionColumn.CREATED_AT));
@@ -94,9 +139,10 @@ final class Rows {
 
     /** 1-based positions of the columns {@link #session(ResultSet)} reads, in {@link Schema#SESSION_COLUMNS}. */
     static final class SessionColumn {
-        static final int SESSION_ID = position("session_id");
+        static final int SESSION_HASH = position("session_hash");
+        static final int SESSION_ID_ENC = position("session_id_enc");
         static final int PROVIDER = position("provider");
-        static final int USER_INFO_JSON = position("user_info_json");
+        static final int USER_INFO_ENC = position("user_info_enc");
         static final int ACCESS_TOKEN_ENC = position("access_token_enc");
         static final int REFRESH_TOKEN_ENC = position("refresh_token_enc");
         static final int PROVIDER_ACCESS_TOKEN_ENC = position("provider_access_token_enc");
@@ -121,20 +167,32 @@ final class Rows {
     }
 
     Object[] client(ClientRecord c) {
-        return new Object[] {c.clientId(), cipher.encrypt(c.clientSecret()), c.tokenEndpointAuthMethod(),
-                Json.list(c.redirectUris()), Json.list(c.grantTypes()), Json.list(c.responseTypes()), c.scope(),
-                c.clientName(), millis(c.createdAt())};
+        return new Object[] {c.clientId(), enc(c.clientSecret(), Schema.CLIENTS, "client_secret_enc", c.clientId()),
+                c.tokenEndpointAuthMethod(), Json.list(c.redirectUris()), Json.list(c.grantTypes()),
+                Json.list(c.responseTypes()), c.scope(), c.clientName(), millis(c.createdAt())};
     }
 
     ClientRecord client(ResultSet rs) throws SQLException {
+        String id = rs.getString("client_id");
         try {
-            return new ClientRecord(rs.getString("client_id"), cipher.decrypt(rs.getString("client_secret_enc")),
+            return new ClientRecord(id, dec(rs.getString("client_secret_enc"), Schema.CLIENTS, "client_secret_enc", id),
                     rs.getString("token_endpoint_auth_method"), Json.readList(rs.getString("redirect_uris_json")),
                     Json.readList(rs.getString("grant_types_json")), Json.readList(rs.getString("response_types_json")),
                     rs.getString("scope"), rs.getString("client_name"), instant(rs, "created_at"));
         } catch (IllegalArgumentException e) {
             throw invalidRow(e);
         }
+    }
+
+    /** A retired refresh token's row: its hash, its session's key and (encrypted) id, its successor. */
+    Object[] retired(String tokenHash, String sessionId, String successorHash, long retiredAt, long expiresAt) {
+        return new Object[] {tokenHash, sessionKey(sessionId),
+                enc(sessionId, Schema.RETIRED, "session_id_enc", tokenHash), successorHash, retiredAt, expiresAt};
+    }
+
+    /** The session id of a retired token's row. */
+    String retiredSessionId(String tokenHash, String stored) {
+        return dec(stored, Schema.RETIRED, "session_id_enc", tokenHash);
     }
 
     /** A stored row the records refuse (a required value missing, expiry before creation): corrupt data. */

@@ -9,7 +9,7 @@ import java.util.List;
  */
 final class Schema {
     /** The schema version this code writes; a database at a higher version is refused. */
-    static final int CURRENT_VERSION = 2;
+    static final int CURRENT_VERSION = 3;
 
     static final int S = Types.VARCHAR;
     static final int L = Types.BIGINT;
@@ -21,13 +21,14 @@ final class Schema {
             new Column("scopes_json", S), new Column("expires_at", L), new Column("created_at", L));
 
     static final List<Column> AUTH_CODE_COLUMNS = List.of(
-            new Column("code_hash", S), new Column("session_id", S), new Column("client_id", S),
+            new Column("code_hash", S), new Column("session_id_enc", S), new Column("client_id", S),
             new Column("redirect_uri", S), new Column("code_challenge_enc", S), new Column("code_challenge_method", S),
             new Column("scopes_json", S), new Column("expires_at", L), new Column("created_at", L));
 
     static final List<Column> SESSION_COLUMNS = List.of(
-            new Column("session_id", S), new Column("provider", S), new Column("user_id", S),
-            new Column("user_info_json", S), new Column("access_token_hash", S), new Column("access_token_enc", S),
+            new Column("session_hash", S), new Column("session_id_enc", S), new Column("provider", S),
+            new Column("user_key", S), new Column("user_info_enc", S), new Column("access_token_hash", S),
+            new Column("access_token_enc", S),
             new Column("refresh_token_hash", S), new Column("refresh_token_enc", S),
             new Column("provider_access_token_enc", S), new Column("provider_refresh_token_enc", S),
             new Column("provider_expires_at", L), new Column("access_expires_at", L),
@@ -41,8 +42,18 @@ final class Schema {
             new Column("created_at", L));
 
     static final List<Column> RETIRED_COLUMNS = List.of(
-            new Column("token_hash", S), new Column("session_id", S), new Column("successor_hash", S),
-            new Column("retired_at", L), new Column("expires_at", L));
+            new Column("token_hash", S), new Column("session_hash", S), new Column("session_id_enc", S),
+            new Column("successor_hash", S), new Column("retired_at", L), new Column("expires_at", L));
+
+    static final List<Column> KEY_CHECK_COLUMNS = List.of(
+            new Column("key_id", S), new Column("check_value", S), new Column("created_at", L));
+
+    /** Logical table names: part of the associated data of every encrypted value (no prefix). */
+    static final String STATES = "states";
+    static final String AUTH_CODES = "auth_codes";
+    static final String SESSIONS = "sessions";
+    static final String CLIENTS = "clients";
+    static final String RETIRED = "retired_refresh_tokens";
 
     final String prefix;
     final String states;
@@ -53,6 +64,7 @@ final class Schema {
     final String changeSeq;
     final String changeLog;
     final String retiredTokens;
+    final String keyChecks;
 
     Schema(String prefix) {
         this.prefix = prefix;
@@ -64,6 +76,12 @@ final class Schema {
         this.changeSeq = prefix + "change_seq";
         this.changeLog = prefix + "change_log";
         this.retiredTokens = prefix + "retired_refresh_tokens";
+        this.keyChecks = prefix + "key_checks";
+    }
+
+    /** The name a table of version 2 has while version 3 copies it (see {@link #version3}). */
+    String previous(String table) {
+        return table + "_v2";
     }
 
     String createVersionTable(SqlDialect d) {
@@ -83,6 +101,9 @@ final class Schema {
         }
         if (toVersion == 2) {
             return version2(d);
+        }
+        if (toVersion == 3) {
+            return version3(d);
         }
         throw new IllegalArgumentException("no migration to schema version " + toVersion);
     }
@@ -177,6 +198,96 @@ final class Schema {
                         + "expires_at " + b + " NOT NULL)",
                 "CREATE INDEX IF NOT EXISTS " + retiredTokens + "_expires_at_idx ON " + retiredTokens
                         + " (expires_at)");
+    }
+
+    /** The three tables version 3 replaces (renamed to {@link #previous}, created anew, rows copied). */
+    List<String> replacedByVersion3() {
+        return List.of(authCodes, sessions, retiredTokens);
+    }
+
+    /**
+     * Sets a version-2 table aside for version 3: drops its indexes (version 3 reuses their names,
+     * and index names are per schema, not per table) and renames it to {@link #previous}. Run only
+     * while the table still has its version-2 columns (see {@link VersionThree}).
+     */
+    List<String> setAsideForVersion3(String table) {
+        List<String> indexes;
+        if (table.equals(sessions)) {
+            indexes = List.of(sessions + "_access_token_hash_uq", sessions + "_refresh_token_hash_uq",
+                    sessions + "_user_id_idx", sessions + "_purge_after_idx");
+        } else if (table.equals(authCodes) || table.equals(retiredTokens)) {
+            indexes = List.of(table + "_expires_at_idx");
+        } else {
+            throw new IllegalArgumentException("version 3 does not replace " + table);
+        }
+        List<String> statements = new java.util.ArrayList<>();
+        indexes.forEach(index -> statements.add("DROP INDEX IF EXISTS " + index));
+        statements.add("ALTER TABLE " + table + " RENAME TO " + previous(table));
+        return statements;
+    }
+
+    /**
+     * Version 3, nothing identifying in the clear: sessions keyed by the SHA-256 of their id
+     * ({@code session_hash}) with the id itself encrypted ({@code session_id_enc}), the user id only
+     * as a keyed hash ({@code user_key}), the user JSON encrypted ({@code user_info_enc}); auth codes
+     * and retired refresh tokens name their session only encrypted or hashed; and a check value per
+     * key id ({@code key_checks}). Before these statements {@link VersionThree} sets the three changed
+     * tables aside ({@link #setAsideForVersion3}); after them it copies and converts their rows (that
+     * needs the cipher) and drops the {@code _v2} tables. Like every step, safe to run again.
+     */
+    private List<String> version3(SqlDialect d) {
+        String k = d.keyType();
+        String t = d.textType();
+        String b = d.bigintType();
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS " + authCodes + " ("
+                        + "code_hash " + k + " NOT NULL PRIMARY KEY, "
+                        + "session_id_enc " + t + " NOT NULL, "
+                        + "client_id " + t + " NOT NULL, "
+                        + "redirect_uri " + t + " NOT NULL, "
+                        + "code_challenge_enc " + t + ", "
+                        + "code_challenge_method " + t + ", "
+                        + "scopes_json " + t + " NOT NULL, "
+                        + "expires_at " + b + " NOT NULL, "
+                        + "created_at " + b + " NOT NULL)",
+                "CREATE INDEX IF NOT EXISTS " + authCodes + "_expires_at_idx ON " + authCodes + " (expires_at)",
+                "CREATE TABLE IF NOT EXISTS " + sessions + " ("
+                        + "session_hash " + k + " NOT NULL PRIMARY KEY, "
+                        + "session_id_enc " + t + " NOT NULL, "
+                        + "provider " + t + " NOT NULL, "
+                        + "user_key " + k + " NOT NULL, "
+                        + "user_info_enc " + t + " NOT NULL, "
+                        + "access_token_hash " + k + " NOT NULL, "
+                        + "access_token_enc " + t + " NOT NULL, "
+                        + "refresh_token_hash " + k + ", "
+                        + "refresh_token_enc " + t + ", "
+                        + "provider_access_token_enc " + t + ", "
+                        + "provider_refresh_token_enc " + t + ", "
+                        + "provider_expires_at " + b + ", "
+                        + "access_expires_at " + b + " NOT NULL, "
+                        + "refresh_expires_at " + b + ", "
+                        + "purge_after " + b + " NOT NULL, "
+                        + "issued_at " + b + " NOT NULL, "
+                        + "created_at " + b + " NOT NULL)",
+                "CREATE UNIQUE INDEX IF NOT EXISTS " + sessions + "_access_token_hash_uq ON " + sessions
+                        + " (access_token_hash)",
+                "CREATE UNIQUE INDEX IF NOT EXISTS " + sessions + "_refresh_token_hash_uq ON " + sessions
+                        + " (refresh_token_hash)",
+                "CREATE INDEX IF NOT EXISTS " + sessions + "_user_key_idx ON " + sessions + " (user_key)",
+                "CREATE INDEX IF NOT EXISTS " + sessions + "_purge_after_idx ON " + sessions + " (purge_after)",
+                "CREATE TABLE IF NOT EXISTS " + retiredTokens + " ("
+                        + "token_hash " + k + " NOT NULL PRIMARY KEY, "
+                        + "session_hash " + k + " NOT NULL, "
+                        + "session_id_enc " + t + " NOT NULL, "
+                        + "successor_hash " + k + ", "
+                        + "retired_at " + b + " NOT NULL, "
+                        + "expires_at " + b + " NOT NULL)",
+                "CREATE INDEX IF NOT EXISTS " + retiredTokens + "_expires_at_idx ON " + retiredTokens
+                        + " (expires_at)",
+                "CREATE TABLE IF NOT EXISTS " + keyChecks + " ("
+                        + "key_id " + k + " NOT NULL PRIMARY KEY, "
+                        + "check_value " + t + " NOT NULL, "
+                        + "created_at " + b + " NOT NULL)");
     }
 
     static String names(List<Column> columns) {

@@ -42,6 +42,9 @@ final class Statements {
     final String changesAfter;
     final String pruneChanges;
 
+    final String selectKeyChecks;
+    final String insertKeyCheck;
+
     final String cleanupStates;
     final String cleanupAuthCodes;
     final String cleanupSessions;
@@ -65,18 +68,18 @@ final class Statements {
 
         String sessionCols = Schema.names(Schema.SESSION_COLUMNS);
         upsertSession = d.typedUpsertSql(s.sessions, Schema.SESSION_COLUMNS,
-                java.util.List.of("session_id"));
+                java.util.List.of("session_hash"));
         sessionByAccessHash = "SELECT " + sessionCols + " FROM " + s.sessions
                 + " WHERE access_token_hash = ? AND access_expires_at > ?";
         sessionById = "SELECT " + sessionCols + " FROM " + s.sessions
-                + " WHERE session_id = ? AND access_expires_at > ?";
+                + " WHERE session_hash = ? AND access_expires_at > ?";
         sessionByRefreshHash = "SELECT " + sessionCols + " FROM " + s.sessions
                 + " WHERE refresh_token_hash = ? AND refresh_expires_at > ?";
-        holderOfAccessHash = "SELECT session_id FROM " + s.sessions + " WHERE access_token_hash = ?";
-        holderOfRefreshHash = "SELECT session_id FROM " + s.sessions + " WHERE refresh_token_hash = ?";
+        holderOfAccessHash = "SELECT session_hash FROM " + s.sessions + " WHERE access_token_hash = ?";
+        holderOfRefreshHash = "SELECT session_hash FROM " + s.sessions + " WHERE refresh_token_hash = ?";
         deleteSessionByAccessHash = "DELETE FROM " + s.sessions + " WHERE access_token_hash = ?";
-        deleteSessionById = "DELETE FROM " + s.sessions + " WHERE session_id = ?";
-        deleteSessionsByUser = "DELETE FROM " + s.sessions + " WHERE user_id = ?";
+        deleteSessionById = "DELETE FROM " + s.sessions + " WHERE session_hash = ?";
+        deleteSessionsByUser = "DELETE FROM " + s.sessions + " WHERE user_key = ?";
 
         String clientCols = Schema.names(Schema.CLIENT_COLUMNS);
         upsertClient = d.typedUpsertSql(s.clients, Schema.CLIENT_COLUMNS, java.util.List.of("client_id"));
@@ -86,17 +89,21 @@ final class Statements {
 
         cleanupStates = d.deleteChunkSql(s.states, "state_hash", "expires_at <= ?");
         cleanupAuthCodes = d.deleteChunkSql(s.authCodes, "code_hash", "expires_at <= ?");
-        cleanupSessions = d.deleteChunkSql(s.sessions, "session_id", "purge_after <= ?");
+        cleanupSessions = d.deleteChunkSql(s.sessions, "session_hash", "purge_after <= ?");
         cleanupRetired = d.deleteChunkSql(s.retiredTokens, "token_hash", "expires_at <= ?");
 
         takeLiveSessionByRefreshReturning = "DELETE FROM " + s.sessions
-                + " WHERE refresh_token_hash = ? AND refresh_expires_at > ? AND session_id = ? RETURNING " + sessionCols;
-        deleteSessionByIdAndRefresh = "DELETE FROM " + s.sessions + " WHERE session_id = ? AND refresh_token_hash = ?";
-        sessionByIdAnyExpiry = "SELECT " + sessionCols + " FROM " + s.sessions + " WHERE session_id = ?";
-        selectRetired = "SELECT session_id, successor_hash, retired_at FROM " + s.retiredTokens
+                + " WHERE refresh_token_hash = ? AND refresh_expires_at > ? AND session_hash = ? RETURNING " + sessionCols;
+        deleteSessionByIdAndRefresh = "DELETE FROM " + s.sessions + " WHERE session_hash = ? AND refresh_token_hash = ?";
+        sessionByIdAnyExpiry = "SELECT " + sessionCols + " FROM " + s.sessions + " WHERE session_hash = ?";
+        selectRetired = "SELECT session_hash, session_id_enc, successor_hash, retired_at FROM " + s.retiredTokens
                 + " WHERE token_hash = ? AND expires_at > ?";
         upsertRetired = d.typedUpsertSql(s.retiredTokens, Schema.RETIRED_COLUMNS,
                 java.util.List.of("token_hash"));
+
+        selectKeyChecks = "SELECT key_id, check_value FROM " + s.keyChecks;
+        // an upsert: two stores opening a new database at once both record the (same) check value
+        insertKeyCheck = d.typedUpsertSql(s.keyChecks, Schema.KEY_CHECK_COLUMNS, java.util.List.of("key_id"));
 
         // How a change-log row gets its number (see ChangeLogPublisher): where writers take turns
         // the next number is simply one past the log's last; elsewhere a counter row, bumped in

@@ -29,7 +29,7 @@ import java.util.Set;
  * (hashed, encrypted, JSON-encoded) before a transaction starts, so transactions stay short.
  */
 class StoreCore implements TokenStore, BulkSessionStore {
-    private static final List<String> SESSION_KEY = List.of("session_id");
+    private static final List<String> SESSION_KEY = List.of("session_hash");
 
     private final Runner runner;
     private final Statements sql;
@@ -131,7 +131,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
     public void storeSession(StoredSession session) {
         requireNonNull(session, "session");
         Object[] row = rows.session(session);
-        String id = session.sessionId();
+        String id = Rows.sessionKey(session.sessionId());
         String accessHash = session.accessTokenHash();
         String refreshHash = session.refreshTokenHash();
         runner.write("storeSession", tx -> {
@@ -218,7 +218,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
         if (impossibleKey(requireText(sessionId, "sessionId"))) {
             return Optional.ofNullable(runner.read("loadSessionById", tx -> null));
         }
-        return loadSession("loadSessionById", sql.sessionById, sessionId);
+        return loadSession("loadSessionById", sql.sessionById, Rows.sessionKey(sessionId));
     }
 
     @Override
@@ -238,7 +238,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
     public Rotation rotateSession(String presentedRefreshToken, StoredSession next) {
         String presented = Rotation.checkArguments(presentedRefreshToken, next);
         Object[] nextRow = rows.session(next);
-        String id = next.sessionId();
+        String id = Rows.sessionKey(next.sessionId());
         String accessHash = next.accessTokenHash();
         String refreshHash = next.refreshTokenHash();
         long now = clock.millis();
@@ -248,7 +248,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
                 requireFree(tx, sql.holderOfAccessHash, accessHash, id, "next.accessToken");
                 requireFree(tx, sql.holderOfRefreshHash, refreshHash, id, "next.refreshToken");
                 upsertSession(tx, nextRow);
-                retire(tx, presented, id, refreshHash, now, current.refreshExpiresAt().toEpochMilli());
+                retire(tx, presented, next.sessionId(), refreshHash, now, current.refreshExpiresAt().toEpochMilli());
                 changes.publish(tx, ChangeEvent.builder().sessionStored(next).tokenHash(presented)
                         .tokenHash(current.accessTokenHash()).build());
                 return new Rotation.Rotated(current);
@@ -258,28 +258,28 @@ class StoreCore implements TokenStore, BulkSessionStore {
     }
 
     /**
-     * Deletes and returns the session {@code sessionId} if its live refresh token is the presented
-     * one; null otherwise. Of concurrent callers only one gets the row.
+     * Deletes and returns the session keyed {@code sessionKey} if its live refresh token is the
+     * presented one; null otherwise. Of concurrent callers only one gets the row.
      */
-    private StoredSession takeLiveSession(Tx tx, String presented, String sessionId, long now) throws SQLException {
+    private StoredSession takeLiveSession(Tx tx, String presented, String sessionKey, long now) throws SQLException {
         if (sql.deleteReturning) {
             try (Tx.Prepared p = tx.prepare(sql.takeLiveSessionByRefreshReturning)) {
                 PreparedStatement ps = p.ps();
                 ps.setString(1, presented);
                 ps.setLong(2, now);
-                ps.setString(3, sessionId);
+                ps.setString(3, sessionKey);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? rows.session(rs) : null;
                 }
             }
         }
         StoredSession found = selectSession(tx, sql.sessionByRefreshHash, presented, now);
-        if (found == null || !found.sessionId().equals(sessionId)) {
+        if (found == null || !Rows.sessionKey(found.sessionId()).equals(sessionKey)) {
             return null;
         }
         try (Tx.Prepared p = tx.prepare(sql.deleteSessionByIdAndRefresh)) {
             PreparedStatement ps = p.ps();
-            ps.setString(1, sessionId);
+            ps.setString(1, sessionKey);
             ps.setString(2, presented);
             return ps.executeUpdate() == 1 ? found : null;
         }
@@ -287,6 +287,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
 
     /** The presented token is not live: a retired one is reuse (revoke) or, within the grace, a retry. */
     private Rotation presentedRetired(Tx tx, String presented, long now) throws SQLException {
+        String sessionKey;
         String sessionId;
         String successor;
         long retiredAt;
@@ -298,15 +299,16 @@ class StoreCore implements TokenStore, BulkSessionStore {
                 if (!rs.next()) {
                     return Rotation.NOT_FOUND;
                 }
-                sessionId = rs.getString(1);
-                successor = rs.getString(2);
-                retiredAt = rs.getLong(3);
+                sessionKey = rs.getString(1);
+                sessionId = rows.retiredSessionId(presented, rs.getString(2));
+                successor = rs.getString(3);
+                retiredAt = rs.getLong(4);
             }
         }
         StoredSession holder;
         try (Tx.Prepared p = tx.prepare(sql.sessionByIdAnyExpiry)) {
             PreparedStatement ps = p.ps();
-            ps.setString(1, sessionId);
+            ps.setString(1, sessionKey);
             try (ResultSet rs = ps.executeQuery()) {
                 holder = rs.next() ? rows.session(rs) : null;
             }
@@ -318,7 +320,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
                 && now < retiredAt + reuseGraceMillis) {
             return new Rotation.AlreadyRotated(holder);
         }
-        update(tx, sql.deleteSessionById, sessionId);
+        update(tx, sql.deleteSessionById, sessionKey);
         if (holder.refreshToken() != null) {
             retire(tx, holder.refreshTokenHash(), sessionId, null, now, holder.refreshExpiresAt().toEpochMilli());
         }
@@ -330,7 +332,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
     private void retire(Tx tx, String tokenHash, String sessionId, String successorHash, long now, long expiresAt)
             throws SQLException {
         update(tx, sql.upsertRetired, Schema.RETIRED_COLUMNS,
-                new Object[] {tokenHash, sessionId, successorHash, now, expiresAt});
+                rows.retired(tokenHash, sessionId, successorHash, now, expiresAt));
     }
 
     private StoredSession selectSession(Tx tx, String query, String key, long now) throws SQLException {
@@ -357,7 +359,8 @@ class StoreCore implements TokenStore, BulkSessionStore {
         if (impossibleKey(id)) {
             return runner.read("deleteSessionById", tx -> false);
         }
-        return runner.write("deleteSessionById", tx -> published(tx, update(tx, sql.deleteSessionById, id),
+        String key = Rows.sessionKey(id);
+        return runner.write("deleteSessionById", tx -> published(tx, update(tx, sql.deleteSessionById, key),
                 ChangeEvent.builder().sessionRemoved(id))) > 0;
     }
 
@@ -367,8 +370,15 @@ class StoreCore implements TokenStore, BulkSessionStore {
         if (impossibleKey(id)) {
             return runner.read("deleteSessionsByUser", tx -> 0);
         }
-        return runner.write("deleteSessionsByUser", tx -> published(tx, update(tx, sql.deleteSessionsByUser, id),
-                ChangeEvent.builder().userRevoked(id)));
+        // One probe per key of the ring: rows written under an older primary key hash the id with it.
+        List<String> keys = rows.cipher().keyedHashes(id);
+        return runner.write("deleteSessionsByUser", tx -> {
+            int deleted = 0;
+            for (String key : keys) {
+                deleted += update(tx, sql.deleteSessionsByUser, key);
+            }
+            return published(tx, deleted, ChangeEvent.builder().userRevoked(id));
+        });
     }
 
     // ------------------------------------------------------------------ clients
@@ -468,13 +478,13 @@ class StoreCore implements TokenStore, BulkSessionStore {
 
     // ------------------------------------------------------------------ helpers
 
-    private void requireFree(Tx tx, String holderQuery, String hash, String sessionId, String field)
+    private void requireFree(Tx tx, String holderQuery, String hash, String sessionKey, String field)
             throws SQLException {
         try (Tx.Prepared p = tx.prepare(holderQuery)) {
             PreparedStatement ps = p.ps();
             ps.setString(1, hash);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && !sessionId.equals(rs.getString(1))) {
+                if (rs.next() && !sessionKey.equals(rs.getString(1))) {
                     throw new IllegalArgumentException(field + " is already used by another session");
                 }
             }

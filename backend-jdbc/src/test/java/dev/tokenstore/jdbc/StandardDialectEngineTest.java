@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.CleanupResult;
+import dev.tokenstore.ClientRecord;
 import dev.tokenstore.Rotation;
 import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
+import dev.tokenstore.TokenCipher;
 import dev.tokenstore.TokenHash;
 import dev.tokenstore.TokenStoreException;
 import dev.tokenstore.TokenStoreOptions;
@@ -244,17 +246,17 @@ class StandardDialectEngineTest {
         try (Connection c = dataSource().getConnection(); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery(
                     "SELECT version, applied_at FROM tokenstore_schema_version ORDER BY version")) {
-                for (int version = 1; version <= 2; version++) {
+                for (int version = 1; version <= 3; version++) {
                     assertTrue(rs.next(), "version " + version + " recorded");
                     assertEquals(version, rs.getInt(1));
                     assertEquals(T0.toEpochMilli(), rs.getLong(2));
                 }
                 assertFalse(rs.next());
             }
-            st.executeUpdate("INSERT INTO tokenstore_schema_version VALUES (3, 0)");
+            st.executeUpdate("INSERT INTO tokenstore_schema_version VALUES (4, 0)");
         }
         TokenStoreException e = assertThrows(TokenStoreException.class, () -> open(at(T0)));
-        assertTrue(e.getMessage().contains("schema version 3") && e.getMessage().contains("engine.db"),
+        assertTrue(e.getMessage().contains("schema version 4") && e.getMessage().contains("engine.db"),
                 e.getMessage());
         assertEquals(2, sourcesClosed.get(), "a failed open closes the connection source");
     }
@@ -283,28 +285,149 @@ class StandardDialectEngineTest {
     }
 
     @Test
-    void aVersionOneDatabaseWithDataMigratesToVersionTwo() throws Exception {
-        JdbcTokenStore store = open(at(T0));
+    void aVersionTwoDatabaseInThePreviousFormatMigratesToVersionThree() throws Exception {
         StoredSession s = session("sid-old", "at-old", "rt-old", Duration.ofHours(1));
-        store.storeSession(s);
-        store.close();
-        // Take the database back to exactly what schema version 1 wrote: no change log, no retired tokens.
-        try (Connection c = dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.executeUpdate("DROP TABLE tokenstore_change_log");
-            st.executeUpdate("DROP TABLE tokenstore_change_seq");
-            st.executeUpdate("DROP TABLE tokenstore_retired_refresh_tokens");
-            st.executeUpdate("DELETE FROM tokenstore_schema_version WHERE version = 2");
+        ClientRecord client = new ClientRecord("app", "secret-old", "client_secret_basic", List.of("https://r"),
+                List.of("authorization_code"), List.of("code"), null, null, T0);
+        StateRecord state = new StateRecord("state-old", "app", "https://r", "challenge", "S256", "verifier", "cs",
+                List.of(), T0.plusSeconds(60), T0);
+        AuthCodeRecord code = new AuthCodeRecord("code-old", "sid-old", "app", "https://r", "challenge", "S256",
+                List.of(), T0.plusSeconds(60), T0);
+        JdbcTokenStore writer = open(at(T0));
+        PreviousFormat.writeVersion2(writer, List.of(s), List.of(client), List.of(state), List.of(code));
+        writer.close();
+        try (Connection c = dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT session_id, user_id, access_token_enc FROM tokenstore_sessions")) {
+            assertTrue(rs.next());
+            assertEquals("sid-old", rs.getString(1), "version 2 kept the session id in the clear");
+            assertTrue(rs.getString(3).startsWith("ts1:default:"), "format 1 values");
         }
+        // the wrong key for the id is refused before anything is migrated
+        byte[] other = "another-engine-key-of-32-bytes!!".getBytes(StandardCharsets.US_ASCII);
+        TokenStoreException wrong = assertThrows(TokenStoreException.class, () -> JdbcTokenStore.builder(
+                TokenStoreOptions.builder().clock(at(T0)).encryptionKey(other).build(), new StandardDialect(),
+                new DataSourceConnectionSource(dataSource(), "engine.db", sourcesClosed::incrementAndGet)).build());
+        assertTrue(wrong.getMessage().contains("'default'"), wrong.getMessage());
+
         JdbcTokenStore migrated = open(at(T0));
         assertEquals(Optional.of(s), migrated.loadSessionByRefreshToken("rt-old"), "old rows survive");
+        assertEquals(Optional.of(s), migrated.loadSessionById("sid-old"), "found by id (now by its hash)");
+        assertEquals(Optional.of(client), migrated.loadClient("app"));
+        assertEquals(Optional.of(state), migrated.consumeState("state-old"));
+        assertEquals(Optional.of(code), migrated.consumeAuthCode("code-old"));
+        try (Connection c = dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT session_hash, session_id_enc, user_key, user_info_enc "
+                     + "FROM tokenstore_sessions")) {
+            assertTrue(rs.next());
+            assertEquals(TokenHash.sha256Hex("sid-old"), rs.getString(1));
+            for (int i = 2; i <= 4; i++) {
+                assertFalse(rs.getString(i).contains("sid-old") || rs.getString(i).contains("user-sid-old"),
+                        rs.getString(i));
+            }
+        }
         StoredSession next = session("sid-old", "at-new", "rt-new", Duration.ofHours(1));
         assertEquals(new Rotation.Rotated(s), migrated.rotateSession("rt-old", next), "rotation works");
         assertEquals(new Rotation.Reused("sid-old"), migrated.rotateSession("rt-old",
                 session("sid-old", "at-x", "rt-x", Duration.ofHours(1))));
+        assertEquals(0, migrated.deleteSessionsByUser("user-sid-old"), "reuse revoked it");
         try (Connection c = dataSource().getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT MAX(version) FROM tokenstore_schema_version")) {
             assertTrue(rs.next());
-            assertEquals(2, rs.getInt(1));
+            assertEquals(3, rs.getInt(1));
+        }
+    }
+
+    /**
+     * The version-3 step cut short after any of its statements, each committed on its own (as where
+     * DDL commits, H2 and HSQLDB; here even every DML statement commits), then opened again: the
+     * step runs again from what it finds and every record of the previous format reads back.
+     */
+    @Test
+    void theVersionThreeStepCutShortAfterAnyStatementRunsAgain() throws Exception {
+        StoredSession s = session("sid-old", "at-old", "rt-old", Duration.ofHours(1));
+        StoredSession other = session("sid-other", "at-other", null, Duration.ofHours(1));
+        ClientRecord client = new ClientRecord("app", "secret-old", "client_secret_basic", List.of("https://r"),
+                List.of("authorization_code"), List.of("code"), null, null, T0);
+        AuthCodeRecord code = new AuthCodeRecord("code-old", "sid-old", "app", "https://r", "challenge", "S256",
+                List.of(), T0.plusSeconds(60), T0);
+        TokenCipher cipher = TokenCipher.withKeys(java.util.Map.of(TokenStoreOptions.DEFAULT_KEY_ID, KEY),
+                TokenStoreOptions.DEFAULT_KEY_ID);
+        int cuts = 0;
+        for (int cutAfter = 1; ; cutAfter++) {
+            JdbcTokenStore writer = open(at(T0));
+            PreviousFormat.writeVersion2(writer, List.of(s, other), List.of(client), List.of(), List.of(code));
+            writer.close();
+            opened.remove(writer);
+            Migrator migrator = new Migrator(new Schema("tokenstore_"), new StandardDialect(), at(T0), "cut short",
+                    new Rows(cipher));
+            boolean finished;
+            try (Connection c = dataSource().getConnection()) {
+                c.setAutoCommit(true);
+                migrator.migrate(CutShort.after(c, cutAfter));
+                finished = true;
+            } catch (SQLException e) {
+                assertEquals(CutShort.MESSAGE, e.getMessage());
+                finished = false;
+            }
+            JdbcTokenStore reopened = open(at(T0));
+            String at = "cut after statement " + cutAfter;
+            assertEquals(Optional.of(s), reopened.loadSessionByRefreshToken("rt-old"), at);
+            assertEquals(Optional.of(other), reopened.loadSessionById("sid-other"), at);
+            assertEquals(Optional.of(client), reopened.loadClient("app"), at);
+            assertEquals(Optional.of(code), reopened.consumeAuthCode("code-old"), at);
+            try (Connection c = dataSource().getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM tokenstore_sessions")) {
+                assertTrue(rs.next());
+                assertEquals(2, rs.getInt(1), at + ": each session copied once");
+            }
+            assertEquals(2, reopened.deleteSessionsByUser("user-sid-old") + reopened.deleteSessionsByUser(
+                    "user-sid-other"), at);
+            reopened.close();
+            opened.remove(reopened);
+            if (finished) {
+                break;
+            }
+            cuts++;
+        }
+        assertTrue(cuts > 20, "the step has its renames, creates, copies and drops to cut between: " + cuts);
+    }
+
+    /** A connection whose statements fail with {@link #MESSAGE} from the n-th executed one on. */
+    static final class CutShort {
+        static final String MESSAGE = "cut short (test)";
+
+        static Connection after(Connection c, int n) {
+            AtomicInteger executed = new AtomicInteger();
+            return proxy(Connection.class, c, (target, method, args) -> {
+                Object result = method.invoke(target, args);
+                if (result instanceof Statement st) {
+                    Class<? extends Statement> type = st instanceof java.sql.PreparedStatement
+                            ? java.sql.PreparedStatement.class : Statement.class;
+                    return proxy(type, st, (t, m, a) -> {
+                        if (m.getName().startsWith("execute") && executed.incrementAndGet() >= n) {
+                            throw new SQLException(MESSAGE);
+                        }
+                        return m.invoke(t, a);
+                    });
+                }
+                return result;
+            });
+        }
+
+        @FunctionalInterface
+        interface Call {
+            Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable;
+        }
+
+        private static <T> T proxy(Class<T> type, Object target, Call call) {
+            return type.cast(java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                    (p, method, args) -> {
+                        try {
+                            return call.invoke(target, method, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    }));
         }
     }
 

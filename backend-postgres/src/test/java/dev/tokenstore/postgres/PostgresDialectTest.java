@@ -179,8 +179,8 @@ class PostgresDialectTest extends PostgresFixture {
                 ps.setString(1, folded);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    assertEquals(8, rs.getInt(1), "states, codes, sessions, clients, retired refresh tokens, "
-                            + "change log and its counter, and the version table");
+                    assertEquals(9, rs.getInt(1), "states, codes, sessions, clients, retired refresh tokens, "
+                            + "change log and its counter, key checks, and the version table");
                 }
             }
             try (Connection c = server.connect(); PreparedStatement ps = c.prepareStatement(
@@ -209,7 +209,7 @@ class PostgresDialectTest extends PostgresFixture {
         try (Connection c = server.connect(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*) FROM " + schema.name() + ".tokenstore_schema_version")) {
             rs.next();
-            assertEquals(2, rs.getInt(1), "migrated once: one record per schema version");
+            assertEquals(3, rs.getInt(1), "migrated once: one record per schema version");
         }
     }
 
@@ -310,8 +310,8 @@ class PostgresDialectTest extends PostgresFixture {
             }
         }
         String all = dump.toString();
-        assertTrue(all.contains(s.sessionId()), "the dump holds the rows");
-        for (String secret : List.of(s.accessToken(), s.refreshToken(), s.providerAccessToken(),
+        assertTrue(all.contains(s.accessTokenHash()), "the dump holds the rows");
+        for (String secret : List.of(s.sessionId(), s.userId(), s.accessToken(), s.refreshToken(), s.providerAccessToken(),
                 s.providerRefreshToken(), client.clientSecret(), state.state(), state.providerCodeVerifier())) {
             assertFalse(all.contains(secret), "a secret is in the clear");
         }

@@ -89,8 +89,8 @@ class PostgresLockConflictTest extends PostgresFixture {
     }
 
     private static void lockRow(Connection c, String sessionId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT session_id FROM tokenstore_sessions WHERE session_id = ? FOR UPDATE")) {
-            ps.setString(1, sessionId);
+        try (PreparedStatement ps = c.prepareStatement("SELECT session_hash FROM tokenstore_sessions WHERE session_hash = ? FOR UPDATE")) {
+            ps.setString(1, dev.tokenstore.TokenHash.sha256Hex(sessionId));
             try (ResultSet rs = ps.executeQuery()) {
                 assertTrue(rs.next(), "the row to lock exists");
             }
@@ -99,8 +99,8 @@ class PostgresLockConflictTest extends PostgresFixture {
 
     private static void touchRow(Connection c, String sessionId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE tokenstore_sessions SET access_expires_at = access_expires_at WHERE session_id = ?")) {
-            ps.setString(1, sessionId);
+                "UPDATE tokenstore_sessions SET access_expires_at = access_expires_at WHERE session_hash = ?")) {
+            ps.setString(1, dev.tokenstore.TokenHash.sha256Hex(sessionId));
             assertEquals(1, ps.executeUpdate());
         }
     }

@@ -165,6 +165,7 @@ final class SqliteConnectionSource implements ConnectionSource {
      * (a reader's size when {@code readerSized}); {@code query_only} is the caller's business.
      */
     private Connection connect(boolean readerSized) throws SQLException {
+        SqliteFiles.createPrivate(settings.file); // owner-only before SQLite creates it (and its -wal, -shm)
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(settings.busyTimeoutMs);
         config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(settings.synchronous));

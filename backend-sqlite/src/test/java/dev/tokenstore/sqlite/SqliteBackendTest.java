@@ -120,10 +120,10 @@ class SqliteBackendTest extends SqliteFixture {
         }
         assertEquals(List.of("app_ts_auth_codes", "app_ts_auth_codes_expires_at_idx", "app_ts_change_log",
                 "app_ts_change_seq", "app_ts_clients",
-                "app_ts_retired_refresh_tokens", "app_ts_retired_refresh_tokens_expires_at_idx",
+                "app_ts_key_checks", "app_ts_retired_refresh_tokens", "app_ts_retired_refresh_tokens_expires_at_idx",
                 "app_ts_schema_version", "app_ts_sessions", "app_ts_sessions_access_token_hash_uq",
                 "app_ts_sessions_purge_after_idx", "app_ts_sessions_refresh_token_hash_uq",
-                "app_ts_sessions_user_id_idx", "app_ts_states", "app_ts_states_expires_at_idx"), names);
+                "app_ts_sessions_user_key_idx", "app_ts_states", "app_ts_states_expires_at_idx"), names);
     }
 
     @Test
@@ -134,13 +134,13 @@ class SqliteBackendTest extends SqliteFixture {
                 "COVERING INDEX tokenstore_states_expires_at_idx");
         assertPlanUses(dialect.deleteChunkSql("tokenstore_auth_codes", "code_hash", "expires_at <= ?"),
                 "COVERING INDEX tokenstore_auth_codes_expires_at_idx");
-        assertPlanUses(dialect.deleteChunkSql("tokenstore_sessions", "session_id", "purge_after <= ?"),
+        assertPlanUses(dialect.deleteChunkSql("tokenstore_sessions", "session_hash", "purge_after <= ?"),
                 "COVERING INDEX tokenstore_sessions_purge_after_idx");
         assertPlanUses("SELECT * FROM tokenstore_sessions WHERE refresh_token_hash = ? AND refresh_expires_at > ?",
                 "tokenstore_sessions_refresh_token_hash_uq");
         assertPlanUses("SELECT * FROM tokenstore_sessions WHERE access_token_hash = ? AND access_expires_at > ?",
                 "tokenstore_sessions_access_token_hash_uq");
-        assertPlanUses("DELETE FROM tokenstore_sessions WHERE user_id = ?", "tokenstore_sessions_user_id_idx");
+        assertPlanUses("DELETE FROM tokenstore_sessions WHERE user_key = ?", "tokenstore_sessions_user_key_idx");
         // the change log has no index on created_at: pruning walks it by number from the start
         assertPlanUses(dialect.deleteChunkSql("tokenstore_change_log", "seq", "seq < COALESCE((SELECT seq FROM "
                 + "tokenstore_change_log WHERE created_at > ? ORDER BY seq LIMIT 1), "
@@ -273,12 +273,12 @@ class SqliteBackendTest extends SqliteFixture {
         try (Connection c = DriverManager.getConnection(url()); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery(
                     "SELECT version, applied_at FROM tokenstore_schema_version ORDER BY version")) {
-                for (int version = 1; version <= 2; version++) {
+                for (int version = 1; version <= 3; version++) {
                     assertTrue(rs.next());
                     assertEquals(version, rs.getInt(1));
                     assertEquals(clock.millis(), rs.getLong(2));
                 }
-                assertTrue(!rs.next(), "one record per migration step (versions 1 and 2)");
+                assertTrue(!rs.next(), "one record per migration step (versions 1 to 3)");
             }
             try (ResultSet rs = st.executeQuery("SELECT name FROM unrelated_app_table")) {
                 assertTrue(rs.next());
@@ -324,7 +324,7 @@ class SqliteBackendTest extends SqliteFixture {
         try (Connection c = DriverManager.getConnection(url()); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM tokenstore_schema_version")) {
             rs.next();
-            assertEquals(2, rs.getInt(1), "migrated once: one record per schema version");
+            assertEquals(3, rs.getInt(1), "migrated once: one record per schema version");
         }
     }
 

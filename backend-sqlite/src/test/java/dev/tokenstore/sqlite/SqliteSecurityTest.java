@@ -57,7 +57,8 @@ class SqliteSecurityTest extends SqliteFixture {
         secrets.put("codeChallenge", code.codeChallenge());
 
         String whileOpen = rawBytes();
-        assertTrue(whileOpen.contains("marker-client") && whileOpen.contains("marker-user"), "data is written at all");
+        assertTrue(whileOpen.contains("marker-client"), "data is written at all");
+        assertFalse(whileOpen.contains("marker-user"), "the user id is stored only as a keyed hash");
         store.close();
         String afterClose = rawBytes();
         secrets.forEach((field, value) -> {
@@ -104,8 +105,9 @@ class SqliteSecurityTest extends SqliteFixture {
         store.storeSession(old);
         store.close();
         byte[] other = "another-key-of-exactly-32-bytes!".getBytes(StandardCharsets.US_ASCII);
-        TokenStore wrong = open(b -> b.encryptionKey(other));
-        assertThrows(TokenStoreException.class, () -> wrong.loadSessionByAccessToken(old.accessToken()));
+        TokenStoreException wrong = assertThrows(TokenStoreException.class, () -> open(b -> b.encryptionKey(other)),
+                "a wrong key fails at open (key check value)");
+        assertTrue(wrong.getMessage().contains("'default'"), wrong.getMessage());
 
         Map<String, byte[]> ring = new LinkedHashMap<>();
         ring.put(TokenStoreOptions.DEFAULT_KEY_ID, KEY);
@@ -157,5 +159,21 @@ class SqliteSecurityTest extends SqliteFixture {
             }
         }
         return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void newDatabaseWalAndShmFilesAreOwnerOnly() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class) != null,
+                "POSIX permissions are not supported by this file system");
+        TokenStore store = open();
+        store.storeSession(data.session("perm-user"));
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Path p = Path.of(file() + suffix);
+            assertTrue(Files.exists(p), p + " exists while the store is open");
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(p)), p.getFileName() + " is owner-only");
+        }
+        store.close();
     }
 }

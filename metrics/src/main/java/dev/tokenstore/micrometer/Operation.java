@@ -21,7 +21,9 @@ enum Operation {
     BULK_STORE_SESSIONS("bulkStoreSessions"),
     BULK_DELETE_SESSIONS_BY_HASH("bulkDeleteSessionsByHash"),
     IN_TRANSACTION("inTransaction"),
-    ROTATE_SESSION("rotateSession");
+    ROTATE_SESSION("rotateSession"),
+    REENCRYPT("reencrypt"),
+    VALUES_BY_KEY_ID("valuesByKeyId");
 
     final String tag;
 

@@ -7,6 +7,7 @@ import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
 import dev.tokenstore.ForwardingTokenStore;
+import dev.tokenstore.KeyRotation;
 import dev.tokenstore.StateRecord;
 import dev.tokenstore.Rotation;
 import dev.tokenstore.StoredSession;
@@ -17,6 +18,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -32,12 +34,15 @@ import java.util.function.Supplier;
  * <p>{@link #wrap} returns a store that implements {@link BulkSessionStore},
  * {@link TransactionalTokenStore} and {@link dev.tokenstore.ChangeFeed} when the delegate does
  * (bulk and transaction calls are timed as operations of their own; {@code subscribe} passes
- * through untimed), so wrapping keeps what a buffer or a cache above it can use. Wrap the outermost store to time
- * what the app sees, or the backend to time the database.
+ * through untimed), and {@link KeyRotation} when the delegate has it along with bulk writes and
+ * transactions (as every {@code tokenstore-jdbc} store does); so wrapping keeps what a buffer or
+ * a cache above it can use. Wrap the outermost store to time what the app sees, or the backend to
+ * time the database.
  */
 public sealed class TimedTokenStore extends ForwardingTokenStore permits TimedVariants.Bulk,
         TimedVariants.Transactional, TimedVariants.BulkTransactional, TimedVariants.Feed, TimedVariants.BulkFeed,
-        TimedVariants.TransactionalFeed, TimedVariants.BulkTransactionalFeed {
+        TimedVariants.TransactionalFeed, TimedVariants.BulkTransactionalFeed, TimedVariants.BulkTransactionalRotating,
+        TimedVariants.BulkTransactionalFeedRotating {
 
     private final TokenStore delegate;
     private final OperationTimers timers;
@@ -181,6 +186,10 @@ public sealed class TimedTokenStore extends ForwardingTokenStore permits TimedVa
 
     final <T> T transaction(Function<TokenStore, T> work) {
         return call(Operation.IN_TRANSACTION, () -> ((TransactionalTokenStore) delegate).inTransaction(work));
+    }
+
+    final <T> T timed(Operation op, Supplier<T> call) {
+        return call(op, call);
     }
 
     private <T> T call(Operation op, Supplier<T> call) {

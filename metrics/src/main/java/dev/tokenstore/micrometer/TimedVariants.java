@@ -4,11 +4,13 @@ import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.ChangeFeed;
 import dev.tokenstore.ChangeListener;
 import dev.tokenstore.ChangeSubscription;
+import dev.tokenstore.KeyRotation;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TransactionalTokenStore;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -20,11 +22,18 @@ final class TimedVariants {
     private TimedVariants() {
     }
 
-    /** The timed type for {@code delegate}'s capabilities. */
+    /**
+     * The timed type for {@code delegate}'s capabilities; {@link KeyRotation} only alongside bulk
+     * writes and transactions (every {@code tokenstore-jdbc} store has all three).
+     */
     static TimedTokenStore of(TokenStore delegate, OperationTimers timers) {
         int capabilities = (delegate instanceof BulkSessionStore ? 1 : 0)
                 | (delegate instanceof TransactionalTokenStore ? 2 : 0)
                 | (delegate instanceof ChangeFeed ? 4 : 0);
+        if (delegate instanceof KeyRotation && (capabilities & 3) == 3) {
+            return capabilities == 7 ? new BulkTransactionalFeedRotating(delegate, timers)
+                    : new BulkTransactionalRotating(delegate, timers);
+        }
         return switch (capabilities) {
             case 1 -> new Bulk(delegate, timers);
             case 2 -> new Transactional(delegate, timers);
@@ -60,6 +69,20 @@ final class TimedVariants {
         @Override
         default ChangeSubscription subscribe(ChangeListener listener) {
             return ((TimedTokenStore) this).subscribeToDelegate(listener);
+        }
+    }
+
+    interface KeyRotationMixin extends KeyRotation {
+        @Override
+        default ReencryptionReport reencrypt(int chunkSize) {
+            TimedTokenStore timed = (TimedTokenStore) this;
+            return timed.timed(Operation.REENCRYPT, () -> ((KeyRotation) timed.delegate()).reencrypt(chunkSize));
+        }
+
+        @Override
+        default Map<String, Long> valuesByKeyId() {
+            TimedTokenStore timed = (TimedTokenStore) this;
+            return timed.timed(Operation.VALUES_BY_KEY_ID, () -> ((KeyRotation) timed.delegate()).valuesByKeyId());
         }
     }
 
@@ -102,6 +125,20 @@ final class TimedVariants {
     static final class BulkTransactionalFeed extends TimedTokenStore
             implements BulkMixin, TransactionalMixin, FeedMixin {
         BulkTransactionalFeed(TokenStore delegate, OperationTimers timers) {
+            super(delegate, timers);
+        }
+    }
+
+    static final class BulkTransactionalRotating extends TimedTokenStore
+            implements BulkMixin, TransactionalMixin, KeyRotationMixin {
+        BulkTransactionalRotating(TokenStore delegate, OperationTimers timers) {
+            super(delegate, timers);
+        }
+    }
+
+    static final class BulkTransactionalFeedRotating extends TimedTokenStore
+            implements BulkMixin, TransactionalMixin, FeedMixin, KeyRotationMixin {
+        BulkTransactionalFeedRotating(TokenStore delegate, OperationTimers timers) {
             super(delegate, timers);
         }
     }

@@ -1,103 +1,73 @@
 package dev.tokenstore.micrometer;
 
+import dev.tokenstore.AuthCodeRecord;
+import dev.tokenstore.ClientRecord;
+import dev.tokenstore.StateRecord;
+import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreOptions;
-import dev.tokenstore.TokenStores;
+import dev.tokenstore.tck.JdbcTestStorage;
 import dev.tokenstore.tck.TestStorage;
 import dev.tokenstore.tck.TokenStoreCompatibilityKit;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.function.UnaryOperator;
 
 /**
  * The whole TokenStore contract through {@link TimedTokenStore} over SQLite: timing changes no
- * result, exception or capability (the bulk and transaction groups run, they are not skipped).
+ * result, exception or capability (the bulk and transaction groups run, they are not skipped, and
+ * re-encryption goes through the kept {@code KeyRotation}). The database is the kit's ready-made
+ * {@link JdbcTestStorage}; only the stores it opens are wrapped.
  */
 class TimedTokenStoreTckTest extends TokenStoreCompatibilityKit {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @Override
     protected TestStorage newStorage() {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("timed-tck");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Path file = dir.resolve("tokens.db");
+        JdbcTestStorage sqlite = JdbcTestStorage.inTempDirectory(dir -> "jdbc:sqlite:" + dir.resolve("tokens.db"));
         return new TestStorage() {
             @Override
             public TokenStore open(TokenStoreOptions options) {
-                return TimedTokenStore.wrap(TokenStores.open(options.toBuilder().url("jdbc:sqlite:" + file).build()),
-                        registry);
+                return TimedTokenStore.wrap(sqlite.open(options), registry);
             }
 
             @Override
             public Optional<byte[]> rawBytes() {
-                try {
-                    return Optional.of(Files.readAllBytes(file));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                return sqlite.rawBytes();
             }
 
             @Override
             public Optional<Integer> corruptEncryptedValues() {
-                return Optional.of(corrupt(file));
+                return sqlite.corruptEncryptedValues();
+            }
+
+            @Override
+            public Optional<Integer> swapEncryptedValuesBetweenRows() {
+                return sqlite.swapEncryptedValuesBetweenRows();
+            }
+
+            @Override
+            public Optional<Integer> swapEncryptedValuesBetweenColumns() {
+                return sqlite.swapEncryptedValuesBetweenColumns();
+            }
+
+            @Override
+            public boolean writePreviousFormat(TokenStoreOptions options, List<StoredSession> sessions,
+                                               List<ClientRecord> clients, List<StateRecord> states,
+                                               List<AuthCodeRecord> codes) {
+                return sqlite.writePreviousFormat(options, sessions, clients, states, codes);
+            }
+
+            @Override
+            public Optional<UnaryOperator<TokenStoreOptions.Builder>> silencedChangeFeed() {
+                return sqlite.silencedChangeFeed();
             }
 
             @Override
             public void close() {
-                try (Stream<Path> files = Files.walk(dir)) {
-                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                sqlite.close();
             }
         };
-    }
-
-    /** Changes one base64 character inside every encrypted value ({@code ts1:kid:…}) of every column. */
-    private static int corrupt(Path file) {
-        String p = "(4 + instr(substr(%1$s, 5), ':'))";
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-            List<String> tables = new ArrayList<>();
-            try (ResultSet rs = c.createStatement().executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            int changed = 0;
-            for (String table : tables) {
-                List<String> columns = new ArrayList<>();
-                try (ResultSet rs = c.createStatement().executeQuery("PRAGMA table_info(" + table + ")")) {
-                    while (rs.next()) {
-                        columns.add(rs.getString("name"));
-                    }
-                }
-                for (String col : columns) {
-                    String at = String.format(p, col);
-                    changed += c.createStatement().executeUpdate("UPDATE " + table + " SET " + col + " = substr(" + col
-                            + ", 1, " + at + " + 7) || CASE substr(" + col + ", " + at + " + 8, 1) WHEN 'A' THEN 'B' "
-                            + "ELSE 'A' END || substr(" + col + ", " + at + " + 9) WHERE " + col + " LIKE 'ts1:%'");
-                }
-            }
-            return changed;
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not tamper with " + file, e);
-        }
     }
 }

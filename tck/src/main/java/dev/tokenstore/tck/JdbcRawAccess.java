@@ -14,11 +14,13 @@ import java.util.List;
 
 /**
  * Reads and tampers with a SQL backend's tables the way someone holding the database would: every
- * table of a schema dumped as text, and every encrypted value ({@code ts1:…}) altered in place.
+ * table of a schema dumped as text, and encrypted values ({@code ts1:…} or {@code ts2:…}) altered or
+ * swapped in place.
  * Table and column names come from the database's own metadata.
  */
 final class JdbcRawAccess {
-    private static final String ENCRYPTED_PREFIX = "ts1:";
+    /** LIKE pattern of an encrypted value of either format ({@code ts1:} or {@code ts2:}). */
+    private static final String ENCRYPTED_PATTERN = "ts_:%";
 
     private JdbcRawAccess() {
     }
@@ -46,16 +48,7 @@ final class JdbcRawAccess {
         int changed = 0;
         for (String table : tables(c, schema)) {
             for (String column : textColumns(c, schema, table)) {
-                List<String> values = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT " + column + " FROM " + table + " WHERE " + column + " LIKE ?")) {
-                    ps.setString(1, ENCRYPTED_PREFIX + "%");
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            values.add(rs.getString(1));
-                        }
-                    }
-                }
+                List<String> values = encryptedValues(c, table, column, 0);
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE " + table + " SET " + column + " = ? WHERE " + column + " = ?")) {
                     for (String value : values) {
@@ -70,6 +63,93 @@ final class JdbcRawAccess {
             c.commit();
         }
         return changed;
+    }
+
+    /** In every table and text column with two encrypted values or more, swaps the first two found. */
+    static int swapBetweenRows(Connection c, String schema) throws SQLException {
+        int swapped = 0;
+        for (String table : tables(c, schema)) {
+            for (String column : textColumns(c, schema, table)) {
+                List<String> values = encryptedValues(c, table, column, 2);
+                if (values.size() < 2) {
+                    continue;
+                }
+                String update = "UPDATE " + table + " SET " + column + " = ? WHERE " + column + " = ?";
+                try (PreparedStatement ps = c.prepareStatement(update)) {
+                    String parked = "swap-in-progress";
+                    for (String[] step : new String[][] {{parked, values.get(0)}, {values.get(0), values.get(1)},
+                            {values.get(1), parked}}) {
+                        ps.setString(1, step[0]);
+                        ps.setString(2, step[1]);
+                        ps.executeUpdate();
+                    }
+                }
+                swapped++;
+            }
+        }
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+        return swapped;
+    }
+
+    /** In every row holding two encrypted values or more, swaps the first two (by column order). */
+    static int swapBetweenColumns(Connection c, String schema) throws SQLException {
+        int changed = 0;
+        for (String table : tables(c, schema)) {
+            List<String> columns = textColumns(c, schema, table);
+            if (columns.size() < 2) {
+                continue; // no two text columns to swap between
+            }
+            List<String[]> swaps = new ArrayList<>(); // column a, column b, value a, value b
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT " + String.join(", ", columns) + " FROM " + table)) {
+                while (rs.next()) {
+                    List<Integer> encrypted = new ArrayList<>();
+                    for (int i = 1; i <= columns.size() && encrypted.size() < 2; i++) {
+                        String v = rs.getString(i);
+                        if (v != null && v.matches("ts[12]:.*")) {
+                            encrypted.add(i);
+                        }
+                    }
+                    if (encrypted.size() == 2) {
+                        swaps.add(new String[] {columns.get(encrypted.get(0) - 1), columns.get(encrypted.get(1) - 1),
+                                rs.getString(encrypted.get(0)), rs.getString(encrypted.get(1))});
+                    }
+                }
+            }
+            for (String[] swap : swaps) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET " + swap[0] + " = ?, "
+                        + swap[1] + " = ? WHERE " + swap[0] + " = ? AND " + swap[1] + " = ?")) {
+                    ps.setString(1, swap[3]);
+                    ps.setString(2, swap[2]);
+                    ps.setString(3, swap[2]);
+                    ps.setString(4, swap[3]);
+                    changed += ps.executeUpdate();
+                }
+            }
+        }
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+        return changed;
+    }
+
+    /** The encrypted values of one column, at most {@code maxRows} of them (0: all). */
+    private static List<String> encryptedValues(Connection c, String table, String column, int maxRows)
+            throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + column + " FROM " + table + " WHERE " + column + " LIKE ?")) {
+            ps.setString(1, ENCRYPTED_PATTERN);
+            ps.setMaxRows(maxRows);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+        }
+        return values;
     }
 
     /** Replaces a character well inside the base64 body (every bit of it is significant). */

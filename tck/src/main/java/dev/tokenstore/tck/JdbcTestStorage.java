@@ -1,12 +1,18 @@
 package dev.tokenstore.tck;
 
+import dev.tokenstore.AuthCodeRecord;
+import dev.tokenstore.ClientRecord;
+import dev.tokenstore.StateRecord;
+import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.TokenStores;
+import dev.tokenstore.jdbc.PreviousFormat;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -28,8 +34,11 @@ import java.util.function.UnaryOperator;
  *   <li>{@link #atUrl}: a database on a server; its raw bytes are a dump of every table, and
  *   {@link #close()} runs the given schema drop.</li>
  * </ul>
- * Tampering ({@link #corruptEncryptedValues()}) goes through a plain JDBC connection to the URL,
- * as someone holding the database would. {@link #silencedChangeFeed()} is, for
+ * Tampering ({@link #corruptEncryptedValues()}, {@link #swapEncryptedValuesBetweenRows()},
+ * {@link #swapEncryptedValuesBetweenColumns()}) goes through a plain JDBC connection to the URL,
+ * as someone holding the database would. {@link #writePreviousFormat} is for backends built on
+ * {@code tokenstore-jdbc} (it goes through that engine's {@code PreviousFormat}, so
+ * {@code tokenstore-jdbc} must be on the test classpath, as it is for every such backend). {@link #silencedChangeFeed()} is, for
  * {@link #inTempDirectory}, {@link #CHANGE_LOG_SILENCED} (the {@code tokenstore-jdbc} change-log
  * feed polled once an hour); give another with {@link #silencedChangeFeed(UnaryOperator)}.
  */
@@ -160,14 +169,49 @@ public final class JdbcTestStorage implements TestStorage {
 
     @Override
     public Optional<Integer> corruptEncryptedValues() {
+        return tamper(c -> JdbcRawAccess.corruptEncrypted(c, schema));
+    }
+
+    @Override
+    public Optional<Integer> swapEncryptedValuesBetweenRows() {
+        return tamper(c -> JdbcRawAccess.swapBetweenRows(c, schema));
+    }
+
+    @Override
+    public Optional<Integer> swapEncryptedValuesBetweenColumns() {
+        return tamper(c -> JdbcRawAccess.swapBetweenColumns(c, schema));
+    }
+
+    /**
+     * Opens a store with {@code options}, has {@code tokenstore-jdbc}'s {@code PreviousFormat} turn
+     * its database into what the previous release wrote holding the given records, and closes it.
+     *
+     * @throws IllegalArgumentException if the backend's stores are not {@code tokenstore-jdbc} stores
+     */
+    @Override
+    public boolean writePreviousFormat(TokenStoreOptions options, List<StoredSession> sessions,
+                                       List<ClientRecord> clients, List<StateRecord> states,
+                                       List<AuthCodeRecord> codes) {
+        try (TokenStore store = open(options)) {
+            PreviousFormat.writeVersion2(store, sessions, clients, states, codes);
+        }
+        return true;
+    }
+
+    private Optional<Integer> tamper(SqlChange change) {
         if (!url.startsWith("jdbc:")) {
             return Optional.empty();
         }
         try (Connection c = connect()) {
-            return Optional.of(JdbcRawAccess.corruptEncrypted(c, schema));
+            return Optional.of(change.apply(c));
         } catch (SQLException e) {
             throw new IllegalStateException("could not tamper with the tables at " + url, e);
         }
+    }
+
+    @FunctionalInterface
+    private interface SqlChange {
+        int apply(Connection c) throws SQLException;
     }
 
     @Override

@@ -1,7 +1,12 @@
 package dev.tokenstore.tck;
 
+import dev.tokenstore.AuthCodeRecord;
+import dev.tokenstore.ClientRecord;
+import dev.tokenstore.StateRecord;
+import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreOptions;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -34,11 +39,43 @@ public interface TestStorage extends AutoCloseable {
 
     /**
      * Changes one character inside every stored encrypted value (those that begin with
-     * {@code ts1:}) in place, as an attacker with write access to the database would; returns how
+     * {@code ts1:} or {@code ts2:}) in place, as an attacker with write access to the database would; returns how
      * many values changed, or empty if the backend cannot (the check is then skipped).
      */
     default Optional<Integer> corruptEncryptedValues() {
         return Optional.empty();
+    }
+
+    /**
+     * Swaps encrypted values between two rows of the same table and column, as an attacker with
+     * write access but no key would (copy a victim's provider token into their own row): in every
+     * table and column holding at least two encrypted values, the first two found change places.
+     * Returns how many columns were swapped, or empty if the backend cannot (the check is then skipped).
+     */
+    default Optional<Integer> swapEncryptedValuesBetweenRows() {
+        return Optional.empty();
+    }
+
+    /**
+     * Swaps encrypted values between two columns of one row: in every row holding at least two
+     * encrypted values, the first two change places. Returns how many rows changed, or empty if
+     * the backend cannot (the check is then skipped).
+     */
+    default Optional<Integer> swapEncryptedValuesBetweenColumns() {
+        return Optional.empty();
+    }
+
+    /**
+     * Replaces this storage's data with the given records written in the backend's previous
+     * storage format (for the JDBC backends: schema version 2, values in cipher format 1, session
+     * and user ids in the clear), as a database written by the previous release, using
+     * {@code options} (the kit's keys). Returns false if the backend has no previous format to
+     * write (the migration check is then skipped).
+     */
+    default boolean writePreviousFormat(TokenStoreOptions options, List<StoredSession> sessions,
+                                        List<ClientRecord> clients, List<StateRecord> states,
+                                        List<AuthCodeRecord> codes) {
+        return false;
     }
 
     /**

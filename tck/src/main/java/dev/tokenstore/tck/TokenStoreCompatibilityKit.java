@@ -631,15 +631,140 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             secrets.put("state", state.state());
             secrets.put("providerCodeVerifier", state.providerCodeVerifier());
             secrets.put("code", code.code());
+            secrets.put("state.codeChallenge", state.codeChallenge());
+            secrets.put("state.clientState", state.clientState());
+            secrets.put("code.codeChallenge", code.codeChallenge());
+            secrets.put("sessionId", s.sessionId());
+            secrets.put("code.sessionId", code.sessionId());
             secrets.forEach((field, value) -> {
                 // Every test value ends in a random 43-character token; that part must not appear.
                 String random = value.substring(value.length() - 43);
                 assertFalse(raw.contains(random), field + " is stored in the clear");
             });
+            // Identifying data: the user id (also inside the profile), email, name, username.
+            Map<String, String> identifying = new LinkedHashMap<>();
+            identifying.put("userId", s.userId());
+            identifying.put("email", s.userInfo().email());
+            identifying.put("name", s.userInfo().name());
+            identifying.put("username", s.userInfo().username());
+            identifying.forEach((field, value) -> assertFalse(raw.contains(value), field + " is stored in the clear"));
         }
 
         @Test
-        @DisplayName("a store opened with the wrong key fails with TokenStoreException, never returns garbage")
+        @DisplayName("an encrypted value swapped between two rows fails with TokenStoreException, never returns "
+                + "the other row's data")
+        void swappedBetweenRows() {
+            assumeTrue(storage.rawBytes().isPresent(), ENCRYPTED_AT_REST);
+            StoredSession a = data.session();
+            StoredSession b = data.session();
+            store.storeSession(a);
+            store.storeSession(b);
+            store.storeClient(data.client("app-a"));
+            store.storeClient(data.client("app-b"));
+            store.close();
+            Optional<Integer> swapped = storage.swapEncryptedValuesBetweenRows();
+            assumeTrue(swapped.isPresent(), "the backend's storage cannot be changed from the test");
+            assertTrue(swapped.get() > 0, "nothing encrypted was found to swap");
+            TokenStore reopened = openStore();
+            for (StoredSession s : List.of(a, b)) {
+                assertThrows(TokenStoreException.class, () -> reopened.loadSessionByAccessToken(s.accessToken()));
+                assertThrows(TokenStoreException.class, () -> reopened.loadSessionById(s.sessionId()));
+                assertThrows(TokenStoreException.class, () -> reopened.loadSessionByRefreshToken(s.refreshToken()));
+            }
+            assertThrows(TokenStoreException.class, () -> reopened.loadClient("app-a"));
+            assertThrows(TokenStoreException.class, () -> reopened.loadClient("app-b"));
+        }
+
+        @Test
+        @DisplayName("encrypted values swapped between two columns of a row fail with TokenStoreException")
+        void swappedBetweenColumns() {
+            assumeTrue(storage.rawBytes().isPresent(), ENCRYPTED_AT_REST);
+            StoredSession a = data.session();
+            StateRecord state = data.state();
+            AuthCodeRecord code = data.authCode();
+            store.storeSession(a);
+            store.storeState(state);
+            store.storeAuthCode(code);
+            store.close();
+            Optional<Integer> swapped = storage.swapEncryptedValuesBetweenColumns();
+            assumeTrue(swapped.isPresent(), "the backend's storage cannot be changed from the test");
+            assertTrue(swapped.get() >= 3, "a session, a state and a code each hold two encrypted values or more");
+            TokenStore reopened = openStore();
+            assertThrows(TokenStoreException.class, () -> reopened.loadSessionByAccessToken(a.accessToken()));
+            assertThrows(TokenStoreException.class, () -> reopened.consumeState(state.state()));
+            assertThrows(TokenStoreException.class, () -> reopened.consumeAuthCode(code.code()));
+        }
+
+        @Test
+        @DisplayName("re-encryption leaves nothing under the old key id; a store without the old key reads everything")
+        void reencryptionRetiresTheOldKey() {
+            assumeTrue(storage.rawBytes().isPresent(), ENCRYPTED_AT_REST);
+            StoredSession s = data.session();
+            StoredSession rotating = data.session();
+            ClientRecord client = data.client("app");
+            StateRecord state = data.state();
+            AuthCodeRecord code = data.authCode();
+            store.storeSession(s);
+            store.storeSession(rotating);
+            StoredSession rotated = data.rotated(rotating);
+            store.rotateSession(rotating.refreshToken(), rotated); // leaves a retired refresh token row
+            store.storeClient(client);
+            store.storeState(state);
+            store.storeAuthCode(code);
+            store.close();
+
+            byte[] newKey = "the-new-primary-key-32-bytes-ok!".getBytes(StandardCharsets.US_ASCII);
+            Map<String, byte[]> ring = new LinkedHashMap<>();
+            ring.put(TokenStoreOptions.DEFAULT_KEY_ID, TEST_KEY);
+            ring.put("k2", newKey);
+            TokenStore both = openRaw(b -> b.encryptionKeys(ring, "k2"));
+            assertTrue(both instanceof dev.tokenstore.KeyRotation, "a store that encrypts at rest offers KeyRotation");
+            dev.tokenstore.KeyRotation rotation = (dev.tokenstore.KeyRotation) both;
+            assertTrue(rotation.valuesByKeyId().getOrDefault(TokenStoreOptions.DEFAULT_KEY_ID, 0L) > 0);
+            dev.tokenstore.KeyRotation.ReencryptionReport report = rotation.reencrypt(2); // small chunks
+            assertTrue(report.rowsRewritten() >= 6, report.toString());
+            assertFalse(report.valuesByKeyId().containsKey(TokenStoreOptions.DEFAULT_KEY_ID), report.toString());
+            assertFalse(rotation.valuesByKeyId().containsKey(TokenStoreOptions.DEFAULT_KEY_ID));
+            assertEquals(0, rotation.reencrypt(2).rowsRewritten(), "a second run has nothing left to do");
+            both.close();
+
+            TokenStore newOnly = openStore(b -> b.encryptionKeys(Map.of("k2", newKey), "k2"));
+            assertEquals(Optional.of(s), newOnly.loadSessionByAccessToken(s.accessToken()));
+            assertEquals(Optional.of(s), newOnly.loadSessionById(s.sessionId()));
+            assertEquals(Optional.of(rotated), newOnly.loadSessionByRefreshToken(rotated.refreshToken()));
+            assertEquals(Optional.of(client), newOnly.loadClient("app"));
+            assertEquals(Optional.of(state), newOnly.consumeState(state.state()));
+            assertEquals(Optional.of(code), newOnly.consumeAuthCode(code.code()));
+            dev.tokenstore.Rotation again = newOnly.rotateSession(rotating.refreshToken(), data.rotated(rotated));
+            assertTrue(again instanceof dev.tokenstore.Rotation.Reused
+                    || again instanceof dev.tokenstore.Rotation.AlreadyRotated,
+                    "the retired token's row still names its session: " + again);
+            assertEquals(1, newOnly.deleteSessionsByUser(s.userId()), "the user index was rewritten too");
+        }
+
+        @Test
+        @DisplayName("a database written in the previous storage format migrates on open and reads back")
+        void previousFormatMigrates() {
+            assumeTrue(storage.rawBytes().isPresent(), ENCRYPTED_AT_REST);
+            StoredSession s = data.session();
+            ClientRecord client = data.client("app");
+            StateRecord state = data.state();
+            AuthCodeRecord code = data.authCode();
+            store.close();
+            assumeTrue(storage.writePreviousFormat(options().build(), List.of(s), List.of(client), List.of(state),
+                    List.of(code)), "the backend has no previous format to write");
+            TokenStore migrated = openStore();
+            assertEquals(Optional.of(s), migrated.loadSessionByAccessToken(s.accessToken()));
+            assertEquals(Optional.of(s), migrated.loadSessionById(s.sessionId()));
+            assertEquals(Optional.of(s), migrated.loadSessionByRefreshToken(s.refreshToken()));
+            assertEquals(Optional.of(client), migrated.loadClient("app"));
+            assertEquals(Optional.of(state), migrated.consumeState(state.state()));
+            assertEquals(Optional.of(code), migrated.consumeAuthCode(code.code()));
+            assertEquals(1, migrated.deleteSessionsByUser(s.userId()));
+        }
+
+        @Test
+        @DisplayName("a store opened with the wrong key fails at open, naming the key id and no key material")
         void wrongKey() {
             assumeTrue(storage.rawBytes().isPresent(), ENCRYPTED_AT_REST);
             assumeTrue(storage.sharesData(), "the backend cannot open a second store over the same data");
@@ -648,9 +773,18 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             store.storeClient(data.client("app"));
             store.close();
             byte[] otherKey = "another-key-of-exactly-32-bytes!".getBytes(StandardCharsets.US_ASCII);
-            TokenStore wrong = openStore(b -> b.encryptionKey(otherKey));
-            assertThrows(TokenStoreException.class, () -> wrong.loadSessionByAccessToken(s.accessToken()));
-            assertThrows(TokenStoreException.class, () -> wrong.loadClient("app"));
+            TokenStoreException e = assertThrows(TokenStoreException.class,
+                    () -> openStore(b -> b.encryptionKey(otherKey)));
+            assertTrue(e.getMessage().contains("'" + TokenStoreOptions.DEFAULT_KEY_ID + "'"), e.getMessage());
+            assertFalse(e.getMessage().contains("another-key") || e.getMessage().contains("tokenstore-tck-test-key"),
+                    "no key material in the message");
+            byte[] added = "a-brand-new-primary-key-32-bytes".getBytes(StandardCharsets.US_ASCII);
+            Map<String, byte[]> ring = new LinkedHashMap<>();
+            ring.put(TokenStoreOptions.DEFAULT_KEY_ID, TEST_KEY);
+            ring.put("k-new", added);
+            TokenStore withNewPrimary = openStore(b -> b.encryptionKeys(ring, "k-new"));
+            assertEquals(Optional.of(s), withNewPrimary.loadSessionByAccessToken(s.accessToken()),
+                    "adding a new primary key to the ring is fine");
         }
 
         @Test

@@ -41,9 +41,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Real databases refusing a value the record checks let through: the session table's
- * {@code user_id} is narrowed to 64 characters (H2 and PostgreSQL: a custom column size, refused
+ * {@code provider} is narrowed to 64 characters (the user id is stored only as a keyed hash since
+ * schema version 3, so the narrowed column is one still in the clear) (H2 and PostgreSQL: a custom column size, refused
  * with SQLState 22001; SQLite, which has no column sizes: a trigger that aborts, SQLITE_CONSTRAINT),
- * then a session with a 100-character user id goes through a {@link BufferedTokenStore}. The buffer
+ * then a session with a 100-character provider (and user id) goes through a {@link BufferedTokenStore}. The buffer
  * sets that one session aside, reports it by id, writes the rest of its batch and keeps flowing; and
  * nothing the failure produces (the exception chains, the log lines) holds a token, a secret, the
  * user id or the user's JSON.
@@ -69,13 +70,13 @@ class DatabaseRefusalTest {
                 switch (this) {
                     case SQLITE -> {
                         st.execute("CREATE TRIGGER tokenstore_sessions_user_id_64 BEFORE INSERT ON tokenstore_sessions "
-                                + "WHEN length(NEW.user_id) > 64 BEGIN SELECT RAISE(ABORT, 'user_id too long'); END");
+                                + "WHEN length(NEW.provider) > 64 BEGIN SELECT RAISE(ABORT, 'provider too long'); END");
                         st.execute("CREATE TRIGGER tokenstore_sessions_user_id_64u BEFORE UPDATE ON tokenstore_sessions "
-                                + "WHEN length(NEW.user_id) > 64 BEGIN SELECT RAISE(ABORT, 'user_id too long'); END");
+                                + "WHEN length(NEW.provider) > 64 BEGIN SELECT RAISE(ABORT, 'provider too long'); END");
                     }
                     case H2, HSQLDB ->
-                        st.execute("ALTER TABLE tokenstore_sessions ALTER COLUMN user_id SET DATA TYPE VARCHAR(64)");
-                    case POSTGRES -> st.execute("ALTER TABLE tokenstore_sessions ALTER COLUMN user_id TYPE VARCHAR(64)");
+                        st.execute("ALTER TABLE tokenstore_sessions ALTER COLUMN provider SET DATA TYPE VARCHAR(64)");
+                    case POSTGRES -> st.execute("ALTER TABLE tokenstore_sessions ALTER COLUMN provider TYPE VARCHAR(64)");
                 }
             }
         }
@@ -127,7 +128,8 @@ class DatabaseRefusalTest {
         String userId = "user-" + "x".repeat(60) + TestData.token().substring(0, 35);
         UserInfo user = new UserInfo("github", userId, "ada", "ada@example.com", "Ada", null,
                 Map.of("bio", MARKER), List.of("read:user"), List.of());
-        return new StoredSession(s.sessionId(), "github", user, s.accessToken(), s.refreshToken(),
+        String provider = "provider-" + "x".repeat(91);
+        return new StoredSession(s.sessionId(), provider, user, s.accessToken(), s.refreshToken(),
                 s.providerAccessToken(), s.providerRefreshToken(), s.providerExpiresAt(), s.accessExpiresAt(),
                 s.refreshExpiresAt(), s.issuedAt(), s.createdAt());
     }
