@@ -35,6 +35,14 @@ final class Schema {
             new Column("refresh_expires_at", L), new Column("purge_after", L), new Column("issued_at", L),
             new Column("created_at", L));
 
+    /**
+     * The bind order of a rotation's in-place rewrite ({@link Statements#rotateSessionInPlace}):
+     * every session column but the key, then the key and the presented refresh token's hash.
+     */
+    static final List<Column> SESSION_ROTATE_COLUMNS = java.util.stream.Stream.concat(
+            SESSION_COLUMNS.stream().skip(1),
+            java.util.stream.Stream.of(SESSION_COLUMNS.get(0), new Column("refresh_token_hash", S))).toList();
+
     static final List<Column> CLIENT_COLUMNS = List.of(
             new Column("client_id", S), new Column("client_secret_enc", S), new Column("token_endpoint_auth_method", S),
             new Column("redirect_uris_json", S), new Column("grant_types_json", S),

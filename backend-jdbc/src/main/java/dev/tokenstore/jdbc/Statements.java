@@ -30,8 +30,7 @@ final class Statements {
     final String selectClients;
     final String deleteClient;
 
-    final String takeLiveSessionByRefreshReturning;
-    final String deleteSessionByIdAndRefresh;
+    final String rotateSessionInPlace;
     final String sessionByIdAnyExpiry;
     final String selectRetired;
     final String upsertRetired;
@@ -92,9 +91,10 @@ final class Statements {
         cleanupSessions = d.deleteChunkSql(s.sessions, "session_hash", "purge_after <= ?");
         cleanupRetired = d.deleteChunkSql(s.retiredTokens, "token_hash", "expires_at <= ?");
 
-        takeLiveSessionByRefreshReturning = "DELETE FROM " + s.sessions
-                + " WHERE refresh_token_hash = ? AND refresh_expires_at > ? AND session_hash = ? RETURNING " + sessionCols;
-        deleteSessionByIdAndRefresh = "DELETE FROM " + s.sessions + " WHERE session_hash = ? AND refresh_token_hash = ?";
+        // compare-and-set: rewrites the row only if it still holds the presented refresh token
+        rotateSessionInPlace = "UPDATE " + s.sessions + " SET " + Schema.SESSION_COLUMNS.stream().skip(1)
+                .map(c -> c.name() + " = ?").collect(java.util.stream.Collectors.joining(", "))
+                + " WHERE session_hash = ? AND refresh_token_hash = ?";
         sessionByIdAnyExpiry = "SELECT " + sessionCols + " FROM " + s.sessions + " WHERE session_hash = ?";
         selectRetired = "SELECT session_hash, session_id_enc, successor_hash, retired_at FROM " + s.retiredTokens
                 + " WHERE token_hash = ? AND expires_at > ?";

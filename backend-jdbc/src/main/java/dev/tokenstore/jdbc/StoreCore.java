@@ -242,46 +242,40 @@ class StoreCore implements TokenStore, BulkSessionStore {
         String accessHash = next.accessTokenHash();
         String refreshHash = next.refreshTokenHash();
         long now = clock.millis();
+        Object[] rotateRow = new Object[nextRow.length + 1];
+        System.arraycopy(nextRow, 1, rotateRow, 0, nextRow.length - 1);
+        rotateRow[nextRow.length - 1] = nextRow[0];
+        rotateRow[nextRow.length] = presented;
         return runner.write("rotateSession", tx -> {
-            StoredSession current = takeLiveSession(tx, presented, id, now);
-            if (current != null) {
+            StoredSession current = selectSession(tx, sql.sessionByRefreshHash, presented, now);
+            if (current != null && Rows.sessionKey(current.sessionId()).equals(id)) {
                 requireFree(tx, sql.holderOfAccessHash, accessHash, id, "next.accessToken");
                 requireFree(tx, sql.holderOfRefreshHash, refreshHash, id, "next.refreshToken");
-                upsertSession(tx, nextRow);
-                retire(tx, presented, next.sessionId(), refreshHash, now, current.refreshExpiresAt().toEpochMilli());
-                changes.publish(tx, ChangeEvent.builder().sessionStored(next).tokenHash(presented)
-                        .tokenHash(current.accessTokenHash()).build());
-                return new Rotation.Rotated(current);
+                if (rewriteInPlace(tx, rotateRow)) {
+                    retire(tx, presented, next.sessionId(), refreshHash, now, current.refreshExpiresAt().toEpochMilli());
+                    changes.publish(tx, ChangeEvent.builder().sessionStored(next).tokenHash(presented)
+                            .tokenHash(current.accessTokenHash()).build());
+                    return new Rotation.Rotated(current);
+                }
+                // another rotation of the same token committed between the read and the rewrite
             }
             return presentedRetired(tx, presented, now);
         });
     }
 
     /**
-     * Deletes and returns the session keyed {@code sessionKey} if its live refresh token is the
-     * presented one; null otherwise. Of concurrent callers only one gets the row.
+     * Rewrites the session in place with the next one if its row still holds the presented
+     * refresh token (a compare-and-set: of concurrent callers only one rewrites it); an update
+     * rather than a delete and insert, so only the changed index entries move.
      */
-    private StoredSession takeLiveSession(Tx tx, String presented, String sessionKey, long now) throws SQLException {
-        if (sql.deleteReturning) {
-            try (Tx.Prepared p = tx.prepare(sql.takeLiveSessionByRefreshReturning)) {
-                PreparedStatement ps = p.ps();
-                ps.setString(1, presented);
-                ps.setLong(2, now);
-                ps.setString(3, sessionKey);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rows.session(rs) : null;
-                }
+    private boolean rewriteInPlace(Tx tx, Object[] rotateRow) throws SQLException {
+        try {
+            return update(tx, sql.rotateSessionInPlace, Schema.SESSION_ROTATE_COLUMNS, rotateRow) == 1;
+        } catch (SQLException e) {
+            if (dialect.isUniqueViolation(e)) {
+                throw tokenInUse(e, dialect);
             }
-        }
-        StoredSession found = selectSession(tx, sql.sessionByRefreshHash, presented, now);
-        if (found == null || !Rows.sessionKey(found.sessionId()).equals(sessionKey)) {
-            return null;
-        }
-        try (Tx.Prepared p = tx.prepare(sql.deleteSessionByIdAndRefresh)) {
-            PreparedStatement ps = p.ps();
-            ps.setString(1, sessionKey);
-            ps.setString(2, presented);
-            return ps.executeUpdate() == 1 ? found : null;
+            throw e;
         }
     }
 
