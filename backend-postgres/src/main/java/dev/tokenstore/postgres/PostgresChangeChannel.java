@@ -51,6 +51,7 @@ final class PostgresChangeChannel implements ChangeChannel {
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static final long MIN_BACKOFF_NANOS = 100_000_000L;
     private static final long MAX_BACKOFF_NANOS = 5_000_000_000L;
+    private static final long WAKEUP_SPACING_NANOS = 2_000_000L;
 
     /** Opens a connection of the channel's own (the listener's, the notifier's). */
     @FunctionalInterface
@@ -199,6 +200,13 @@ final class PostgresChangeChannel implements ChangeChannel {
                             try (ResultSet rs = ps.executeQuery()) {
                                 rs.next();
                             }
+                            // at most one wake-up per WAKEUP_SPACING: under load each one covers many
+                            // commits, and every listener reads once for them all
+                            long until = System.nanoTime() + WAKEUP_SPACING_NANOS;
+                            for (long left = WAKEUP_SPACING_NANOS; left > 0 && !stopped;
+                                    left = until - System.nanoTime()) {
+                                LockSupport.parkNanos(this, left); // a commit's unpark only ends it early
+                            }
                         }
                     }
                 } catch (SQLException | RuntimeException e) {
@@ -262,6 +270,10 @@ final class PostgresChangeChannel implements ChangeChannel {
                     connection = c;
                     PGConnection pg = c.unwrap(PGConnection.class);
                     try (Statement st = c.createStatement()) {
+                        // The read's "seq >= ?" must always be planned with its value (a short range of
+                        // the primary key): a generic plan, which pgjdbc's server-side prepare invites
+                        // after five runs, may scan the whole log on every read.
+                        st.execute("SET plan_cache_mode = force_custom_plan");
                         st.execute("LISTEN " + quoted(channel));
                     }
                     if (failing) {
