@@ -132,20 +132,25 @@ public final class InMemoryTokenStore implements TokenStore, ChangeFeed {
     @Override
     public Rotation rotateSession(String presentedRefreshToken, StoredSession next) {
         String presentedHash = Rotation.checkArguments(presentedRefreshToken, next);
+        String accessHash = next.accessTokenHash();
+        String refreshHash = next.refreshTokenHash();
         Instant now = now();
-        ChangeEvent.Builder change = ChangeEvent.builder();
+        ChangeEvent.Builder[] changed = new ChangeEvent.Builder[1];
         Rotation result = withWriteLock(() -> {
             ensureOpen();
+            // as in storeSession: an event only while someone listens, checked under the lock
+            ChangeEvent.Builder change = feed.hasListeners() ? ChangeEvent.builder() : null;
+            changed[0] = change;
             String holderId = idByRefreshHash.get(presentedHash);
             StoredSession current = holderId == null ? null : sessionsById.get(holderId);
             if (current != null && current.isRefreshLive(now)) {
                 if (!current.sessionId().equals(next.sessionId())) {
                     return Rotation.NOT_FOUND;
                 }
-                requireFree(idByAccessHash, next.accessTokenHash(), next.sessionId(), "next.accessToken");
-                requireFree(idByRefreshHash, next.refreshTokenHash(), next.sessionId(), "next.refreshToken");
-                putSession(next, change.sessionStored(next));
-                retiredByHash.put(presentedHash, new RetiredToken(current.sessionId(), next.refreshTokenHash(), now,
+                requireFree(idByAccessHash, accessHash, next.sessionId(), "next.accessToken");
+                requireFree(idByRefreshHash, refreshHash, next.sessionId(), "next.refreshToken");
+                putSession(next, accessHash, refreshHash, change == null ? null : change.sessionStored(next));
+                retiredByHash.put(presentedHash, new RetiredToken(current.sessionId(), refreshHash, now,
                         current.refreshExpiresAt()));
                 return new Rotation.Rotated(current);
             }
@@ -166,7 +171,9 @@ public final class InMemoryTokenStore implements TokenStore, ChangeFeed {
             }
             return new Rotation.Reused(retired.sessionId());
         });
-        feed.publish(change.build());
+        if (changed[0] != null) {
+            feed.publish(changed[0].build());
+        }
         return result;
     }
 
