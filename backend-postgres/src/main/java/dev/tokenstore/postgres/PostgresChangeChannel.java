@@ -132,7 +132,7 @@ final class PostgresChangeChannel implements ChangeChannel {
             notifier = null;
         }
         if (n != null) {
-            n.close();
+            n.stop();
         }
     }
 
@@ -155,68 +155,53 @@ final class PostgresChangeChannel implements ChangeChannel {
         LockSupport.parkNanos(blocker, nanos);
     }
 
-    /** Sends one wake-up for however many commits flagged it since the last one. */
-    private final class Notifier implements Runnable {
-        private final String channel;
-        private final Thread thread;
-        private final AtomicInteger flagged = new AtomicInteger();
-        private volatile boolean stopped;
+    /**
+     * A daemon thread working on a connection of the channel's own, which reconnects with back-off
+     * (100 ms doubling to 5 s) after any failure until stopped, logging the first failure and the
+     * recovery once each.
+     */
+    private abstract class Reconnecting implements Runnable {
+        final Thread thread;
+        volatile boolean stopped;
         private volatile Connection connection;
+        private boolean failing;
+        private long backoff = MIN_BACKOFF_NANOS;
 
-        Notifier(String channel) {
-            this.channel = channel;
-            this.thread = new Thread(this, "tokenstore-pg-wakeup-" + THREADS.incrementAndGet());
+        Reconnecting(String threadName) {
+            this.thread = new Thread(this, threadName + THREADS.incrementAndGet());
             this.thread.setDaemon(true);
         }
 
-        void wake() {
-            if (flagged.getAndIncrement() == 0) {
-                LockSupport.unpark(thread);
+        /** Works on {@code c} until stopped or it fails; calls {@link #connected} once set up. */
+        abstract void session(Connection c) throws SQLException;
+
+        /** What works again, for the log. */
+        abstract String recovered();
+
+        /** What failed and what that means meanwhile, for the log. */
+        abstract String failed();
+
+        final void connected() {
+            if (failing) {
+                LOG.info("{}: {}", description, recovered());
+                failing = false;
             }
+            backoff = MIN_BACKOFF_NANOS;
         }
 
         @Override
-        public void run() {
-            long backoff = MIN_BACKOFF_NANOS;
-            boolean failing = false;
+        public final void run() {
             while (!stopped) {
                 try (Connection c = connections.open()) {
                     connection = c;
-                    try (Statement st = c.createStatement()) {
-                        st.execute("SET synchronous_commit = off"); // a wake-up need not wait for the disk
-                    }
-                    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, '')")) {
-                        ps.setString(1, channel);
-                        if (failing) {
-                            LOG.info("{}: sending change wake-ups again", description);
-                            failing = false;
-                        }
-                        backoff = MIN_BACKOFF_NANOS;
-                        while (!stopped) {
-                            if (flagged.getAndSet(0) == 0) {
-                                LockSupport.park(this);
-                                continue;
-                            }
-                            try (ResultSet rs = ps.executeQuery()) {
-                                rs.next();
-                            }
-                            // at most one wake-up per WAKEUP_SPACING: under load each one covers many
-                            // commits, and every listener reads once for them all
-                            long until = System.nanoTime() + WAKEUP_SPACING_NANOS;
-                            for (long left = WAKEUP_SPACING_NANOS; left > 0 && !stopped;
-                                    left = until - System.nanoTime()) {
-                                LockSupport.parkNanos(this, left); // a commit's unpark only ends it early
-                            }
-                        }
-                    }
+                    session(c);
                 } catch (SQLException | RuntimeException e) {
                     if (stopped) {
                         break;
                     }
                     if (!failing) {
-                        LOG.warn("{}: sending change wake-ups failed; other instances see changes at their next "
-                                + "heartbeat until it works again ({}, SQLState {})", description,
-                                e.getClass().getName(), e instanceof SQLException sql ? sql.getSQLState() : "-");
+                        LOG.warn("{}: {} ({}, SQLState {})", description, failed(), e.getClass().getName(),
+                                e instanceof SQLException sql ? sql.getSQLState() : "-");
                         failing = true;
                     }
                 } finally {
@@ -229,7 +214,8 @@ final class PostgresChangeChannel implements ChangeChannel {
             }
         }
 
-        void close() {
+        /** Stops the thread (closing its connection wakes it out of a blocking read) and waits for it. */
+        final void stop() {
             stopped = true;
             closeQuietly(connection);
             LockSupport.unpark(thread);
@@ -237,70 +223,104 @@ final class PostgresChangeChannel implements ChangeChannel {
         }
     }
 
+    /** Sends one wake-up for however many commits flagged it since the last one. */
+    private final class Notifier extends Reconnecting {
+        private final String channel;
+        private final AtomicInteger flagged = new AtomicInteger();
+
+        Notifier(String channel) {
+            super("tokenstore-pg-wakeup-");
+            this.channel = channel;
+        }
+
+        void wake() {
+            if (flagged.getAndIncrement() == 0) {
+                LockSupport.unpark(thread);
+            }
+        }
+
+        @Override
+        void session(Connection c) throws SQLException {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET synchronous_commit = off"); // a wake-up need not wait for the disk
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, '')")) {
+                ps.setString(1, channel);
+                connected();
+                while (!stopped) {
+                    if (flagged.getAndSet(0) == 0) {
+                        LockSupport.park(this);
+                        continue;
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                    }
+                    // at most one wake-up per WAKEUP_SPACING: under load each one covers many
+                    // commits, and every listener reads once for them all
+                    long until = System.nanoTime() + WAKEUP_SPACING_NANOS;
+                    for (long left = WAKEUP_SPACING_NANOS; left > 0 && !stopped; left = until - System.nanoTime()) {
+                        LockSupport.parkNanos(this, left); // a commit's unpark only ends it early
+                    }
+                }
+            }
+        }
+
+        @Override
+        String recovered() {
+            return "sending change wake-ups again";
+        }
+
+        @Override
+        String failed() {
+            return "sending change wake-ups failed; other instances see changes at their next heartbeat until it "
+                    + "works again";
+        }
+    }
+
     /** One listening connection and its thread. */
-    private final class Listener implements Listening, Runnable {
+    private final class Listener extends Reconnecting implements Listening {
         private final String channel;
         private final String readSql;
         private final String startSql;
         private final Receiver receiver;
-        private final Thread thread;
         /** Numbers at or above {@link #horizon} already delivered. */
         private final Set<Long> delivered = new HashSet<>();
         private long horizon;
-        private volatile boolean closed;
-        private volatile Connection connection;
 
         Listener(String channel, String table, Receiver receiver) {
+            super("tokenstore-pg-changes-");
             this.channel = channel;
             String horizonAndRows = "SELECT h.x, l.seq, l.payload FROM (SELECT "
                     + "pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS x) h LEFT JOIN " + table + " l ON l.seq >= ";
             this.readSql = horizonAndRows + "? ORDER BY l.seq";
             this.startSql = horizonAndRows + "h.x ORDER BY l.seq";
             this.receiver = receiver;
-            this.thread = new Thread(this, "tokenstore-pg-changes-" + THREADS.incrementAndGet());
-            this.thread.setDaemon(true);
         }
 
         @Override
-        public void run() {
-            long backoff = MIN_BACKOFF_NANOS;
-            boolean failing = false;
-            while (!closed) {
-                try (Connection c = connections.open()) {
-                    connection = c;
-                    PGConnection pg = c.unwrap(PGConnection.class);
-                    try (Statement st = c.createStatement()) {
-                        // The read's "seq >= ?" must always be planned with its value (a short range of
-                        // the primary key): a generic plan, which pgjdbc's server-side prepare invites
-                        // after five runs, may scan the whole log on every read.
-                        st.execute("SET plan_cache_mode = force_custom_plan");
-                        st.execute("LISTEN " + quoted(channel));
-                    }
-                    if (failing) {
-                        LOG.info("{}: listening for changes again", description);
-                        failing = false;
-                    }
-                    backoff = MIN_BACKOFF_NANOS;
-                    start(c);
-                    listen(c, pg);
-                } catch (SQLException | RuntimeException e) {
-                    if (closed) {
-                        break;
-                    }
-                    if (!failing) {
-                        LOG.warn("{}: the change listener lost its connection; reconnecting, and caches treat the feed "
-                                + "as behind until then ({}, SQLState {})", description, e.getClass().getName(),
-                                e instanceof SQLException sql ? sql.getSQLState() : "-");
-                        failing = true;
-                    }
-                } finally {
-                    connection = null;
-                }
-                if (!closed) {
-                    pause(this, backoff);
-                    backoff = Math.min(MAX_BACKOFF_NANOS, backoff * 2);
-                }
+        void session(Connection c) throws SQLException {
+            PGConnection pg = c.unwrap(PGConnection.class);
+            try (Statement st = c.createStatement()) {
+                // The read's "seq >= ?" must always be planned with its value (a short range of
+                // the primary key): a generic plan, which pgjdbc's server-side prepare invites
+                // after five runs, may scan the whole log on every read.
+                st.execute("SET plan_cache_mode = force_custom_plan");
+                st.execute("LISTEN " + quoted(channel));
             }
+            connected();
+            start(c);
+            listen(c, pg);
+        }
+
+        @Override
+        String recovered() {
+            return "listening for changes again";
+        }
+
+        @Override
+        String failed() {
+            return "the change listener lost its connection; reconnecting, and caches treat the feed as behind "
+                    + "until then";
         }
 
         /**
@@ -325,7 +345,7 @@ final class PostgresChangeChannel implements ChangeChannel {
         /** Reads the log on every wake-up and every heartbeat, until closed or the connection fails. */
         private void listen(Connection c, PGConnection pg) throws SQLException {
             try (PreparedStatement read = c.prepareStatement(readSql)) {
-                while (!closed) {
+                while (!stopped) {
                     long started = System.nanoTime();
                     read(read);
                     receiver.caughtUp(started);
@@ -360,10 +380,7 @@ final class PostgresChangeChannel implements ChangeChannel {
 
         @Override
         public void close() {
-            closed = true;
-            closeQuietly(connection); // wakes the thread out of getNotifications
-            LockSupport.unpark(thread);
-            join(thread);
+            stop();
         }
     }
 
