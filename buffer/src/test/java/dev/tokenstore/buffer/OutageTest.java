@@ -157,7 +157,9 @@ class OutageTest {
             DatabaseUnavailableException e = assertThrows(DatabaseUnavailableException.class,
                     () -> buffer.storeSession(s));
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertTrue(tookMillis < BACKOFF.toMillis() * 5, "took " + tookMillis + " ms");
+            // "Not retried" is proven by the attempt count below; the bound only shows the caller did not
+            // sit through the retry back-off (20 ms, doubling), kept loose for loaded CI.
+            assertTrue(tookMillis < 2_000, "took " + tookMillis + " ms");
             assertEquals(since, e.since());
             assertEquals(attemptsBefore + 1, delegate.writeAttempts.size(), "tried once, not retried");
         }
