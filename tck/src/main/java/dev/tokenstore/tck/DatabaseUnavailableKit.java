@@ -1,5 +1,6 @@
 package dev.tokenstore.tck;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -48,6 +49,8 @@ import org.junit.jupiter.api.function.Executable;
 public abstract class DatabaseUnavailableKit extends StoreKit {
     /** Most a call may take once the breaker is open (the bound). */
     static final long FAIL_FAST_MILLIS = 10;
+    /** Timed attempts per fail-fast check; the fastest is judged (see {@link #failsFast}). */
+    static final int TIMED_ATTEMPTS = 3;
     /** Most a buffered call may take to fail while the database is unavailable (a thread hand-off). */
     static final Duration PROMPT = Duration.ofSeconds(1);
     /** Longest the kit waits for the database or a flush. */
@@ -125,10 +128,10 @@ public abstract class DatabaseUnavailableKit extends StoreKit {
         try {
             tripOpen(raw, () -> cached.loadSessionByAccessToken("at-never-seen-" + TestData.token()));
             for (int i = 0; i < 100; i++) {
-                long start = System.nanoTime();
-                assertEquals(Optional.of(hot), cached.loadSessionByAccessToken(hot.accessToken()), "a cached hit");
-                assertEquals(Optional.of(hot), cached.loadSessionById(hot.sessionId()));
-                assertTrue(elapsedMillis(start) <= FAIL_FAST_MILLIS);
+                answersFast(() -> {
+                    assertEquals(Optional.of(hot), cached.loadSessionByAccessToken(hot.accessToken()), "a cached hit");
+                    assertEquals(Optional.of(hot), cached.loadSessionById(hot.sessionId()));
+                }, FAIL_FAST_MILLIS);
                 failsFast(() -> cached.loadSessionByAccessToken("at-never-seen-" + TestData.token()), FAIL_FAST_MILLIS);
                 Optional<StoredSession> gone = notServed(() -> cached.loadSessionByAccessToken(revoked.accessToken()));
                 assertEquals(Optional.empty(), gone, "a revoked session never comes back");
@@ -290,13 +293,36 @@ public abstract class DatabaseUnavailableKit extends StoreKit {
         }
     }
 
+    /**
+     * Asserts that {@code call} fails as unavailable within {@code boundMillis}. Every attempt must
+     * fail as unavailable; the time is judged on the fastest of up to {@value #TIMED_ATTEMPTS}
+     * attempts, so one garbage-collection pause or descheduling on a loaded 2-core CI machine does
+     * not fail the kit, while a call that really waits (for a connect or busy timeout) exceeds the
+     * bound on every attempt.
+     */
     private static DatabaseUnavailableException failsFast(Executable call, long boundMillis) {
-        long start = System.nanoTime();
-        DatabaseUnavailableException e = assertThrows(DatabaseUnavailableException.class, call);
-        long took = elapsedMillis(start);
-        assertTrue(took <= boundMillis, "failed only after " + took + " ms (bound " + boundMillis + " ms): "
-                + e.getMessage());
+        long fastest = Long.MAX_VALUE;
+        DatabaseUnavailableException e = null;
+        for (int attempt = 0; attempt < TIMED_ATTEMPTS && fastest > boundMillis; attempt++) {
+            long start = System.nanoTime();
+            e = assertThrows(DatabaseUnavailableException.class, call);
+            fastest = Math.min(fastest, elapsedMillis(start));
+        }
+        assertTrue(fastest <= boundMillis, "failed only after " + fastest + " ms at the fastest of " + TIMED_ATTEMPTS
+                + " attempts (bound " + boundMillis + " ms): " + e.getMessage());
         return e;
+    }
+
+    /** Asserts that {@code call} returns within {@code boundMillis}, judged as {@link #failsFast} judges. */
+    private static void answersFast(Executable call, long boundMillis) {
+        long fastest = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < TIMED_ATTEMPTS && fastest > boundMillis; attempt++) {
+            long start = System.nanoTime();
+            assertDoesNotThrow(call);
+            fastest = Math.min(fastest, elapsedMillis(start));
+        }
+        assertTrue(fastest <= boundMillis, "answered only after " + fastest + " ms at the fastest of " + TIMED_ATTEMPTS
+                + " attempts (bound " + boundMillis + " ms)");
     }
 
     /** What a lookup gives while the database is down: its answer, or empty if it failed as unavailable. */
