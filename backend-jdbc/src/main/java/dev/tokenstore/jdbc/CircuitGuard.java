@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -22,6 +23,16 @@ import org.slf4j.LoggerFactory;
  * cool-down has passed; then one probe goes through and closes the breaker again if it reaches the
  * database. Any other outcome, including bad input, data errors and constraint violations, shows
  * that the database answered and counts as a success. Times come from the store's clock.
+ *
+ * <p><b>Successes cost no shared write while all is well.</b> Resilience4j records every outcome
+ * in its count-based window under a lock, which two threads calling at once contend on. Once the
+ * last {@code windowCalls} outcomes recorded since the breaker last changed state are all
+ * successes, the window holds only successes and another success would leave it exactly as it is;
+ * so from then on successes are not handed to Resilience4j (a read of one volatile counter), until
+ * the next failure or state change starts the count again. What opens the breaker is unchanged: a
+ * failure still lands in a window of {@code windowCalls} successes, as it would have. (A success
+ * racing a failure on another thread may be counted on the other side of it; at worst that failure
+ * stays in the window a while longer, as one more failure would.)
  */
 final class CircuitGuard {
     private static final Logger LOG = LoggerFactory.getLogger(CircuitGuard.class);
@@ -35,6 +46,10 @@ final class CircuitGuard {
     private final String storeName;
     private final Clock clock;
     private final AtomicReference<Instant> failingSince = new AtomicReference<>();
+    /** The window's size: this many successes in a row leave nothing else in it (see the class comment). */
+    private final int windowCalls;
+    /** Successes recorded in a row since the last failure or state change, counted up to {@link #windowCalls}. */
+    private final AtomicInteger successesInARow = new AtomicInteger();
     private volatile Failure last;
 
     CircuitGuard(BreakerSettings settings, SqlDialect dialect, String storeName, Clock clock) {
@@ -42,12 +57,17 @@ final class CircuitGuard {
         this.storeName = storeName;
         this.clock = clock;
         this.breaker = settings.enabled() ? breaker(settings, storeName, clock) : null;
+        this.windowCalls = settings.windowCalls();
         if (breaker != null) {
-            breaker.getEventPublisher().onStateTransition(e -> logTransition(e.getStateTransition().getToState()));
+            breaker.getEventPublisher().onStateTransition(e -> {
+                successesInARow.set(0); // a new state starts with a fresh window
+                logTransition(e.getStateTransition().getToState());
+            });
         }
     }
 
-    private static CircuitBreaker breaker(BreakerSettings settings, String storeName, Clock clock) {
+    /** A Resilience4j breaker configured from {@code settings} (package-private for the test that compares against it). */
+    static CircuitBreaker breaker(BreakerSettings settings, String storeName, Clock clock) {
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(settings.windowCalls())
@@ -83,6 +103,7 @@ final class CircuitGuard {
             }
             Instant since = failed(e);
             if (breaker != null) {
+                successesInARow.set(0);
                 breaker.onError(took, TimeUnit.NANOSECONDS, e);
             }
             if (e instanceof TokenStoreException && !(e instanceof DatabaseUnavailableException)) {
@@ -124,7 +145,9 @@ final class CircuitGuard {
 
     /** The database answered (perhaps with an error of the call's own): the outage, if any, is over. */
     private void reached(long tookNanos) {
-        if (breaker != null) {
+        if (breaker != null && successesInARow.get() < windowCalls) {
+            // counted first, so a success that closes the breaker is forgotten with the old window
+            successesInARow.incrementAndGet();
             breaker.onSuccess(tookNanos, TimeUnit.NANOSECONDS);
         }
         if (failingSince.get() != null && state() == Availability.State.CLOSED) {

@@ -13,6 +13,7 @@ import dev.tokenstore.TokenStoreException;
 import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.testing.TestClock;
 import dev.tokenstore.testing.TestRecords;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -170,6 +173,60 @@ class CircuitBreakerTest {
         StoredSession after = data.session("bob");
         store.storeSession(after);
         assertEquals(Optional.of(after), store.loadSessionByAccessToken(after.accessToken()));
+    }
+
+    @Test
+    @DisplayName("skipping successes the full window already holds changes no decision: the same states as a breaker told every outcome")
+    void sameDecisionsAsABreakerToldEveryOutcome() {
+        TokenStoreOptions options = TokenStoreOptions.builder().url("jdbc:sqlite:breaker").clock(clock)
+                .encryptionKey(KEY).property("jdbc.breaker.windowCalls", "8").property("jdbc.breaker.minimumCalls", "4")
+                .property("jdbc.breaker.openMillis", "1000").build();
+        JdbcTokenStore store = open(b -> b.property("jdbc.breaker.windowCalls", "8")
+                .property("jdbc.breaker.minimumCalls", "4").property("jdbc.breaker.openMillis", "1000"));
+        CircuitBreaker reference = CircuitGuard.breaker(BreakerSettings.from(options), "reference", clock);
+        StoredSession s = data.session("ada");
+        store.storeSession(s);
+        reference.onSuccess(0, TimeUnit.NANOSECONDS);
+        Random random = new Random(20261202);
+        int opened = 0;
+        for (int i = 0; i < 4_000; i++) {
+            // long healthy stretches (the window fills with successes and they stop being recorded)
+            // alternate with flaky ones that open it, so every transition is crossed many times
+            double failureChance = (i / 200) % 2 == 0 ? 0.02 : 0.45;
+            boolean fail = random.nextDouble() < failureChance;
+            down.set(fail);
+            boolean permitted = reference.tryAcquirePermission();
+            int before = leases.get();
+            if (!permitted) {
+                DatabaseUnavailableException e = assertThrows(DatabaseUnavailableException.class,
+                        () -> store.loadSessionById(s.sessionId()), "call " + i);
+                assertTrue(e.getMessage().contains("not attempted"), "call " + i + ": " + e.getMessage());
+            } else if (fail) {
+                assertThrows(DatabaseUnavailableException.class, () -> store.loadSessionById(s.sessionId()),
+                        "call " + i);
+                reference.onError(0, TimeUnit.NANOSECONDS, new SQLException("refused", "08001"));
+            } else {
+                assertEquals(Optional.of(s), store.loadSessionById(s.sessionId()), "call " + i);
+                reference.onSuccess(0, TimeUnit.NANOSECONDS);
+            }
+            assertEquals(permitted ? before + 1 : before, leases.get(), "call " + i + " attempted iff permitted");
+            assertEquals(stateOf(reference), store.availability().state(), "state after call " + i);
+            if (reference.getState() == CircuitBreaker.State.OPEN) {
+                opened++;
+                if (random.nextInt(4) == 0) {
+                    clock.advance(Duration.ofMillis(1001)); // past the cool-down: the next call probes
+                }
+            }
+        }
+        assertTrue(opened > 50, "the breaker was open after only " + opened + " calls");
+    }
+
+    private static Availability.State stateOf(CircuitBreaker breaker) {
+        return switch (breaker.getState()) {
+            case OPEN -> Availability.State.OPEN;
+            case HALF_OPEN -> Availability.State.HALF_OPEN;
+            default -> Availability.State.CLOSED;
+        };
     }
 
     @Test
