@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,9 +24,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Format 2 ({@link #encrypt(String, Place)}), what stores write:
  * {@code ts2:<keyId>:<base64url(salt | nonce | ciphertext | tag)>}. Each value is encrypted with
- * AES-256-GCM under its own key, derived from the master key of {@code keyId} and a random 128-bit
- * salt stored with the value (NIST SP 800-108 counter-mode KDF, one block of HMAC-SHA-256), so one
- * master key encrypts without the 2<sup>32</sup> random-nonce bound of a single GCM key. The
+ * AES-256-GCM under a derived key, from the master key of {@code keyId} and a random 128-bit salt
+ * stored with the value (NIST SP 800-108 counter-mode KDF, one block of HMAC-SHA-256), and a
+ * random 96-bit nonce of its own. A thread uses one derived key (one salt) for at most
+ * {@value #VALUES_PER_DERIVED_KEY} values before drawing a new salt, so no derived key comes near
+ * GCM's 2<sup>32</sup> random-nonce bound (the chance of a repeated nonce under one derived key is
+ * below 2<sup>-73</sup>) and one master key encrypts without a practical bound; deriving and
+ * expanding an AES key for every value would cost about four times the encryption itself.
+ * Decryption keeps each thread's last derived key, so the values of a row, written together,
+ * derive it once. (What sharing a salt tells a reader of the database: that values were written
+ * by one thread close together in time.) The
  * associated data binds the value to its {@link Place}: the format version, table, column, the
  * key of the row it is stored in, and the key id. A value copied to another row or column, a
  * wrong key, an unknown key id, a tampered or truncated value fails with
@@ -51,7 +59,38 @@ public final class TokenCipher {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final ThreadLocal<Cipher> AES_GCM = ThreadLocal.withInitial(TokenCipher::newCipher);
+    /**
+     * A thread's AES-GCM ciphers, one for encrypting and one for decrypting: the JDK skips the AES
+     * key expansion when a cipher is initialised with the key it had, so a thread that reads one
+     * row and writes another (a rotation) keeps both keys expanded instead of swapping them.
+     */
+    private static final ThreadLocal<Cipher> AES_GCM_ENCRYPT = ThreadLocal.withInitial(TokenCipher::newCipher);
+    private static final ThreadLocal<Cipher> AES_GCM_DECRYPT = ThreadLocal.withInitial(TokenCipher::newCipher);
+    /** Values one derived key (one salt) encrypts before the thread draws a new salt. */
+    static final int VALUES_PER_DERIVED_KEY = 4096;
+
+    /** A derived key: the key id and salt it comes from, and how many values it has encrypted. */
+    private static final class DerivedKey {
+        final String keyId;
+        final byte[] salt;
+        final SecretKey key;
+        int uses;
+
+        DerivedKey(String keyId, byte[] salt, SecretKey key) {
+            this.keyId = keyId;
+            this.salt = salt;
+            this.key = key;
+        }
+
+        boolean derivedFrom(String id, byte[] head) {
+            return keyId.equals(id) && Arrays.equals(salt, 0, SALT_BYTES, head, 0, SALT_BYTES);
+        }
+    }
+
+    /** Per thread: the derived key it encrypts with (see the class comment). */
+    private final ThreadLocal<DerivedKey> encryptingKey = new ThreadLocal<>();
+    /** Per thread: the derived key it last decrypted with. */
+    private final ThreadLocal<DerivedKey> decryptingKey = new ThreadLocal<>();
 
     private final Map<String, SecretKey> keys;
     private final String primaryId;
@@ -148,11 +187,22 @@ public final class TokenCipher {
         if (!encrypts()) {
             return PLAIN_PREFIX + value;
         }
+        DerivedKey derived = encryptingKey.get();
+        if (derived == null || derived.uses >= VALUES_PER_DERIVED_KEY) {
+            byte[] salt = new byte[SALT_BYTES];
+            RANDOM.nextBytes(salt);
+            derived = new DerivedKey(primaryId, salt, valueKey(primaryId, salt));
+            encryptingKey.set(derived);
+        }
+        derived.uses++;
         byte[] head = new byte[SALT_BYTES + NONCE_BYTES];
-        RANDOM.nextBytes(head);
+        System.arraycopy(derived.salt, 0, head, 0, SALT_BYTES);
+        byte[] nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        System.arraycopy(nonce, 0, head, SALT_BYTES, NONCE_BYTES);
         try {
-            Cipher cipher = AES_GCM.get();
-            cipher.init(Cipher.ENCRYPT_MODE, valueKey(primaryId, head), new GCMParameterSpec(TAG_BITS, head,
+            Cipher cipher = AES_GCM_ENCRYPT.get();
+            cipher.init(Cipher.ENCRYPT_MODE, derived.key, new GCMParameterSpec(TAG_BITS, head,
                     SALT_BYTES, NONCE_BYTES));
             cipher.updateAAD(aad(place, primaryId));
             byte[] plain = value.getBytes(StandardCharsets.UTF_8);
@@ -187,8 +237,13 @@ public final class TokenCipher {
             throw new TokenStoreException("encrypted value is too short (truncated)");
         }
         try {
-            Cipher cipher = AES_GCM.get();
-            cipher.init(Cipher.DECRYPT_MODE, valueKey(keyId, raw), new GCMParameterSpec(TAG_BITS, raw, SALT_BYTES,
+            Cipher cipher = AES_GCM_DECRYPT.get();
+            DerivedKey derived = decryptingKey.get();
+            if (derived == null || !derived.derivedFrom(keyId, raw)) {
+                derived = new DerivedKey(keyId, Arrays.copyOf(raw, SALT_BYTES), valueKey(keyId, raw));
+                decryptingKey.set(derived);
+            }
+            cipher.init(Cipher.DECRYPT_MODE, derived.key, new GCMParameterSpec(TAG_BITS, raw, SALT_BYTES,
                     NONCE_BYTES));
             cipher.updateAAD(aad(place, keyId));
             int offset = SALT_BYTES + NONCE_BYTES;
@@ -279,7 +334,7 @@ public final class TokenCipher {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         try {
-            Cipher cipher = AES_GCM.get();
+            Cipher cipher = AES_GCM_ENCRYPT.get();
             cipher.init(Cipher.ENCRYPT_MODE, keys.get(primaryId), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(aad(primaryId));
             byte[] sealed = cipher.doFinal(value.getBytes(StandardCharsets.UTF_8));
@@ -334,7 +389,7 @@ public final class TokenCipher {
             throw new TokenStoreException("encrypted value is too short (truncated)");
         }
         try {
-            Cipher cipher = AES_GCM.get();
+            Cipher cipher = AES_GCM_DECRYPT.get();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, raw, 0, NONCE_BYTES));
             cipher.updateAAD(aad(keyId));
             byte[] plain = cipher.doFinal(raw, NONCE_BYTES, raw.length - NONCE_BYTES);

@@ -10,9 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tokenstore.TokenCipher.Place;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +47,42 @@ class BoundCipherTest {
         assertNull(cipher.decrypt(null, HERE));
         assertEquals("k1", TokenCipher.keyIdOf(a));
         assertTrue(cipher.isCurrent(a));
+    }
+
+    @Test
+    @DisplayName("a thread's derived key encrypts a bounded number of values, each with its own nonce; then a new salt")
+    void derivedKeysAreBounded() throws Exception {
+        TokenCipher cipher = TokenCipher.withKeys(Map.of("k1", K1), "k1");
+        int n = TokenCipher.VALUES_PER_DERIVED_KEY;
+        Set<String> salts = new HashSet<>();
+        Set<String> nonces = new HashSet<>();
+        String firstSalt = null;
+        for (int i = 0; i <= n; i++) {
+            String stored = cipher.encrypt("value-" + i, HERE);
+            byte[] raw = Base64.getUrlDecoder().decode(stored.substring("ts2:k1:".length()));
+            String salt = HexFormat.of().formatHex(raw, 0, 16);
+            assertTrue(nonces.add(HexFormat.of().formatHex(raw, 16, 28)), "nonce repeated at value " + i);
+            if (i == 0) {
+                firstSalt = salt;
+            } else if (i < n) {
+                assertEquals(firstSalt, salt, "value " + i + " shares the thread's derived key");
+            } else {
+                assertNotEquals(firstSalt, salt, "value " + i + " is past the bound: a new salt");
+            }
+            salts.add(salt);
+            if (i % 97 == 0 || i >= n - 1) {
+                assertEquals("value-" + i, TokenCipher.withKeys(Map.of("k1", K1), "k1").decrypt(stored, HERE),
+                        "a fresh cipher (no cached key) reads value " + i);
+            }
+        }
+        assertEquals(2, salts.size());
+        String[] other = new String[1];
+        Thread t = new Thread(() -> other[0] = cipher.encrypt("x", HERE));
+        t.start();
+        t.join();
+        byte[] raw = Base64.getUrlDecoder().decode(other[0].substring("ts2:k1:".length()));
+        assertFalse(salts.contains(HexFormat.of().formatHex(raw, 0, 16)), "another thread draws its own salt");
+        assertEquals("x", cipher.decrypt(other[0], HERE));
     }
 
     @Test
