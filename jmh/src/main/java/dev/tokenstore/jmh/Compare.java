@@ -224,7 +224,7 @@ public final class Compare {
                 if (hasBackend && backends.isEmpty()) {
                     continue;
                 }
-                if (!hasBackend && !options.backends().contains(Backend.MEMORY)
+                if (!hasBackend && options.mode() != RunMode.SCALE && !options.backends().contains(Backend.MEMORY)
                         && !options.backends().containsAll(Backend.DEFAULTS)) {
                     continue; // the map floor belongs with the memory backend when backends are picked
                 }

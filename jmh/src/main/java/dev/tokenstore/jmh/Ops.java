@@ -89,7 +89,9 @@ final class Ops {
             new Group("store", methods(SessionWriteBenchmark.class, "store"),
                     List.of(Wrapping.RAW), true, true, "storeSession of a new session"),
             new Group("cleanup", methods(CleanupBenchmark.class, "cleanupExpired"),
-                    List.of(Wrapping.RAW), true, true, "cleanupExpired of 10k expired sessions, per expired row"));
+                    List.of(Wrapping.RAW), true, true, "cleanupExpired of 10k expired sessions, per expired row"),
+            new Group("floors", methods(MapFloorBenchmark.class, "caffeineGet"), List.of(), false, true,
+                    "bare Caffeine get (per-entry expiry) over as many sessions: the cached hit's floor"));
 
     private Ops() {
     }

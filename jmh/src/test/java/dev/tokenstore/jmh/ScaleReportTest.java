@@ -15,7 +15,11 @@ class ScaleReportTest {
                 new ScaleReport.Point("loadByAccessToken", "sqlite", "cached", 20_000, 0.5, 0.05),
                 new ScaleReport.Point("loadByAccessToken", "sqlite", "cached", 1_000_000, 1.4, 0.3),
                 new ScaleReport.Point("store", "h2", "raw", 20_000, 100, 5),
-                new ScaleReport.Point("store", "h2", "raw", 1_000_000, 400, 20)), List.of("Machine: test"));
+                new ScaleReport.Point("store", "h2", "raw", 1_000_000, 400, 20),
+                new ScaleReport.Point("caffeineGet", ScaleReport.FLOOR_BACKEND, ScaleReport.FLOOR_WRAPPING, 20_000,
+                        0.4, 0.01),
+                new ScaleReport.Point("caffeineGet", ScaleReport.FLOOR_BACKEND, ScaleReport.FLOOR_WRAPPING,
+                        1_000_000, 1.0, 0.01)), List.of("Machine: test"));
     }
 
     @Test
@@ -28,6 +32,9 @@ class ScaleReportTest {
         assertTrue(find(rows, "loadByAccessToken", "cached").get(6).startsWith("inconclusive"),
                 "1.4 ± 0.3 us straddles 1.5 us");
         assertTrue(find(rows, "store", "raw").get(6).startsWith("NOT met"));
+        String cached = find(rows, "loadByAccessToken", "cached").get(6);
+        assertTrue(cached.contains("; met (<= 2x Caffeine: 1.40x ["), "1.4 ± 0.3 us over 1.0 ± 0.01 us at 1M: " + cached);
+        assertEquals("floor of the cached hit", find(rows, "caffeineGet", ScaleReport.FLOOR_WRAPPING).get(6));
         assertTrue(sample().markdown().contains("µs @ 1M"));
         assertTrue(sample().chart().isPresent());
     }
