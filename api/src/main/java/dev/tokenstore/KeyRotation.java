@@ -13,8 +13,9 @@ import java.util.Map;
  * lock and runs alongside live traffic: a row changed by a live write between the read and the
  * rewrite is left as that write left it (it was written under the primary key anyway). Stopped
  * half-way (a crash, a restart), it is resumed by running it again: rows already under the
- * primary key are only read. Progress is logged through SLF4J. Call it on the store itself, not
- * through a cache or buffer (it changes no plaintext, so caches stay valid).
+ * primary key are only read. Progress is logged through SLF4J. The bundled wrappers (cache, buffer,
+ * metrics) pass it through: it changes no plaintext, so caches stay valid, and a buffer flushes
+ * what it holds first.
  */
 public interface KeyRotation {
     /** Rows per transaction used by {@link #reencrypt()}. */

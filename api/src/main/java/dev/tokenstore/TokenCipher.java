@@ -270,6 +270,14 @@ public final class TokenCipher {
         return colon < 0 ? null : stored.substring(BOUND_PREFIX.length(), colon);
     }
 
+    /**
+     * True if {@code stored} is an encrypted value of format 1, bound to its key id only and not to
+     * its place (a store may refuse such values once re-encryption has upgraded them all).
+     */
+    public static boolean isUnbound(String stored) {
+        return stored != null && stored.startsWith(ENCRYPTED_PREFIX);
+    }
+
     /** True if {@code stored} is already in format 2 under the primary key (re-encryption leaves it). */
     public boolean isCurrent(String stored) {
         if (stored == null) {

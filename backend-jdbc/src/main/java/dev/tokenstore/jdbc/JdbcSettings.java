@@ -11,6 +11,13 @@ final class JdbcSettings {
     static final String CHANGE_FEED = "jdbc.changeFeed";
     static final String CHANGE_POLL_MILLIS = "jdbc.changePollMillis";
     static final String CHANGE_RETENTION_SECONDS = "jdbc.changeLogRetentionSeconds";
+    /**
+     * {@code accept} (default) or {@code refuse} values of encryption format 1, which are bound to
+     * their key id only, not to their row: once re-encryption has upgraded every stored value, an
+     * operator turns this to {@code refuse} so that a format-1 value copied in from an old dump or
+     * backup (into another row, where format 2 would catch it) fails instead of reading back.
+     */
+    static final String UNBOUND_VALUES = "jdbc.unboundValues";
     static final String DEFAULT_TABLE_PREFIX = "tokenstore_";
     static final int DEFAULT_CHANGE_POLL_MILLIS = 50;
     static final int DEFAULT_CHANGE_RETENTION_SECONDS = 600;
@@ -24,9 +31,11 @@ final class JdbcSettings {
     final boolean changeFeed;
     final int changePollMillis;
     final int changeRetentionSeconds;
+    final boolean refuseUnboundValues;
 
     private JdbcSettings(String tablePrefix, int cleanupChunkSize, int maxRetries, boolean changeFeed,
-                         int changePollMillis, int changeRetentionSeconds) {
+                         int changePollMillis, int changeRetentionSeconds, boolean refuseUnboundValues) {
+        this.refuseUnboundValues = refuseUnboundValues;
         this.changeFeed = changeFeed;
         this.tablePrefix = tablePrefix;
         this.cleanupChunkSize = cleanupChunkSize;
@@ -66,7 +75,12 @@ final class JdbcSettings {
         if (!feed.equals("on") && !feed.equals("off")) {
             throw new IllegalArgumentException("property " + CHANGE_FEED + " must be 'on' or 'off', was '" + feed + "'");
         }
+        String unbound = options.property(UNBOUND_VALUES).map(String::trim).orElse("accept");
+        if (!unbound.equals("accept") && !unbound.equals("refuse")) {
+            throw new IllegalArgumentException("property " + UNBOUND_VALUES + " must be 'accept' or 'refuse', was '"
+                    + unbound + "'");
+        }
         return new JdbcSettings(prefix.toLowerCase(java.util.Locale.ROOT), chunk, retries, feed.equals("on"), poll,
-                retention);
+                retention, unbound.equals("refuse"));
     }
 }

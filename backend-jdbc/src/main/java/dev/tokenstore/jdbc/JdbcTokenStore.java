@@ -106,7 +106,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore
                 : receiver -> ChangeLogPoller.start(runner, statements, pollNanos, name, receiver));
         this.statements = statements;
         this.dialect = b.dialect;
-        this.rows = new Rows(cipher);
+        this.rows = new Rows(cipher, settings.refuseUnboundValues);
         this.core = new StoreCore(new GuardedRunner(), statements, b.dialect, rows,
                 b.options.clock(), settings.cleanupChunkSize, publisher, b.options.refreshReuseGrace().toMillis());
         this.cleanupLock = new CleanupLock(source, b.dialect, failures, lifecycle, settings.tablePrefix);

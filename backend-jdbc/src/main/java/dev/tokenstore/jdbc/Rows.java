@@ -22,9 +22,16 @@ import java.time.Instant;
  */
 final class Rows {
     private final TokenCipher cipher;
+    /** Whether values of format 1 (bound to their key id only) fail on read ({@code jdbc.unboundValues}). */
+    private final boolean refuseUnbound;
 
     Rows(TokenCipher cipher) {
+        this(cipher, false);
+    }
+
+    Rows(TokenCipher cipher, boolean refuseUnbound) {
         this.cipher = cipher;
+        this.refuseUnbound = refuseUnbound;
     }
 
     TokenCipher cipher() {
@@ -41,6 +48,11 @@ final class Rows {
     }
 
     private String dec(String stored, String table, String column, String rowKey) {
+        if (refuseUnbound && TokenCipher.isUnbound(stored)) {
+            throw new TokenStoreException("value in " + table + "." + column + " is in encryption format 1, not "
+                    + "bound to its row, and this store refuses such values (" + JdbcSettings.UNBOUND_VALUES
+                    + "=refuse): re-encrypt first (KeyRotation.reencrypt()), or it was copied in from an old dump");
+        }
         return cipher.decrypt(stored, new Place(table, column, rowKey));
     }
 

@@ -16,6 +16,17 @@ class JdbcSettingsTest {
         assertEquals("tokenstore_", s.tablePrefix);
         assertEquals(5_000, s.cleanupChunkSize);
         assertEquals(3, s.maxRetries);
+        assertEquals(false, s.refuseUnboundValues, "format-1 values stay readable unless refused");
+    }
+
+    @Test
+    void unboundValuesAreAcceptedOrRefused() {
+        assertTrue(JdbcSettings.from(TokenStoreOptions.builder().property("jdbc.unboundValues", "refuse").build())
+                .refuseUnboundValues);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JdbcSettings.from(
+                TokenStoreOptions.builder().property("jdbc.unboundValues", "never").build()));
+        assertTrue(e.getMessage().contains("jdbc.unboundValues") && e.getMessage().contains("'never'"),
+                e.getMessage());
     }
 
     @Test

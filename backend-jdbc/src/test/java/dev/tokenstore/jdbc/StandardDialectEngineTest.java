@@ -337,6 +337,32 @@ class StandardDialectEngineTest {
         }
     }
 
+    @Test
+    void aStoreSetToRefuseUnboundValuesRefusesFormatOneUntilReencrypted() {
+        StoredSession s = session("sid-old", "at-old", "rt-old", Duration.ofHours(1));
+        ClientRecord client = new ClientRecord("app", "secret-old", "client_secret_basic", List.of("https://r"),
+                List.of("authorization_code"), List.of("code"), null, null, T0);
+        JdbcTokenStore writer = open(at(T0));
+        PreviousFormat.writeVersion2(writer, List.of(s), List.of(client), List.of(), List.of());
+        writer.close();
+        assertEquals(Optional.of(s), open(at(T0)).loadSessionByAccessToken("at-old"),
+                "by default format-1 values read back after the migration");
+
+        JdbcTokenStore strict = open(at(T0), "jdbc.unboundValues", "refuse");
+        TokenStoreException refused = assertThrows(TokenStoreException.class,
+                () -> strict.loadSessionByAccessToken("at-old"));
+        assertTrue(refused.getMessage().contains("access_token_enc")
+                && refused.getMessage().contains("jdbc.unboundValues=refuse"), refused.getMessage());
+        assertFalse(refused.getMessage().contains("at-old"), "no value in the message");
+        assertThrows(TokenStoreException.class, () -> strict.loadClient("app"));
+
+        dev.tokenstore.KeyRotation.ReencryptionReport report = strict.reencrypt();
+        assertTrue(report.rowsRewritten() >= 2, report.toString());
+        assertEquals(Optional.of(s), strict.loadSessionByAccessToken("at-old"), "re-encryption made them bound");
+        assertEquals(Optional.of(s), strict.loadSessionById("sid-old"));
+        assertEquals(Optional.of(client), strict.loadClient("app"));
+    }
+
     /**
      * The version-3 step cut short after any of its statements, each committed on its own (as where
      * DDL commits, H2 and HSQLDB; here even every DML statement commits), then opened again: the

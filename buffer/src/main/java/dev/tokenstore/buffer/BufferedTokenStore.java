@@ -69,7 +69,8 @@ import java.util.function.Function;
  * </ul>
  * If the delegate implements {@link BulkSessionStore}, {@link TransactionalTokenStore} or
  * {@link ChangeFeed}, the store returned by {@link Builder#build()} implements it too, so stacking
- * keeps capabilities.
+ * keeps capabilities; {@link dev.tokenstore.KeyRotation} too (alongside bulk writes and
+ * transactions, as every JDBC store has them), called after a flush.
  * Thread-safe. After {@link #close()} every call throws {@link IllegalStateException}.
  */
 public class BufferedTokenStore implements TokenStore {
@@ -497,7 +498,8 @@ public class BufferedTokenStore implements TokenStore {
 
         /**
          * Builds the buffer and starts its flusher thread; the result implements the delegate's
-         * {@link BulkSessionStore}, {@link TransactionalTokenStore} and {@link ChangeFeed} capabilities.
+         * {@link BulkSessionStore}, {@link TransactionalTokenStore}, {@link ChangeFeed} and
+         * {@link dev.tokenstore.KeyRotation} capabilities.
          *
          * @throws IllegalArgumentException if {@code maxBatchSize} exceeds {@code maxPending}
          */

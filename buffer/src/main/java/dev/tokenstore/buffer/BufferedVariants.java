@@ -4,11 +4,13 @@ import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.ChangeFeed;
 import dev.tokenstore.ChangeListener;
 import dev.tokenstore.ChangeSubscription;
+import dev.tokenstore.KeyRotation;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TransactionalTokenStore;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -25,6 +27,10 @@ final class BufferedVariants {
         int capabilities = (delegate instanceof BulkSessionStore ? 1 : 0)
                 | (delegate instanceof TransactionalTokenStore ? 2 : 0)
                 | (delegate instanceof ChangeFeed ? 4 : 0);
+        if (delegate instanceof KeyRotation && (capabilities & 3) == 3) {
+            return capabilities == 7 ? new BulkTransactionalFeedRotating(delegate, settings)
+                    : new BulkTransactionalRotating(delegate, settings);
+        }
         return switch (capabilities) {
             case 1 -> new Bulk(delegate, settings);
             case 2 -> new Transactional(delegate, settings);
@@ -61,6 +67,27 @@ final class BufferedVariants {
         @Override
         default ChangeSubscription subscribe(ChangeListener listener) {
             return ((BufferedTokenStore) this).subscribeThrough(listener);
+        }
+    }
+
+    /**
+     * The delegate's key rotation, after a {@link BufferedTokenStore#flush() flush}, so the counts
+     * include every write acknowledged before the call (queued writes are encrypted under the
+     * primary key when flushed anyway).
+     */
+    interface KeyRotationMixin extends KeyRotation {
+        @Override
+        default ReencryptionReport reencrypt(int chunkSize) {
+            BufferedTokenStore buffer = (BufferedTokenStore) this;
+            buffer.flush();
+            return ((KeyRotation) buffer.delegate()).reencrypt(chunkSize);
+        }
+
+        @Override
+        default Map<String, Long> valuesByKeyId() {
+            BufferedTokenStore buffer = (BufferedTokenStore) this;
+            buffer.flush();
+            return ((KeyRotation) buffer.delegate()).valuesByKeyId();
         }
     }
 
@@ -103,6 +130,20 @@ final class BufferedVariants {
     static final class BulkTransactionalFeed extends BufferedTokenStore
             implements BulkMixin, TransactionalMixin, FeedMixin {
         BulkTransactionalFeed(TokenStore delegate, BufferSettings settings) {
+            super(delegate, settings);
+        }
+    }
+
+    static final class BulkTransactionalRotating extends BufferedTokenStore
+            implements BulkMixin, TransactionalMixin, KeyRotationMixin {
+        BulkTransactionalRotating(TokenStore delegate, BufferSettings settings) {
+            super(delegate, settings);
+        }
+    }
+
+    static final class BulkTransactionalFeedRotating extends BufferedTokenStore
+            implements BulkMixin, TransactionalMixin, FeedMixin, KeyRotationMixin {
+        BulkTransactionalFeedRotating(TokenStore delegate, BufferSettings settings) {
             super(delegate, settings);
         }
     }

@@ -59,7 +59,9 @@ import java.util.function.Function;
  *   writes by other instances are seen only once entries expire ({@code ttlCap}, and
  *   {@code negativeTtl} for cached misses).</li>
  *   <li>The wrapper implements {@link BulkSessionStore}, {@link TransactionalTokenStore} and
- *   {@link ChangeFeed} exactly when the delegate does, and keeps the cache coherent through them.</li>
+ *   {@link ChangeFeed} exactly when the delegate does, and keeps the cache coherent through them;
+ *   {@link dev.tokenstore.KeyRotation} too (with bulk writes and transactions, as every JDBC store
+ *   has them), passed through, as re-encryption changes no cached value.</li>
  *   <li>{@link #rotateSession} always goes to the delegate; afterwards no lookup by the old access
  *   token, old refresh token or id returns the previous session.</li>
  *   <li>Nothing secret in statistics, logs or messages. Token lookups are keyed by the token
@@ -511,7 +513,8 @@ public class CachingTokenStore implements TokenStore {
         /**
          * The cache, subscribed to the delegate's change feed if it has one (and
          * {@link #changeFeed} is on). Its runtime type implements {@link BulkSessionStore},
-         * {@link TransactionalTokenStore} and {@link ChangeFeed} exactly when the delegate does.
+         * {@link TransactionalTokenStore}, {@link ChangeFeed} and {@link dev.tokenstore.KeyRotation}
+         * exactly when the delegate does.
          */
         public CachingTokenStore build() {
             return CachingVariants.of(this, delegate);

@@ -4,11 +4,13 @@ import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.ChangeFeed;
 import dev.tokenstore.ChangeListener;
 import dev.tokenstore.ChangeSubscription;
+import dev.tokenstore.KeyRotation;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TransactionalTokenStore;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -25,6 +27,10 @@ final class CachingVariants {
         int capabilities = (delegate instanceof BulkSessionStore ? 1 : 0)
                 | (delegate instanceof TransactionalTokenStore ? 2 : 0)
                 | (delegate instanceof ChangeFeed ? 4 : 0);
+        if (delegate instanceof KeyRotation && (capabilities & 3) == 3) {
+            return capabilities == 7 ? new BulkTransactionalFeedRotating(builder)
+                    : new BulkTransactionalRotating(builder);
+        }
         return switch (capabilities) {
             case 1 -> new Bulk(builder);
             case 2 -> new Transactional(builder);
@@ -60,6 +66,22 @@ final class CachingVariants {
         @Override
         default ChangeSubscription subscribe(ChangeListener listener) {
             return ((CachingTokenStore) this).subscribeThrough(listener);
+        }
+    }
+
+    /**
+     * The delegate's key rotation, passed through: re-encryption changes no plaintext, so cached
+     * entries stay valid and nothing is invalidated.
+     */
+    interface KeyRotationMixin extends KeyRotation {
+        @Override
+        default ReencryptionReport reencrypt(int chunkSize) {
+            return ((KeyRotation) ((CachingTokenStore) this).delegate()).reencrypt(chunkSize);
+        }
+
+        @Override
+        default Map<String, Long> valuesByKeyId() {
+            return ((KeyRotation) ((CachingTokenStore) this).delegate()).valuesByKeyId();
         }
     }
 
@@ -102,6 +124,20 @@ final class CachingVariants {
     static final class BulkTransactionalFeed extends CachingTokenStore
             implements BulkMixin, TransactionalMixin, FeedMixin {
         BulkTransactionalFeed(Builder b) {
+            super(b);
+        }
+    }
+
+    static final class BulkTransactionalRotating extends CachingTokenStore
+            implements BulkMixin, TransactionalMixin, KeyRotationMixin {
+        BulkTransactionalRotating(Builder b) {
+            super(b);
+        }
+    }
+
+    static final class BulkTransactionalFeedRotating extends CachingTokenStore
+            implements BulkMixin, TransactionalMixin, FeedMixin, KeyRotationMixin {
+        BulkTransactionalFeedRotating(Builder b) {
             super(b);
         }
     }

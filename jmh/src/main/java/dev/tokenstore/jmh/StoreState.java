@@ -28,14 +28,26 @@ public abstract class StoreState {
     @Param({"100000"})
     public int preload;
 
+    /**
+     * {@code on} (default) or {@code off}: the SQL backends' change feed ({@code jdbc.changeFeed}), so
+     * a write's change-log row can be told apart from the rest of its cost ({@code -p feed=off}).
+     */
+    @Param({"on"})
+    public String feed;
+
     StoreFixture fixture;
     TokenStore store;
 
     @Setup(Level.Trial)
     public void openStore(BenchmarkParams params) {
         String benchmark = params.getBenchmark();
-        fixture = StoreFixture.open(Backend.of(backend), Wrapping.of(wrapping), preloadCount(), SEED,
-                lookupOf(benchmark.substring(benchmark.lastIndexOf('.') + 1)));
+        if (!feed.equals("on") && !feed.equals("off")) {
+            throw new IllegalArgumentException("feed must be on or off, was " + feed);
+        }
+        Backend b = Backend.of(backend);
+        fixture = StoreFixture.open(b, Wrapping.of(wrapping), preloadCount(), SEED,
+                lookupOf(benchmark.substring(benchmark.lastIndexOf('.') + 1)),
+                options -> b.sql() ? options.property("jdbc.changeFeed", feed) : options);
         store = fixture.store();
     }
 

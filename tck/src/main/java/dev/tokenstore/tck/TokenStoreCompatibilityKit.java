@@ -717,8 +717,9 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             Map<String, byte[]> ring = new LinkedHashMap<>();
             ring.put(TokenStoreOptions.DEFAULT_KEY_ID, TEST_KEY);
             ring.put("k2", newKey);
-            TokenStore both = openRaw(b -> b.encryptionKeys(ring, "k2"));
-            assertTrue(both instanceof dev.tokenstore.KeyRotation, "a store that encrypts at rest offers KeyRotation");
+            TokenStore both = openStore(b -> b.encryptionKeys(ring, "k2"));
+            assertTrue(both instanceof dev.tokenstore.KeyRotation,
+                    "a store that encrypts at rest offers KeyRotation, through every wrapping: " + both.getClass());
             dev.tokenstore.KeyRotation rotation = (dev.tokenstore.KeyRotation) both;
             assertTrue(rotation.valuesByKeyId().getOrDefault(TokenStoreOptions.DEFAULT_KEY_ID, 0L) > 0);
             dev.tokenstore.KeyRotation.ReencryptionReport report = rotation.reencrypt(2); // small chunks
