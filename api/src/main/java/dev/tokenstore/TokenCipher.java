@@ -10,6 +10,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Mac;
 import javax.crypto.Cipher;
@@ -26,14 +28,15 @@ import org.slf4j.LoggerFactory;
  * {@code ts2:<keyId>:<base64url(salt | nonce | ciphertext | tag)>}. Each value is encrypted with
  * AES-256-GCM under a derived key, from the master key of {@code keyId} and a random 128-bit salt
  * stored with the value (NIST SP 800-108 counter-mode KDF, one block of HMAC-SHA-256), and a
- * random 96-bit nonce of its own. A thread uses one derived key (one salt) for at most
- * {@value #VALUES_PER_DERIVED_KEY} values before drawing a new salt, so no derived key comes near
- * GCM's 2<sup>32</sup> random-nonce bound (the chance of a repeated nonce under one derived key is
- * below 2<sup>-73</sup>) and one master key encrypts without a practical bound; deriving and
- * expanding an AES key for every value would cost about four times the encryption itself.
- * Decryption keeps each thread's last derived key, so the values of a row, written together,
- * derive it once. (What sharing a salt tells a reader of the database: that values were written
- * by one thread close together in time.) The
+ * random 96-bit nonce of its own. All threads of a cipher share one derived key (one salt) for
+ * at most {@value #VALUES_PER_DERIVED_KEY} values before one of them draws a new salt, so no
+ * derived key comes near GCM's 2<sup>32</sup> random-nonce bound (the chance of a repeated nonce
+ * under one derived key is below 2<sup>-57</sup>) and one master key encrypts without a practical
+ * bound; deriving and expanding an AES key for every value would cost about four times the
+ * encryption itself. For decrypting, each thread keeps the last {@value #DECRYPTING_KEYS_PER_THREAD}
+ * derived keys it used, each in a cipher of its own, so reading rows written in the same period
+ * (one salt) derives and expands no key at all. (What sharing a salt tells a reader of the
+ * database: that values were written by one process close together in time.) The
  * associated data binds the value to its {@link Place}: the format version, table, column, the
  * key of the row it is stored in, and the key id. A value copied to another row or column, a
  * wrong key, an unknown key id, a tampered or truncated value fails with
@@ -60,21 +63,24 @@ public final class TokenCipher {
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
     /**
-     * A thread's AES-GCM ciphers, one for encrypting and one for decrypting: the JDK skips the AES
-     * key expansion when a cipher is initialised with the key it had, so a thread that reads one
-     * row and writes another (a rotation) keeps both keys expanded instead of swapping them.
+     * A thread's AES-GCM ciphers, one for encrypting and one for decrypting format 1 (format 2
+     * decrypts with {@link DecryptingKeys}): the JDK skips the AES key expansion when a cipher is
+     * initialised with the key it had, so a thread that reads one row and writes another (a
+     * rotation) keeps its keys expanded instead of swapping them.
      */
     private static final ThreadLocal<Cipher> AES_GCM_ENCRYPT = ThreadLocal.withInitial(TokenCipher::newCipher);
     private static final ThreadLocal<Cipher> AES_GCM_DECRYPT = ThreadLocal.withInitial(TokenCipher::newCipher);
-    /** Values one derived key (one salt) encrypts before the thread draws a new salt. */
-    static final int VALUES_PER_DERIVED_KEY = 4096;
+    /** Values one derived key (one salt) encrypts before a new salt is drawn: 2^20. */
+    static final int VALUES_PER_DERIVED_KEY = 1 << 20;
+    /** Derived keys (each with its own cipher) a thread keeps for decrypting. */
+    static final int DECRYPTING_KEYS_PER_THREAD = 4;
 
     /** A derived key: the key id and salt it comes from, and how many values it has encrypted. */
     private static final class DerivedKey {
         final String keyId;
         final byte[] salt;
         final SecretKey key;
-        int uses;
+        final AtomicLong uses = new AtomicLong();
 
         DerivedKey(String keyId, byte[] salt, SecretKey key) {
             this.keyId = keyId;
@@ -87,10 +93,22 @@ public final class TokenCipher {
         }
     }
 
-    /** Per thread: the derived key it encrypts with (see the class comment). */
-    private final ThreadLocal<DerivedKey> encryptingKey = new ThreadLocal<>();
-    /** Per thread: the derived key it last decrypted with. */
-    private final ThreadLocal<DerivedKey> decryptingKey = new ThreadLocal<>();
+    /**
+     * A thread's last few decrypting keys, each with a cipher initialised with it (the JDK skips
+     * the AES key expansion when a cipher is initialised again with the key it had); replaced
+     * round-robin.
+     */
+    private static final class DecryptingKeys {
+        final DerivedKey[] keys = new DerivedKey[DECRYPTING_KEYS_PER_THREAD];
+        final Cipher[] ciphers = new Cipher[DECRYPTING_KEYS_PER_THREAD];
+        int next;
+    }
+
+    /** The derived key every thread encrypts with (see the class comment); null until the first value. */
+    private final AtomicReference<DerivedKey> encryptingKey = new AtomicReference<>();
+    /** Per thread: the derived keys it decrypted with last. */
+    private final ThreadLocal<DecryptingKeys> decryptingKeys = ThreadLocal.withInitial(DecryptingKeys::new);
+    private final long valuesPerDerivedKey;
 
     private final Map<String, SecretKey> keys;
     private final String primaryId;
@@ -111,7 +129,8 @@ public final class TokenCipher {
         }
     }
 
-    private TokenCipher(Map<String, SecretKey> keys, String primaryId) {
+    private TokenCipher(Map<String, SecretKey> keys, String primaryId, long valuesPerDerivedKey) {
+        this.valuesPerDerivedKey = valuesPerDerivedKey;
         this.keys = keys;
         this.primaryId = primaryId;
         Map<String, ThreadLocal<Mac>> kdfs = new LinkedHashMap<>();
@@ -151,15 +170,20 @@ public final class TokenCipher {
      * @throws IllegalArgumentException if a key is not 32 bytes or the primary id is not in the ring
      */
     public static TokenCipher withKeys(Map<String, byte[]> keysById, String primaryId) {
+        return withKeys(keysById, primaryId, VALUES_PER_DERIVED_KEY);
+    }
+
+    /** As {@link #withKeys}, with another bound of values per derived key (tests of the renewal). */
+    static TokenCipher withKeys(Map<String, byte[]> keysById, String primaryId, long valuesPerDerivedKey) {
         EncryptionKeys.validate(keysById, primaryId);
         Map<String, SecretKey> ring = new LinkedHashMap<>();
         keysById.forEach((id, key) -> ring.put(id, new SecretKeySpec(key, "AES")));
-        return new TokenCipher(Collections.unmodifiableMap(ring), primaryId);
+        return new TokenCipher(Collections.unmodifiableMap(ring), primaryId, valuesPerDerivedKey);
     }
 
     /** A cipher that stores values readable by anyone with the database. Development only. */
     public static TokenCipher plaintext() {
-        return new TokenCipher(Map.of(), null);
+        return new TokenCipher(Map.of(), null, VALUES_PER_DERIVED_KEY);
     }
 
     /** True if values are really encrypted. */
@@ -187,14 +211,7 @@ public final class TokenCipher {
         if (!encrypts()) {
             return PLAIN_PREFIX + value;
         }
-        DerivedKey derived = encryptingKey.get();
-        if (derived == null || derived.uses >= VALUES_PER_DERIVED_KEY) {
-            byte[] salt = new byte[SALT_BYTES];
-            RANDOM.nextBytes(salt);
-            derived = new DerivedKey(primaryId, salt, valueKey(primaryId, salt));
-            encryptingKey.set(derived);
-        }
-        derived.uses++;
+        DerivedKey derived = encryptingKeyForOneMoreValue();
         byte[] head = new byte[SALT_BYTES + NONCE_BYTES];
         System.arraycopy(derived.salt, 0, head, 0, SALT_BYTES);
         byte[] nonce = new byte[NONCE_BYTES];
@@ -237,12 +254,22 @@ public final class TokenCipher {
             throw new TokenStoreException("encrypted value is too short (truncated)");
         }
         try {
-            Cipher cipher = AES_GCM_DECRYPT.get();
-            DerivedKey derived = decryptingKey.get();
-            if (derived == null || !derived.derivedFrom(keyId, raw)) {
-                derived = new DerivedKey(keyId, Arrays.copyOf(raw, SALT_BYTES), valueKey(keyId, raw));
-                decryptingKey.set(derived);
+            DecryptingKeys held = decryptingKeys.get();
+            int slot = 0;
+            while (slot < DECRYPTING_KEYS_PER_THREAD
+                    && (held.keys[slot] == null || !held.keys[slot].derivedFrom(keyId, raw))) {
+                slot++;
             }
+            if (slot == DECRYPTING_KEYS_PER_THREAD) {
+                slot = held.next;
+                held.next = (slot + 1) % DECRYPTING_KEYS_PER_THREAD;
+                held.keys[slot] = new DerivedKey(keyId, Arrays.copyOf(raw, SALT_BYTES), valueKey(keyId, raw));
+                if (held.ciphers[slot] == null) {
+                    held.ciphers[slot] = newCipher();
+                }
+            }
+            DerivedKey derived = held.keys[slot];
+            Cipher cipher = held.ciphers[slot];
             cipher.init(Cipher.DECRYPT_MODE, derived.key, new GCMParameterSpec(TAG_BITS, raw, SALT_BYTES,
                     NONCE_BYTES));
             cipher.updateAAD(aad(place, keyId));
@@ -436,6 +463,26 @@ public final class TokenCipher {
     }
 
     /** The AES key of one value: KDF(master key of keyId, salt = the first SALT_BYTES of head). */
+    /**
+     * The shared derived key, counting one more value against its bound; past the bound, a new
+     * salt and key (if two threads renew at once, one key wins and both use it).
+     */
+    private DerivedKey encryptingKeyForOneMoreValue() {
+        while (true) {
+            DerivedKey current = encryptingKey.get();
+            if (current != null && current.uses.getAndIncrement() < valuesPerDerivedKey) {
+                return current;
+            }
+            byte[] salt = new byte[SALT_BYTES];
+            RANDOM.nextBytes(salt);
+            DerivedKey fresh = new DerivedKey(primaryId, salt, valueKey(primaryId, salt));
+            fresh.uses.set(1);
+            if (encryptingKey.compareAndSet(current, fresh)) {
+                return fresh;
+            }
+        }
+    }
+
     private SecretKey valueKey(String keyId, byte[] head) {
         Mac mac = kdf.get(keyId).get();
         mac.update((byte) 1);

@@ -50,39 +50,79 @@ class BoundCipherTest {
     }
 
     @Test
-    @DisplayName("a thread's derived key encrypts a bounded number of values, each with its own nonce; then a new salt")
-    void derivedKeysAreBounded() throws Exception {
-        TokenCipher cipher = TokenCipher.withKeys(Map.of("k1", K1), "k1");
-        int n = TokenCipher.VALUES_PER_DERIVED_KEY;
-        Set<String> salts = new HashSet<>();
+    @DisplayName("the shared derived key encrypts a bounded number of values, each with its own nonce; then a new salt")
+    void derivedKeysAreBounded() {
+        assertEquals(1 << 20, TokenCipher.VALUES_PER_DERIVED_KEY);
+        int n = 64;
+        TokenCipher cipher = TokenCipher.withKeys(Map.of("k1", K1), "k1", n);
         Set<String> nonces = new HashSet<>();
-        String firstSalt = null;
-        for (int i = 0; i <= n; i++) {
+        List<String> saltOf = new java.util.ArrayList<>();
+        for (int i = 0; i < 3 * n; i++) {
             String stored = cipher.encrypt("value-" + i, HERE);
-            byte[] raw = Base64.getUrlDecoder().decode(stored.substring("ts2:k1:".length()));
-            String salt = HexFormat.of().formatHex(raw, 0, 16);
-            assertTrue(nonces.add(HexFormat.of().formatHex(raw, 16, 28)), "nonce repeated at value " + i);
-            if (i == 0) {
-                firstSalt = salt;
-            } else if (i < n) {
-                assertEquals(firstSalt, salt, "value " + i + " shares the thread's derived key");
-            } else {
-                assertNotEquals(firstSalt, salt, "value " + i + " is past the bound: a new salt");
-            }
-            salts.add(salt);
-            if (i % 97 == 0 || i >= n - 1) {
-                assertEquals("value-" + i, TokenCipher.withKeys(Map.of("k1", K1), "k1").decrypt(stored, HERE),
-                        "a fresh cipher (no cached key) reads value " + i);
-            }
+            assertTrue(nonces.add(nonce(stored)), "nonce repeated at value " + i);
+            saltOf.add(salt(stored));
+            assertEquals("value-" + i, TokenCipher.withKeys(Map.of("k1", K1), "k1").decrypt(stored, HERE),
+                    "a fresh cipher (no held key) reads value " + i);
         }
-        assertEquals(2, salts.size());
+        for (int i = 0; i < 3 * n; i++) {
+            assertEquals(saltOf.get(i - i % n), saltOf.get(i), "value " + i + " shares its block's derived key");
+        }
+        assertEquals(3, new HashSet<>(saltOf).size(), "a new salt every " + n + " values");
+    }
+
+    @Test
+    @DisplayName("threads share the derived key; under concurrent renewal no salt exceeds its bound and no nonce repeats")
+    void threadsShareTheBoundedKey() throws Exception {
+        int n = 50;
+        TokenCipher cipher = TokenCipher.withKeys(Map.of("k1", K1), "k1", n);
+        String first = cipher.encrypt("x", HERE);
         String[] other = new String[1];
-        Thread t = new Thread(() -> other[0] = cipher.encrypt("x", HERE));
+        Thread t = new Thread(() -> other[0] = cipher.encrypt("y", HERE));
         t.start();
         t.join();
-        byte[] raw = Base64.getUrlDecoder().decode(other[0].substring("ts2:k1:".length()));
-        assertFalse(salts.contains(HexFormat.of().formatHex(raw, 0, 16)), "another thread draws its own salt");
-        assertEquals("x", cipher.decrypt(other[0], HERE));
+        assertEquals(salt(first), salt(other[0]), "another thread uses the same derived key");
+        assertEquals("y", cipher.decrypt(other[0], HERE));
+
+        int threads = 8;
+        int each = 1_000;
+        List<String> all = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<Thread> writers = new java.util.ArrayList<>();
+        for (int w = 0; w < threads; w++) {
+            int id = w;
+            writers.add(new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    all.add(cipher.encrypt(id + "-" + i, HERE));
+                }
+            }));
+        }
+        writers.forEach(Thread::start);
+        for (Thread w : writers) {
+            w.join();
+        }
+        assertEquals(threads * each, all.size());
+        Map<String, Integer> perSalt = new java.util.HashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (String stored : all) {
+            assertTrue(seen.add(nonce(stored)), "a nonce repeated");
+            perSalt.merge(salt(stored), 1, Integer::sum);
+        }
+        perSalt.forEach((salt, count) -> assertTrue(count <= n, count + " values under one salt, bound " + n));
+        TokenCipher reader = TokenCipher.withKeys(Map.of("k1", K1), "k1");
+        for (String stored : all) { // many salts interleaved: more than the keys a thread holds
+            assertTrue(reader.decrypt(stored, HERE).matches("\\d-\\d+"));
+        }
+    }
+
+    private static String salt(String stored) {
+        return HexFormat.of().formatHex(raw(stored), 0, 16);
+    }
+
+    private static String nonce(String stored) {
+        return HexFormat.of().formatHex(raw(stored), 16, 28);
+    }
+
+    private static byte[] raw(String stored) {
+        return Base64.getUrlDecoder().decode(stored.substring(stored.indexOf(':', 4) + 1));
     }
 
     @Test

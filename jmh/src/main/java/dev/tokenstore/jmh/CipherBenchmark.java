@@ -13,12 +13,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * What format 2 (a key derived by HMAC-SHA-256 from the master key and a random salt, which a
- * thread reuses for a bounded number of values; associated data bound to the value's place) costs
+ * What format 2 (a key derived by HMAC-SHA-256 from the master key and a random salt, which the
+ * cipher's threads share for a bounded number of values; associated data bound to the value's place) costs
  * per value over format 1 (one AES-GCM key, associated data = key id), for a 46-character token.
  * {@code decryptFormat2} reads a value whose derived key the thread already holds (the other
- * values of a row written together); {@code decryptFormat2NewSalt} the worst case, every value
- * from another salt, so every read derives and expands a key. Target: under 2 µs added per value.
+ * values of a row, and rows written in the same period); {@code decryptFormat2NewSalt} the worst
+ * case, every value from another salt (more than a thread holds), so every read derives and
+ * expands a key. Target: under 2 µs added per value.
  *
  * <pre>java -cp jmh/target/benchmarks.jar org.openjdk.jmh.Main CipherBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s</pre>
  */
