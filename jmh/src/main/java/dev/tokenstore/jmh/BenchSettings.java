@@ -16,6 +16,12 @@ final class BenchSettings {
     static final String SQLITE_SYNCHRONOUS_PROPERTY = "tokenstore.bench.sqliteSynchronous";
     /** Directory for the benchmark database files (the system temp directory when unset). */
     static final String DIR_PROPERTY = "tokenstore.bench.dir";
+    /**
+     * Prefix of system properties passed to the store as options properties, for experiments:
+     * {@code -jvmArgsAppend -Dtokenstore.bench.option.sqlite.cacheSizeKb=1048576} sets
+     * {@code sqlite.cacheSizeKb}.
+     */
+    static final String OPTION_PREFIX = "tokenstore.bench.option.";
 
     private BenchSettings() {
     }
@@ -35,6 +41,17 @@ final class BenchSettings {
     /** {@code FULL}, {@code NORMAL}, ... or null for the backend's default. */
     static String sqliteSynchronous() {
         return firstSet(System.getProperty(SQLITE_SYNCHRONOUS_PROPERTY));
+    }
+
+    /** The store properties set with {@link #OPTION_PREFIX}, by property name. */
+    static java.util.Map<String, String> storeOptions() {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith(OPTION_PREFIX)) {
+                out.put(name.substring(OPTION_PREFIX.length()), System.getProperty(name));
+            }
+        }
+        return out;
     }
 
     static String dir() {

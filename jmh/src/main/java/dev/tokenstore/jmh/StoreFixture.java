@@ -60,7 +60,10 @@ final class StoreFixture implements AutoCloseable {
         try {
             byte[] key = new byte[32];
             new Random(seed).nextBytes(key);
-            raw = TokenStores.open(adjust.apply(db.options(key, TokenStoreOptions.DEFAULT_POOL_SIZE).toBuilder()).build());
+            TokenStoreOptions.Builder options = adjust.apply(db.options(key, TokenStoreOptions.DEFAULT_POOL_SIZE)
+                    .toBuilder());
+            BenchSettings.storeOptions().forEach(options::property);
+            raw = TokenStores.open(options.build());
             String[] access = new String[preload];
             String[] ids = new String[preload];
             String[] refresh = new String[preload];
