@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenCipher;
+import dev.tokenstore.TokenHash;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,20 +15,46 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The hand-written JDBC floor: a session table shaped like a backend's (id, token hashes, the
- * encrypted tokens, the user as JSON, expiry times, the same indexes) and plain prepared
- * statements over it. Rows carry real AES-GCM ciphertexts and JSON, made once when the row is
- * built; the statements themselves do no hashing, encryption or mapping — that is the floor.
+ * The hand-written JDBC floor: a session table shaped like a backend's (session key, token hashes,
+ * the encrypted tokens, the user, expiry times, the same indexes) and plain prepared statements
+ * over it. Rows carry real AES-GCM ciphertexts and JSON, made once when the row is built; the
+ * statements themselves do no hashing, encryption or mapping — that is the floor.
+ *
+ * <p>Two row {@link Shape}s: {@code V3}, what the backends write since schema version 3 (key =
+ * SHA-256 hex of the session id, the id encrypted, a keyed hash of the user id, the user JSON
+ * encrypted, format-2 ciphertexts bound to their place); {@code V2}, what they wrote before (the
+ * session and user ids and the user JSON in the clear, format-1 ciphertexts). The same engine
+ * reading and writing both tells what the larger v3 row costs the engine itself.
  */
 final class FloorTable {
     static final String TABLE = "floor_sessions";
-    private static final String COLUMNS = "session_id, provider, user_id, access_token_hash, refresh_token_hash, "
-            + "access_token, refresh_token, provider_access_token, provider_refresh_token, user_info, "
-            + "provider_expires_at, access_expires_at, refresh_expires_at, issued_at, created_at";
-    static final String INSERT = "INSERT INTO " + TABLE + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String COLUMNS = "session_id, session_id_enc, provider, user_id, access_token_hash, "
+            + "refresh_token_hash, access_token, refresh_token, provider_access_token, provider_refresh_token, "
+            + "user_info, provider_expires_at, access_expires_at, refresh_expires_at, issued_at, created_at";
+    static final String INSERT = "INSERT INTO " + TABLE + " (" + COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     static final String SELECT = "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE access_token_hash = ? AND access_expires_at > ?";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the rows hold: the storage format of schema version 3 (the backends' now) or 2. */
+    enum Shape {
+        V2, V3;
+
+        static Shape of(String name) {
+            for (Shape s : values()) {
+                if (s.name().equalsIgnoreCase(name)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("shape must be v2 or v3, was " + name);
+        }
+
+        /** A fresh random session key for this shape: an id like the benchmark's, or its SHA-256 hex. */
+        String newKey(String randomHex) {
+            return this == V3 ? randomHex : "sid-" + randomHex;
+        }
+    }
 
     private FloorTable() {
     }
@@ -35,11 +62,12 @@ final class FloorTable {
     /** Creates the table and its indexes. */
     static void create(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE " + TABLE + " (session_id VARCHAR(200) PRIMARY KEY, provider VARCHAR(100) NOT NULL, "
+            s.execute("CREATE TABLE " + TABLE + " (session_id VARCHAR(200) PRIMARY KEY, "
+                    + "session_id_enc VARCHAR(1000), provider VARCHAR(100) NOT NULL, "
                     + "user_id VARCHAR(200) NOT NULL, access_token_hash VARCHAR(64) NOT NULL UNIQUE, "
                     + "refresh_token_hash VARCHAR(64) UNIQUE, access_token VARCHAR(1000) NOT NULL, "
                     + "refresh_token VARCHAR(1000), provider_access_token VARCHAR(1000), "
-                    + "provider_refresh_token VARCHAR(1000), user_info VARCHAR(8000) NOT NULL, "
+                    + "provider_refresh_token VARCHAR(1000), user_info VARCHAR(16000) NOT NULL, "
                     + "provider_expires_at BIGINT, access_expires_at BIGINT NOT NULL, refresh_expires_at BIGINT, "
                     + "issued_at BIGINT NOT NULL, created_at BIGINT NOT NULL)");
             s.execute("CREATE INDEX " + TABLE + "_user ON " + TABLE + " (user_id)");
@@ -48,21 +76,22 @@ final class FloorTable {
     }
 
     /** One row's values, ready to bind. */
-    record Row(String sessionId, String provider, String userId, String accessHash, String refreshHash,
-            String accessToken, String refreshToken, String providerAccessToken, String providerRefreshToken,
-            String userInfo, long providerExpiresAt, long accessExpiresAt, long refreshExpiresAt, long issuedAt,
-            long createdAt) {
+    record Row(String sessionId, String sessionIdEnc, String provider, String userId, String accessHash,
+            String refreshHash, String accessToken, String refreshToken, String providerAccessToken,
+            String providerRefreshToken, String userInfo, long providerExpiresAt, long accessExpiresAt,
+            long refreshExpiresAt, long issuedAt, long createdAt) {
 
-        /** The same row under a new id and new token hashes (for inserting many distinct rows cheaply). */
-        Row withKeys(String id, String newAccessHash, String newRefreshHash) {
-            return new Row(id, provider, userId, newAccessHash, newRefreshHash, accessToken, refreshToken,
+        /** The same row under a new key and new token hashes (for inserting many distinct rows cheaply). */
+        Row withKeys(String key, String newAccessHash, String newRefreshHash) {
+            return new Row(key, sessionIdEnc, provider, userId, newAccessHash, newRefreshHash, accessToken, refreshToken,
                     providerAccessToken, providerRefreshToken, userInfo, providerExpiresAt, accessExpiresAt,
                     refreshExpiresAt, issuedAt, createdAt);
         }
     }
 
-    /** The row a backend would write for {@code s}: hashed keys, encrypted tokens, user as JSON. */
-    static Row row(StoredSession s, TokenCipher cipher) {
+    /** The row a backend writing {@code shape} would write for {@code s}. */
+    @SuppressWarnings("deprecation") // format 1 is what version 2 wrote
+    static Row row(StoredSession s, TokenCipher cipher, Shape shape) {
         String user;
         try {
             user = JSON.writeValueAsString(Map.of("provider", s.userInfo().provider(), "userId", s.userId(),
@@ -72,10 +101,26 @@ final class FloorTable {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the user as JSON", e);
         }
-        return new Row(s.sessionId(), s.provider(), s.userId(), s.accessTokenHash(), s.refreshTokenHash(),
-                cipher.encrypt(s.accessToken()), cipher.encrypt(s.refreshToken()), cipher.encrypt(s.providerAccessToken()),
-                cipher.encrypt(s.providerRefreshToken()), user, millis(s.providerExpiresAt()),
+        if (shape == Shape.V2) {
+            return new Row(s.sessionId(), null, s.provider(), s.userId(), s.accessTokenHash(), s.refreshTokenHash(),
+                    cipher.encrypt(s.accessToken()), cipher.encrypt(s.refreshToken()),
+                    cipher.encrypt(s.providerAccessToken()), cipher.encrypt(s.providerRefreshToken()), user,
+                    millis(s.providerExpiresAt()), millis(s.accessExpiresAt()), millis(s.refreshExpiresAt()),
+                    millis(s.issuedAt()), millis(s.createdAt()));
+        }
+        String key = TokenHash.sha256Hex(s.sessionId());
+        return new Row(key, cipher.encrypt(s.sessionId(), place("session_id_enc", key)), s.provider(),
+                cipher.keyedHash(s.userId()), s.accessTokenHash(), s.refreshTokenHash(),
+                cipher.encrypt(s.accessToken(), place("access_token_enc", key)),
+                cipher.encrypt(s.refreshToken(), place("refresh_token_enc", key)),
+                cipher.encrypt(s.providerAccessToken(), place("provider_access_token_enc", key)),
+                cipher.encrypt(s.providerRefreshToken(), place("provider_refresh_token_enc", key)),
+                cipher.encrypt(user, place("user_info_enc", key)), millis(s.providerExpiresAt()),
                 millis(s.accessExpiresAt()), millis(s.refreshExpiresAt()), millis(s.issuedAt()), millis(s.createdAt()));
+    }
+
+    private static TokenCipher.Place place(String column, String key) {
+        return new TokenCipher.Place("sessions", column, key);
     }
 
     private static long millis(Instant t) {
@@ -84,20 +129,21 @@ final class FloorTable {
 
     static void bind(PreparedStatement ps, Row r) throws SQLException {
         ps.setString(1, r.sessionId());
-        ps.setString(2, r.provider());
-        ps.setString(3, r.userId());
-        ps.setString(4, r.accessHash());
-        ps.setString(5, r.refreshHash());
-        ps.setString(6, r.accessToken());
-        ps.setString(7, r.refreshToken());
-        ps.setString(8, r.providerAccessToken());
-        ps.setString(9, r.providerRefreshToken());
-        ps.setString(10, r.userInfo());
-        ps.setLong(11, r.providerExpiresAt());
-        ps.setLong(12, r.accessExpiresAt());
-        ps.setLong(13, r.refreshExpiresAt());
-        ps.setLong(14, r.issuedAt());
-        ps.setLong(15, r.createdAt());
+        ps.setString(2, r.sessionIdEnc());
+        ps.setString(3, r.provider());
+        ps.setString(4, r.userId());
+        ps.setString(5, r.accessHash());
+        ps.setString(6, r.refreshHash());
+        ps.setString(7, r.accessToken());
+        ps.setString(8, r.refreshToken());
+        ps.setString(9, r.providerAccessToken());
+        ps.setString(10, r.providerRefreshToken());
+        ps.setString(11, r.userInfo());
+        ps.setLong(12, r.providerExpiresAt());
+        ps.setLong(13, r.accessExpiresAt());
+        ps.setLong(14, r.refreshExpiresAt());
+        ps.setLong(15, r.issuedAt());
+        ps.setLong(16, r.createdAt());
     }
 
     /** Updates the planner's statistics after a preload, as autovacuum or a DBA would. */
@@ -137,10 +183,10 @@ final class FloorTable {
                 return null;
             }
             String id = rs.getString(1);
-            for (int i = 2; i <= 10; i++) {
+            for (int i = 2; i <= 11; i++) {
                 rs.getString(i);
             }
-            for (int i = 11; i <= 15; i++) {
+            for (int i = 12; i <= 16; i++) {
                 rs.getLong(i);
             }
             return id;

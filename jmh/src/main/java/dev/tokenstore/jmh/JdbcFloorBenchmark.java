@@ -45,6 +45,16 @@ public class JdbcFloorBenchmark {
     @Param({"100000"})
     public int preload;
 
+    /**
+     * The rows' storage format: {@code v3} (default), what the backends write now; {@code v2}, what
+     * they wrote before schema version 3 (ids and user JSON in the clear), to tell what the larger
+     * v3 row costs the engine itself.
+     */
+    @Param({"v3"})
+    public String shape;
+
+    private FloorTable.Shape rowShape;
+
     private Database db;
     private Connection connection;
     private PreparedStatement insert;
@@ -56,6 +66,7 @@ public class JdbcFloorBenchmark {
 
     @Setup(Level.Trial)
     public void open() throws SQLException {
+        rowShape = FloorTable.Shape.of(shape);
         db = Backend.of(backend).create();
         connection = db.connect();
         FloorTable.create(connection);
@@ -71,7 +82,7 @@ public class JdbcFloorBenchmark {
         List<FloorTable.Row> chunk = new ArrayList<>(StoreFixture.PRELOAD_CHUNK);
         for (int i = 0; i < preload; i++) {
             StoredSession s = factory.session(now);
-            FloorTable.Row row = FloorTable.row(s, cipher);
+            FloorTable.Row row = FloorTable.row(s, cipher, rowShape);
             hashes[i] = row.accessHash();
             if (i < templates.length) {
                 templates[i] = row;
@@ -92,7 +103,8 @@ public class JdbcFloorBenchmark {
      */
     private FloorTable.Row nextRow() {
         long k = nextKey++;
-        return templates[(int) (k % templates.length)].withKeys("sid-" + randomHex(), randomHex(), randomHex());
+        return templates[(int) (k % templates.length)].withKeys(rowShape.newKey(randomHex()), randomHex(),
+                randomHex());
     }
 
     private String randomHex() {
