@@ -11,6 +11,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -39,20 +41,31 @@ final class FloorTable {
 
     /** What the rows hold: the storage format of schema version 3 (the backends' now) or 2. */
     enum Shape {
-        V2, V3;
+        V2("v2"), V3("v3"),
+        /**
+         * An experiment, not what any backend writes: the v3 row with hashes and ciphertexts as
+         * binary columns (raw bytes instead of hex and base64 text), converted when bound.
+         */
+        V3_BINARY("v3bin");
+
+        private final String param;
+
+        Shape(String param) {
+            this.param = param;
+        }
 
         static Shape of(String name) {
             for (Shape s : values()) {
-                if (s.name().equalsIgnoreCase(name)) {
+                if (s.param.equalsIgnoreCase(name)) {
                     return s;
                 }
             }
-            throw new IllegalArgumentException("shape must be v2 or v3, was " + name);
+            throw new IllegalArgumentException("shape must be v2, v3 or v3bin, was " + name);
         }
 
         /** A fresh random session key for this shape: an id like the benchmark's, or its SHA-256 hex. */
         String newKey(String randomHex) {
-            return this == V3 ? randomHex : "sid-" + randomHex;
+            return this == V2 ? "sid-" + randomHex : randomHex;
         }
     }
 
@@ -60,19 +73,30 @@ final class FloorTable {
     }
 
     /** Creates the table and its indexes. */
-    static void create(Connection c) throws SQLException {
+    static void create(Connection c, Backend backend, Shape shape) throws SQLException {
+        String key = shape != Shape.V3_BINARY ? "VARCHAR(200)" : binaryType(backend, 200);
+        String value = shape != Shape.V3_BINARY ? "VARCHAR(1000)" : binaryType(backend, 1000);
+        String user = shape != Shape.V3_BINARY ? "VARCHAR(16000)" : binaryType(backend, 16000);
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE " + TABLE + " (session_id VARCHAR(200) PRIMARY KEY, "
-                    + "session_id_enc VARCHAR(1000), provider VARCHAR(100) NOT NULL, "
-                    + "user_id VARCHAR(200) NOT NULL, access_token_hash VARCHAR(64) NOT NULL UNIQUE, "
-                    + "refresh_token_hash VARCHAR(64) UNIQUE, access_token VARCHAR(1000) NOT NULL, "
-                    + "refresh_token VARCHAR(1000), provider_access_token VARCHAR(1000), "
-                    + "provider_refresh_token VARCHAR(1000), user_info VARCHAR(16000) NOT NULL, "
+            s.execute("CREATE TABLE " + TABLE + " (session_id " + key + " PRIMARY KEY, "
+                    + "session_id_enc " + value + ", provider VARCHAR(100) NOT NULL, "
+                    + "user_id " + key + " NOT NULL, access_token_hash " + key + " NOT NULL UNIQUE, "
+                    + "refresh_token_hash " + key + " UNIQUE, access_token " + value + " NOT NULL, "
+                    + "refresh_token " + value + ", provider_access_token " + value + ", "
+                    + "provider_refresh_token " + value + ", user_info " + user + " NOT NULL, "
                     + "provider_expires_at BIGINT, access_expires_at BIGINT NOT NULL, refresh_expires_at BIGINT, "
                     + "issued_at BIGINT NOT NULL, created_at BIGINT NOT NULL)");
             s.execute("CREATE INDEX " + TABLE + "_user ON " + TABLE + " (user_id)");
             s.execute("CREATE INDEX " + TABLE + "_expiry ON " + TABLE + " (access_expires_at)");
         }
+    }
+
+    private static String binaryType(Backend backend, int size) {
+        return switch (backend) {
+            case SQLITE -> "BLOB";
+            case POSTGRES -> "BYTEA";
+            default -> "VARBINARY(" + size + ")";
+        };
     }
 
     /** One row's values, ready to bind. */
@@ -127,23 +151,47 @@ final class FloorTable {
         return t.toEpochMilli();
     }
 
-    static void bind(PreparedStatement ps, Row r) throws SQLException {
-        ps.setString(1, r.sessionId());
-        ps.setString(2, r.sessionIdEnc());
-        ps.setString(3, r.provider());
-        ps.setString(4, r.userId());
-        ps.setString(5, r.accessHash());
-        ps.setString(6, r.refreshHash());
-        ps.setString(7, r.accessToken());
-        ps.setString(8, r.refreshToken());
-        ps.setString(9, r.providerAccessToken());
-        ps.setString(10, r.providerRefreshToken());
-        ps.setString(11, r.userInfo());
+    static void bind(PreparedStatement ps, Row r, Shape shape) throws SQLException {
+        if (shape == Shape.V3_BINARY) {
+            ps.setBytes(1, hexBytes(r.sessionId()));
+            ps.setBytes(2, cipherBytes(r.sessionIdEnc()));
+            ps.setString(3, r.provider());
+            ps.setBytes(4, hexBytes(r.userId().substring(r.userId().indexOf(':') + 1)));
+            ps.setBytes(5, hexBytes(r.accessHash()));
+            ps.setBytes(6, hexBytes(r.refreshHash()));
+            ps.setBytes(7, cipherBytes(r.accessToken()));
+            ps.setBytes(8, cipherBytes(r.refreshToken()));
+            ps.setBytes(9, cipherBytes(r.providerAccessToken()));
+            ps.setBytes(10, cipherBytes(r.providerRefreshToken()));
+            ps.setBytes(11, cipherBytes(r.userInfo()));
+        } else {
+            ps.setString(1, r.sessionId());
+            ps.setString(2, r.sessionIdEnc());
+            ps.setString(3, r.provider());
+            ps.setString(4, r.userId());
+            ps.setString(5, r.accessHash());
+            ps.setString(6, r.refreshHash());
+            ps.setString(7, r.accessToken());
+            ps.setString(8, r.refreshToken());
+            ps.setString(9, r.providerAccessToken());
+            ps.setString(10, r.providerRefreshToken());
+            ps.setString(11, r.userInfo());
+        }
         ps.setLong(12, r.providerExpiresAt());
         ps.setLong(13, r.accessExpiresAt());
         ps.setLong(14, r.refreshExpiresAt());
         ps.setLong(15, r.issuedAt());
         ps.setLong(16, r.createdAt());
+    }
+
+    private static byte[] hexBytes(String hex) {
+        return hex == null ? null : HexFormat.of().parseHex(hex);
+    }
+
+    /** The bytes behind {@code ts2:<keyId>:<base64url>} (the key id would be a column of its own). */
+    private static byte[] cipherBytes(String stored) {
+        return stored == null ? null
+                : Base64.getUrlDecoder().decode(stored.substring(stored.indexOf(':', stored.indexOf(':') + 1) + 1));
     }
 
     /** Updates the planner's statistics after a preload, as autovacuum or a DBA would. */
@@ -157,11 +205,11 @@ final class FloorTable {
     }
 
     /** Inserts the rows in one transaction with {@code executeBatch}. */
-    static void insertBatch(Connection c, PreparedStatement insert, List<Row> rows) throws SQLException {
+    static void insertBatch(Connection c, PreparedStatement insert, List<Row> rows, Shape shape) throws SQLException {
         c.setAutoCommit(false);
         try {
             for (Row r : rows) {
-                bind(insert, r);
+                bind(insert, r, shape);
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -175,16 +223,26 @@ final class FloorTable {
     }
 
     /** Selects the live row by access-token hash and reads every column; null if none. */
-    static String select(PreparedStatement select, String accessHash, long nowMillis) throws SQLException {
-        select.setString(1, accessHash);
+    static Object select(PreparedStatement select, String accessHash, long nowMillis, Shape shape)
+            throws SQLException {
+        boolean binary = shape == Shape.V3_BINARY;
+        if (binary) {
+            select.setBytes(1, hexBytes(accessHash));
+        } else {
+            select.setString(1, accessHash);
+        }
         select.setLong(2, nowMillis);
         try (ResultSet rs = select.executeQuery()) {
             if (!rs.next()) {
                 return null;
             }
-            String id = rs.getString(1);
+            Object id = binary ? rs.getBytes(1) : rs.getString(1);
             for (int i = 2; i <= 11; i++) {
-                rs.getString(i);
+                if (binary && i != 3) {
+                    rs.getBytes(i);
+                } else {
+                    rs.getString(i);
+                }
             }
             for (int i = 12; i <= 16; i++) {
                 rs.getLong(i);

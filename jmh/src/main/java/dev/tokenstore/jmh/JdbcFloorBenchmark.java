@@ -48,7 +48,8 @@ public class JdbcFloorBenchmark {
     /**
      * The rows' storage format: {@code v3} (default), what the backends write now; {@code v2}, what
      * they wrote before schema version 3 (ids and user JSON in the clear), to tell what the larger
-     * v3 row costs the engine itself.
+     * v3 row costs the engine itself; {@code v3bin}, an experiment: the v3 row with hashes and
+     * ciphertexts in binary columns.
      */
     @Param({"v3"})
     public String shape;
@@ -69,7 +70,7 @@ public class JdbcFloorBenchmark {
         rowShape = FloorTable.Shape.of(shape);
         db = Backend.of(backend).create();
         connection = db.connect();
-        FloorTable.create(connection);
+        FloorTable.create(connection, Backend.of(backend), rowShape);
         insert = connection.prepareStatement(FloorTable.INSERT);
         select = connection.prepareStatement(FloorTable.SELECT);
         byte[] key = new byte[32];
@@ -89,7 +90,7 @@ public class JdbcFloorBenchmark {
             }
             chunk.add(row);
             if (chunk.size() == StoreFixture.PRELOAD_CHUNK || i == preload - 1) {
-                FloorTable.insertBatch(connection, insert, chunk);
+                FloorTable.insertBatch(connection, insert, chunk, rowShape);
                 chunk.clear();
             }
         }
@@ -114,14 +115,14 @@ public class JdbcFloorBenchmark {
     }
 
     @Benchmark
-    public String select() throws SQLException {
+    public Object select() throws SQLException {
         return FloorTable.select(select, hashes[ThreadLocalRandom.current().nextInt(hashes.length)],
-                System.currentTimeMillis());
+                System.currentTimeMillis(), rowShape);
     }
 
     @Benchmark
     public int insert() throws SQLException {
-        FloorTable.bind(insert, nextRow());
+        FloorTable.bind(insert, nextRow(), rowShape);
         return insert.executeUpdate();
     }
 
@@ -147,7 +148,7 @@ public class JdbcFloorBenchmark {
         for (int i = 0; i < count; i++) {
             rows.add(nextRow());
         }
-        FloorTable.insertBatch(connection, insert, rows);
+        FloorTable.insertBatch(connection, insert, rows, rowShape);
     }
 
     @TearDown(Level.Trial)
