@@ -25,10 +25,6 @@ final class Rows {
     /** Whether values of format 1 (bound to their key id only) fail on read ({@code jdbc.unboundValues}). */
     private final boolean refuseUnbound;
 
-    Rows(TokenCipher cipher) {
-        this(cipher, false);
-    }
-
     Rows(TokenCipher cipher, boolean refuseUnbound) {
         this.cipher = cipher;
         this.refuseUnbound = refuseUnbound;

@@ -385,7 +385,7 @@ class StandardDialectEngineTest {
             writer.close();
             opened.remove(writer);
             Migrator migrator = new Migrator(new Schema("tokenstore_"), new StandardDialect(), at(T0), "cut short",
-                    new Rows(cipher));
+                    new Rows(cipher, false));
             boolean finished;
             try (Connection c = dataSource().getConnection()) {
                 c.setAutoCommit(true);
