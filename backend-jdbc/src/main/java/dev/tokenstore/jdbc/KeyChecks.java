@@ -18,6 +18,9 @@ import java.util.Map;
  * material). A store without keys refuses a database that has recorded some.
  */
 final class KeyChecks {
+    /** The schema version that created {@code key_checks}. */
+    static final int SINCE_VERSION = 3;
+
     private final Statements sql;
     private final TokenCipher cipher;
     private final Clock clock;

@@ -23,6 +23,7 @@ final class Migrator {
     private final Clock clock;
     private final String storeName;
     private final VersionThree versionThree;
+    private final VersionFour versionFour;
 
     Migrator(Schema schema, SqlDialect dialect, Clock clock, String storeName, Rows rows) {
         this.schema = schema;
@@ -30,6 +31,7 @@ final class Migrator {
         this.clock = clock;
         this.storeName = storeName;
         this.versionThree = new VersionThree(schema, dialect, rows, storeName);
+        this.versionFour = new VersionFour(schema, dialect, rows);
     }
 
     /** The version found with a plain read, or -1 if there is no version table yet. */
@@ -53,12 +55,16 @@ final class Migrator {
         for (int next = found + 1; next <= Schema.CURRENT_VERSION; next++) {
             if (next == 3) {
                 versionThree.setAside(c);
+            } else if (next == 4) {
+                versionFour.setAside(c);
             }
             for (String statement : schema.migrationTo(next, dialect)) {
                 SqlDialect.execute(c, statement);
             }
             if (next == 3) {
                 versionThree.copy(c);
+            } else if (next == 4) {
+                versionFour.copy(c);
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.version
                     + " (version, applied_at) VALUES (?, ?)")) {

@@ -14,9 +14,10 @@ import java.util.List;
 
 /**
  * For migration tests only: turns the database under an open {@link JdbcTokenStore} back into
- * what the previous release wrote (schema version 2, values in {@link TokenCipher} format 1 bound to
- * the key id only, session ids, user ids and user JSON in the clear) holding the given records.
- * Close the store afterwards and open a new one to migrate it.
+ * what an earlier release wrote, holding the given records — schema version 3 (six encrypted
+ * values per session, in {@link TokenCipher} format 2) or schema version 2 (values in format 1
+ * bound to the key id only, session ids, user ids and user JSON in the clear). Close the store
+ * afterwards and open a new one to migrate it.
  */
 public final class PreviousFormat {
     private PreviousFormat() {
@@ -39,16 +40,7 @@ public final class PreviousFormat {
         TokenCipher cipher = jdbc.rows().cipher();
         jdbc.writeRaw("write previous format", tx -> {
             Connection c = tx.connection();
-            for (String table : List.of(s.sessions, s.authCodes, s.retiredTokens, s.keyChecks, s.changeLog,
-                    s.changeSeq, s.states, s.clients)) {
-                SqlDialect.execute(c, "DROP TABLE " + table);
-            }
-            SqlDialect.execute(c, "DELETE FROM " + s.version + " WHERE version > 2");
-            for (int version = 1; version <= 2; version++) {
-                for (String statement : s.migrationTo(version, d)) {
-                    SqlDialect.execute(c, statement);
-                }
-            }
+            reset(c, s, d, 2);
             for (StoredSession x : sessions) {
                 Long purge = x.refreshExpiresAt() != null && x.refreshExpiresAt().isAfter(x.accessExpiresAt())
                         ? Rows.millis(x.refreshExpiresAt()) : Rows.millis(x.accessExpiresAt());
@@ -83,6 +75,82 @@ public final class PreviousFormat {
             }
             return null;
         });
+    }
+
+    /**
+     * Replaces everything in the store's database with {@code sessions}, {@code clients},
+     * {@code states} and {@code codes} written in schema version 3, with the key check values
+     * that version records.
+     *
+     * @throws IllegalArgumentException if {@code store} is not a {@link JdbcTokenStore}
+     */
+    public static void writeVersion3(TokenStore store, List<StoredSession> sessions, List<ClientRecord> clients,
+                                     List<StateRecord> states, List<AuthCodeRecord> codes) {
+        if (!(store instanceof JdbcTokenStore jdbc)) {
+            throw new IllegalArgumentException("store must be a JdbcTokenStore, was " + store.getClass().getName());
+        }
+        Schema s = jdbc.statements().schema;
+        SqlDialect d = jdbc.dialect();
+        Rows rows = jdbc.rows();
+        TokenCipher cipher = rows.cipher();
+        jdbc.writeRaw("write previous format", tx -> {
+            Connection c = tx.connection();
+            reset(c, s, d, 3);
+            String t = Schema.SESSIONS;
+            for (StoredSession x : sessions) {
+                Object[] now = rows.session(x); // version 4's row: its key, hashes and times are version 3's too
+                String key = (String) now[0];
+                Object[] row = {key, now[1], x.provider(), now[3], rows.enc(Json.userInfo(x.userInfo()), t,
+                        "user_info_enc", key), x.accessTokenHash(), rows.enc(x.accessToken(), t, "access_token_enc", key),
+                        x.refreshTokenHash(), rows.enc(x.refreshToken(), t, "refresh_token_enc", key),
+                        rows.enc(x.providerAccessToken(), t, "provider_access_token_enc", key),
+                        rows.enc(x.providerRefreshToken(), t, "provider_refresh_token_enc", key), now[7], now[8],
+                        now[9], now[10], now[11], now[12]};
+                insert(c, d, s.sessions, Schema.names(Schema.V3_SESSION_COLUMNS), row);
+            }
+            for (ClientRecord x : clients) {
+                insert(c, d, s.clients, Schema.names(Schema.CLIENT_COLUMNS), rows.client(x));
+            }
+            for (StateRecord x : states) {
+                insert(c, d, s.states, Schema.names(Schema.STATE_COLUMNS), rows.state(x));
+            }
+            for (AuthCodeRecord x : codes) {
+                insert(c, d, s.authCodes, Schema.names(Schema.AUTH_CODE_COLUMNS), rows.authCode(x));
+            }
+            if (cipher.encrypts()) {
+                for (String keyId : cipher.keyIds()) {
+                    insert(c, d, s.keyChecks, Schema.names(Schema.KEY_CHECK_COLUMNS), keyId, cipher.checkValue(keyId),
+                            0L);
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Drops every table and recreates the schema of {@code version} (2 or 3) empty. Version 3's
+     * changed tables are created after dropping version 1's: {@code CREATE TABLE IF NOT EXISTS}
+     * would otherwise keep the old ones.
+     */
+    private static void reset(Connection c, Schema s, SqlDialect d, int version) throws SQLException {
+        for (String table : List.of(s.sessions, s.authCodes, s.retiredTokens, s.keyChecks, s.changeLog,
+                s.changeSeq, s.states, s.clients)) {
+            SqlDialect.execute(c, "DROP TABLE " + table);
+        }
+        SqlDialect.execute(c, "DELETE FROM " + s.version + " WHERE version > " + version);
+        for (int v = 1; v <= Math.min(version, 2); v++) {
+            for (String statement : s.migrationTo(v, d)) {
+                SqlDialect.execute(c, statement);
+            }
+        }
+        if (version == 3) {
+            for (String table : s.replacedByVersion3()) {
+                SqlDialect.execute(c, "DROP TABLE " + table);
+            }
+            for (String statement : s.migrationTo(3, d)) {
+                SqlDialect.execute(c, statement);
+            }
+        }
     }
 
     private static void insert(Connection c, SqlDialect d, String table, String columns, Object... values)

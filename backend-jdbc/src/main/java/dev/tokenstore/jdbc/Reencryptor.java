@@ -41,8 +41,7 @@ final class Reencryptor {
                 new Table(s.authCodes, Schema.AUTH_CODES, "code_hash",
                         List.of("session_id_enc", "code_challenge_enc"), false),
                 new Table(s.sessions, Schema.SESSIONS, "session_hash",
-                        List.of("session_id_enc", "user_info_enc", "access_token_enc", "refresh_token_enc",
-                                "provider_access_token_enc", "provider_refresh_token_enc"), true),
+                        List.of("session_id_enc", "secrets_enc"), true),
                 new Table(s.clients, Schema.CLIENTS, "client_id", List.of("client_secret_enc"), false),
                 new Table(s.retiredTokens, Schema.RETIRED, "token_hash", List.of("session_id_enc"), false));
     }
@@ -184,8 +183,8 @@ final class Reencryptor {
             }
             Place place = new Place(t.logical(), column, key);
             String plain = cipher.decrypt(row[i], place);
-            if (column.equals("user_info_enc")) {
-                userId = Json.readUserInfo(plain).userId();
+            if (column.equals("secrets_enc")) {
+                userId = Json.readUserInfo(SessionSecrets.decode(plain).userInfoJson()).userId();
             }
             next[i] = cipher.isCurrent(row[i]) ? row[i] : cipher.encrypt(plain, place);
         }

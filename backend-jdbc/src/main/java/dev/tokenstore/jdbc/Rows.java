@@ -18,7 +18,8 @@ import java.time.Instant;
  * {@link TokenCipher}, each value bound to its {@link Place} (logical table, column, and the key
  * the row is looked up by); one-time values (states, codes) are not stored at all, only their
  * SHA-256, because the caller brings the value when consuming. Sessions are keyed by the SHA-256
- * of their id, users by a keyed hash of theirs.
+ * of their id, users by a keyed hash of theirs; a session's user JSON and tokens are one encrypted
+ * value ({@link SessionSecrets}).
  */
 final class Rows {
     private final TokenCipher cipher;
@@ -110,15 +111,17 @@ final class Rows {
             purgeAfter = s.refreshExpiresAt();
         }
         String key = sessionKey(s.sessionId());
-        String t = Schema.SESSIONS;
-        return new Object[] {key, enc(s.sessionId(), t, "session_id_enc", key), s.provider(),
-                cipher.keyedHash(s.userId()), enc(Json.userInfo(s.userInfo()), t, "user_info_enc", key),
-                s.accessTokenHash(), enc(s.accessToken(), t, "access_token_enc", key), s.refreshTokenHash(),
-                enc(s.refreshToken(), t, "refresh_token_enc", key),
-                enc(s.providerAccessToken(), t, "provider_access_token_enc", key),
-                enc(s.providerRefreshToken(), t, "provider_refresh_token_enc", key), millis(s.providerExpiresAt()),
-                millis(s.accessExpiresAt()), millis(s.refreshExpiresAt()), millis(purgeAfter), millis(s.issuedAt()),
-                millis(s.createdAt())};
+        SessionSecrets secrets = new SessionSecrets(Json.userInfo(s.userInfo()), s.accessToken(), s.refreshToken(),
+                s.providerAccessToken(), s.providerRefreshToken());
+        return new Object[] {key, enc(s.sessionId(), Schema.SESSIONS, "session_id_enc", key), s.provider(),
+                cipher.keyedHash(s.userId()), s.accessTokenHash(), s.refreshTokenHash(), secrets(secrets, key),
+                millis(s.providerExpiresAt()), millis(s.accessExpiresAt()), millis(s.refreshExpiresAt()),
+                millis(purgeAfter), millis(s.issuedAt()), millis(s.createdAt())};
+    }
+
+    /** A session's secrets as its row stores them ({@code secrets_enc}, bound to the row's key). */
+    String secrets(SessionSecrets secrets, String sessionKey) {
+        return enc(secrets.encode(), Schema.SESSIONS, "secrets_enc", sessionKey);
     }
 
     /**
@@ -130,16 +133,14 @@ final class Rows {
         String key = rs.getString(SessionColumn.SESSION_HASH);
         String t = Schema.SESSIONS;
         try {
+            SessionSecrets secrets = SessionSecrets.decode(
+                    dec(rs.getString(SessionColumn.SECRETS_ENC), t, "secrets_enc", key));
             return new StoredSession(dec(rs.getString(SessionColumn.SESSION_ID_ENC), t, "session_id_enc", key),
-                    rs.getString(SessionColumn.PROVIDER),
-                    Json.readUserInfo(dec(rs.getString(SessionColumn.USER_INFO_ENC), t, "user_info_enc", key)),
-                    dec(rs.getString(SessionColumn.ACCESS_TOKEN_ENC), t, "access_token_enc", key),
-                    dec(rs.getString(SessionColumn.REFRESH_TOKEN_ENC), t, "refresh_token_enc", key),
-                    dec(rs.getString(SessionColumn.PROVIDER_ACCESS_TOKEN_ENC), t, "provider_access_token_enc", key),
-                    dec(rs.getString(SessionColumn.PROVIDER_REFRESH_TOKEN_ENC), t, "provider_refresh_token_enc", key),
-                    instant(rs, SessionColumn.PROVIDER_EXPIRES_AT), instant(rs, SessionColumn.ACCESS_EXPIRES_AT),
-                    instant(rs, SessionColumn.REFRESH_EXPIRES_AT), instant(rs, SessionColumn.ISSUED_AT),
-                    instant(rs, SessionColumn.CREATED_AT));
+                    rs.getString(SessionColumn.PROVIDER), Json.readUserInfo(secrets.userInfoJson()),
+                    secrets.accessToken(), secrets.refreshToken(), secrets.providerAccessToken(),
+                    secrets.providerRefreshToken(), instant(rs, SessionColumn.PROVIDER_EXPIRES_AT),
+                    instant(rs, SessionColumn.ACCESS_EXPIRES_AT), instant(rs, SessionColumn.REFRESH_EXPIRES_AT),
+                    instant(rs, SessionColumn.ISSUED_AT), instant(rs, SessionColumn.CREATED_AT));
         } catch (IllegalArgumentException e) {
             throw invalidRow(e);
         }
@@ -150,11 +151,7 @@ final class Rows {
         static final int SESSION_HASH = position("session_hash");
         static final int SESSION_ID_ENC = position("session_id_enc");
         static final int PROVIDER = position("provider");
-        static final int USER_INFO_ENC = position("user_info_enc");
-        static final int ACCESS_TOKEN_ENC = position("access_token_enc");
-        static final int REFRESH_TOKEN_ENC = position("refresh_token_enc");
-        static final int PROVIDER_ACCESS_TOKEN_ENC = position("provider_access_token_enc");
-        static final int PROVIDER_REFRESH_TOKEN_ENC = position("provider_refresh_token_enc");
+        static final int SECRETS_ENC = position("secrets_enc");
         static final int PROVIDER_EXPIRES_AT = position("provider_expires_at");
         static final int ACCESS_EXPIRES_AT = position("access_expires_at");
         static final int REFRESH_EXPIRES_AT = position("refresh_expires_at");

@@ -9,7 +9,7 @@ import java.util.List;
  */
 final class Schema {
     /** The schema version this code writes; a database at a higher version is refused. */
-    static final int CURRENT_VERSION = 3;
+    static final int CURRENT_VERSION = 4;
 
     static final int S = Types.VARCHAR;
     static final int L = Types.BIGINT;
@@ -25,7 +25,19 @@ final class Schema {
             new Column("redirect_uri", S), new Column("code_challenge_enc", S), new Column("code_challenge_method", S),
             new Column("scopes_json", S), new Column("expires_at", L), new Column("created_at", L));
 
+    /**
+     * Sessions as version 4 stores them: the session id and the secrets (user JSON and the four
+     * tokens, {@link SessionSecrets}) as two encrypted values.
+     */
     static final List<Column> SESSION_COLUMNS = List.of(
+            new Column("session_hash", S), new Column("session_id_enc", S), new Column("provider", S),
+            new Column("user_key", S), new Column("access_token_hash", S), new Column("refresh_token_hash", S),
+            new Column("secrets_enc", S), new Column("provider_expires_at", L), new Column("access_expires_at", L),
+            new Column("refresh_expires_at", L), new Column("purge_after", L), new Column("issued_at", L),
+            new Column("created_at", L));
+
+    /** Sessions as version 3 stored them: six encrypted values (for migration and its tests). */
+    static final List<Column> V3_SESSION_COLUMNS = List.of(
             new Column("session_hash", S), new Column("session_id_enc", S), new Column("provider", S),
             new Column("user_key", S), new Column("user_info_enc", S), new Column("access_token_hash", S),
             new Column("access_token_enc", S),
@@ -87,9 +99,12 @@ final class Schema {
         this.keyChecks = prefix + "key_checks";
     }
 
-    /** The name a table of version 2 has while version 3 copies it (see {@link #version3}). */
-    String previous(String table) {
-        return table + "_v2";
+    /**
+     * The name a table of version {@code version} has while the next version copies it (see
+     * {@link VersionThree}, {@link VersionFour}).
+     */
+    String previous(String table, int version) {
+        return table + "_v" + version;
     }
 
     String createVersionTable(SqlDialect d) {
@@ -112,6 +127,9 @@ final class Schema {
         }
         if (toVersion == 3) {
             return version3(d);
+        }
+        if (toVersion == 4) {
+            return version4(d);
         }
         throw new IllegalArgumentException("no migration to schema version " + toVersion);
     }
@@ -228,9 +246,23 @@ final class Schema {
         } else {
             throw new IllegalArgumentException("version 3 does not replace " + table);
         }
+        return setAside(table, indexes, 2);
+    }
+
+    /**
+     * Sets the version-3 sessions table aside for version 4: drops its indexes (version 4 reuses
+     * their names) and renames it to {@link #previous} (run only while it has its version-3
+     * columns, see {@link VersionFour}).
+     */
+    List<String> setAsideForVersion4() {
+        return setAside(sessions, List.of(sessions + "_access_token_hash_uq", sessions + "_refresh_token_hash_uq",
+                sessions + "_user_key_idx", sessions + "_purge_after_idx"), 3);
+    }
+
+    private List<String> setAside(String table, List<String> indexes, int version) {
         List<String> statements = new java.util.ArrayList<>();
         indexes.forEach(index -> statements.add("DROP INDEX IF EXISTS " + index));
-        statements.add("ALTER TABLE " + table + " RENAME TO " + previous(table));
+        statements.add("ALTER TABLE " + table + " RENAME TO " + previous(table, version));
         return statements;
     }
 
@@ -296,6 +328,40 @@ final class Schema {
                         + "key_id " + k + " NOT NULL PRIMARY KEY, "
                         + "check_value " + t + " NOT NULL, "
                         + "created_at " + b + " NOT NULL)");
+    }
+
+    /**
+     * Version 4, fewer ciphertexts per session: the user JSON and the four tokens in one encrypted
+     * value ({@code secrets_enc}, {@link SessionSecrets}), so a session costs two AES-GCM operations
+     * to write or read instead of six, and its row is about 250 characters shorter (each value
+     * carries its own key id, salt, nonce and tag). Before these statements {@link VersionFour} sets
+     * the version-3 sessions aside; after them it copies and converts the rows.
+     */
+    private List<String> version4(SqlDialect d) {
+        String k = d.keyType();
+        String t = d.textType();
+        String b = d.bigintType();
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS " + sessions + " ("
+                        + "session_hash " + k + " NOT NULL PRIMARY KEY, "
+                        + "session_id_enc " + t + " NOT NULL, "
+                        + "provider " + t + " NOT NULL, "
+                        + "user_key " + k + " NOT NULL, "
+                        + "access_token_hash " + k + " NOT NULL, "
+                        + "refresh_token_hash " + k + ", "
+                        + "secrets_enc " + t + " NOT NULL, "
+                        + "provider_expires_at " + b + ", "
+                        + "access_expires_at " + b + " NOT NULL, "
+                        + "refresh_expires_at " + b + ", "
+                        + "purge_after " + b + " NOT NULL, "
+                        + "issued_at " + b + " NOT NULL, "
+                        + "created_at " + b + " NOT NULL)",
+                "CREATE UNIQUE INDEX IF NOT EXISTS " + sessions + "_access_token_hash_uq ON " + sessions
+                        + " (access_token_hash)",
+                "CREATE UNIQUE INDEX IF NOT EXISTS " + sessions + "_refresh_token_hash_uq ON " + sessions
+                        + " (refresh_token_hash)",
+                "CREATE INDEX IF NOT EXISTS " + sessions + "_user_key_idx ON " + sessions + " (user_key)",
+                "CREATE INDEX IF NOT EXISTS " + sessions + "_purge_after_idx ON " + sessions + " (purge_after)");
     }
 
     static String names(List<Column> columns) {

@@ -1,15 +1,16 @@
 package dev.tokenstore.jdbc;
 
+import static dev.tokenstore.jdbc.TableCopy.hasColumn;
+import static dev.tokenstore.jdbc.TableCopy.longOrNull;
+
 import dev.tokenstore.TokenCipher;
 import dev.tokenstore.TokenStoreException;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The data half of schema version 3 (the DDL is {@link Schema}'s): before anything changes, checks
@@ -25,8 +26,6 @@ import java.util.Locale;
  * again (into an emptied new table) and dropped.
  */
 final class VersionThree {
-    private static final int BATCH = 500;
-
     private final Schema schema;
     private final SqlDialect dialect;
     private final Rows rows;
@@ -47,7 +46,7 @@ final class VersionThree {
         TokenCipher cipher = rows.cipher();
         // a run cut short may have left the sessions set aside, or (partly) copied already
         List<String> sessionTables = new ArrayList<>();
-        for (String table : List.of(schema.previous(schema.sessions), schema.sessions)) {
+        for (String table : List.of(schema.previous(schema.sessions, 2), schema.sessions)) {
             if (hasColumn(c, table, "access_token_enc")) {
                 sessionTables.add(table);
             }
@@ -112,8 +111,8 @@ final class VersionThree {
         copyIfSetAside(c, schema.retiredTokens, this::copyRetired);
     }
 
-    private void copyIfSetAside(Connection c, String table, TableCopy copy) throws SQLException {
-        String setAside = schema.previous(table);
+    private void copyIfSetAside(Connection c, String table, StepCopy copy) throws SQLException {
+        String setAside = schema.previous(table, 2);
         if (hasColumn(c, setAside, "session_id")) {
             copy.run(c);
             SqlDialect.execute(c, "DROP TABLE " + setAside);
@@ -121,10 +120,10 @@ final class VersionThree {
     }
 
     private void copySessions(Connection c) throws SQLException {
-        copy(c, "SELECT session_id, provider, user_id, user_info_json, access_token_hash, access_token_enc, "
-                + "refresh_token_hash, refresh_token_enc, provider_access_token_enc, provider_refresh_token_enc, "
+        TableCopy.copy(c, dialect, "SELECT session_id, provider, user_id, user_info_json, access_token_hash, "
+                + "access_token_enc, refresh_token_hash, refresh_token_enc, provider_access_token_enc, provider_refresh_token_enc, "
                 + "provider_expires_at, access_expires_at, refresh_expires_at, purge_after, issued_at, created_at FROM "
-                + schema.previous(schema.sessions), schema.sessions, Schema.SESSION_COLUMNS, rs -> {
+                + schema.previous(schema.sessions, 2), schema.sessions, Schema.V3_SESSION_COLUMNS, rs -> {
                     String id = rs.getString(1);
                     String key = Rows.sessionKey(id);
                     String t = Schema.SESSIONS;
@@ -137,8 +136,8 @@ final class VersionThree {
     }
 
     private void copyAuthCodes(Connection c) throws SQLException {
-        copy(c, "SELECT code_hash, session_id, client_id, redirect_uri, code_challenge_enc, code_challenge_method, "
-                + "scopes_json, expires_at, created_at FROM " + schema.previous(schema.authCodes), schema.authCodes,
+        TableCopy.copy(c, dialect, "SELECT code_hash, session_id, client_id, redirect_uri, code_challenge_enc, "
+                + "code_challenge_method, scopes_json, expires_at, created_at FROM " + schema.previous(schema.authCodes, 2), schema.authCodes,
                 Schema.AUTH_CODE_COLUMNS, rs -> {
                     String key = rs.getString(1);
                     return new Object[] {key, rows.enc(rs.getString(2), Schema.AUTH_CODES, "session_id_enc", key),
@@ -148,76 +147,13 @@ final class VersionThree {
     }
 
     private void copyRetired(Connection c) throws SQLException {
-        copy(c, "SELECT token_hash, session_id, successor_hash, retired_at, expires_at FROM "
-                + schema.previous(schema.retiredTokens), schema.retiredTokens, Schema.RETIRED_COLUMNS,
+        TableCopy.copy(c, dialect, "SELECT token_hash, session_id, successor_hash, retired_at, expires_at FROM "
+                + schema.previous(schema.retiredTokens, 2), schema.retiredTokens, Schema.RETIRED_COLUMNS,
                 rs -> rows.retired(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5)));
     }
 
-    private void copy(Connection c, String select, String table, List<Column> columns, RowMapper mapper)
-            throws SQLException {
-        SqlDialect.execute(c, "DELETE FROM " + table);
-        String insert = "INSERT INTO " + table + " (" + Schema.names(columns) + ") VALUES ("
-                + "?, ".repeat(columns.size() - 1) + "?)";
-        try (PreparedStatement read = c.prepareStatement(select);
-             ResultSet rs = read.executeQuery();
-             PreparedStatement write = c.prepareStatement(insert)) {
-            int pending = 0;
-            while (rs.next()) {
-                Object[] row = mapper.map(rs);
-                for (int i = 0; i < columns.size(); i++) {
-                    dialect.bind(write, i + 1, row[i], columns.get(i).sqlType());
-                }
-                write.addBatch();
-                if (++pending == BATCH) {
-                    write.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                write.executeBatch();
-            }
-        }
-    }
-
-    /**
-     * True if {@code table} exists (in the connection's current schema) with {@code column}, read
-     * from the database's metadata (within the migration's transaction where DDL is transactional).
-     */
-    static boolean hasColumn(Connection c, String table, String column) throws SQLException {
-        DatabaseMetaData md = c.getMetaData();
-        String schemaName = c.getSchema();
-        try (ResultSet rs = md.getColumns(null, schemaName, stored(md, table), stored(md, column))) {
-            while (rs.next()) {
-                // '_' is a pattern character in metadata calls: compare the names exactly
-                if (table.equalsIgnoreCase(rs.getString("TABLE_NAME"))
-                        && column.equalsIgnoreCase(rs.getString("COLUMN_NAME"))) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** An unquoted identifier as the database stores it (upper case in H2 and HSQLDB, lower in PostgreSQL). */
-    private static String stored(DatabaseMetaData md, String identifier) throws SQLException {
-        if (md.storesUpperCaseIdentifiers()) {
-            return identifier.toUpperCase(Locale.ROOT);
-        }
-        return md.storesLowerCaseIdentifiers() ? identifier.toLowerCase(Locale.ROOT) : identifier;
-    }
-
-    private static Long longOrNull(ResultSet rs, int column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : value;
-    }
-
     @FunctionalInterface
-    private interface TableCopy {
+    private interface StepCopy {
         void run(Connection c) throws SQLException;
-    }
-
-    @FunctionalInterface
-    private interface RowMapper {
-        Object[] map(ResultSet rs) throws SQLException;
     }
 }

@@ -246,17 +246,17 @@ class StandardDialectEngineTest {
         try (Connection c = dataSource().getConnection(); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery(
                     "SELECT version, applied_at FROM tokenstore_schema_version ORDER BY version")) {
-                for (int version = 1; version <= 3; version++) {
+                for (int version = 1; version <= Schema.CURRENT_VERSION; version++) {
                     assertTrue(rs.next(), "version " + version + " recorded");
                     assertEquals(version, rs.getInt(1));
                     assertEquals(T0.toEpochMilli(), rs.getLong(2));
                 }
                 assertFalse(rs.next());
             }
-            st.executeUpdate("INSERT INTO tokenstore_schema_version VALUES (4, 0)");
+            st.executeUpdate("INSERT INTO tokenstore_schema_version VALUES (5, 0)");
         }
         TokenStoreException e = assertThrows(TokenStoreException.class, () -> open(at(T0)));
-        assertTrue(e.getMessage().contains("schema version 4") && e.getMessage().contains("engine.db"),
+        assertTrue(e.getMessage().contains("schema version 5") && e.getMessage().contains("engine.db"),
                 e.getMessage());
         assertEquals(2, sourcesClosed.get(), "a failed open closes the connection source");
     }
@@ -285,7 +285,7 @@ class StandardDialectEngineTest {
     }
 
     @Test
-    void aVersionTwoDatabaseInThePreviousFormatMigratesToVersionThree() throws Exception {
+    void aVersionTwoDatabaseMigratesThroughVersionThreeToTheCurrentVersion() throws Exception {
         StoredSession s = session("sid-old", "at-old", "rt-old", Duration.ofHours(1));
         ClientRecord client = new ClientRecord("app", "secret-old", "client_secret_basic", List.of("https://r"),
                 List.of("authorization_code"), List.of("code"), null, null, T0);
@@ -316,7 +316,7 @@ class StandardDialectEngineTest {
         assertEquals(Optional.of(state), migrated.consumeState("state-old"));
         assertEquals(Optional.of(code), migrated.consumeAuthCode("code-old"));
         try (Connection c = dataSource().getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT session_hash, session_id_enc, user_key, user_info_enc "
+             ResultSet rs = st.executeQuery("SELECT session_hash, session_id_enc, user_key, secrets_enc "
                      + "FROM tokenstore_sessions")) {
             assertTrue(rs.next());
             assertEquals(TokenHash.sha256Hex("sid-old"), rs.getString(1));
@@ -333,7 +333,72 @@ class StandardDialectEngineTest {
         try (Connection c = dataSource().getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT MAX(version) FROM tokenstore_schema_version")) {
             assertTrue(rs.next());
-            assertEquals(3, rs.getInt(1));
+            assertEquals(Schema.CURRENT_VERSION, rs.getInt(1));
+        }
+    }
+
+    @Test
+    void aVersionThreeDatabaseMigratesToVersionFourWithOneSecretsValuePerSession() throws Exception {
+        StoredSession s = session("sid-3", "at-three-access", "rt-three-refresh", Duration.ofHours(1));
+        StoredSession noRefresh = session("sid-3b", "at-three-b", null, Duration.ofHours(1));
+        ClientRecord client = new ClientRecord("app", "secret-3", "client_secret_basic", List.of("https://r"),
+                List.of("authorization_code"), List.of("code"), null, null, T0);
+        AuthCodeRecord code = new AuthCodeRecord("code-3", "sid-3", "app", "https://r", "challenge", "S256",
+                List.of(), T0.plusSeconds(60), T0);
+        JdbcTokenStore writer = open(at(T0));
+        PreviousFormat.writeVersion3(writer, List.of(s, noRefresh), List.of(client), List.of(), List.of(code));
+        writer.close();
+        try (Connection c = dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT access_token_enc, user_info_enc FROM tokenstore_sessions")) {
+            assertTrue(rs.next());
+            assertTrue(rs.getString(1).startsWith("ts2:default:"), "version 3 wrote format 2, one value a column");
+        }
+        // a wrong key fails at its check value, naming the key id, before anything is converted
+        byte[] other = "another-engine-key-of-32-bytes!!".getBytes(StandardCharsets.US_ASCII);
+        TokenStoreException wrong = assertThrows(TokenStoreException.class, () -> JdbcTokenStore.builder(
+                TokenStoreOptions.builder().clock(at(T0)).encryptionKey(other).build(), new StandardDialect(),
+                new DataSourceConnectionSource(dataSource(), "engine.db", sourcesClosed::incrementAndGet)).build());
+        assertTrue(wrong.getMessage().contains("'default'"), wrong.getMessage());
+        assertEquals(3, maxVersion(), "nothing was migrated");
+
+        JdbcTokenStore migrated = open(at(T0), "jdbc.unboundValues", "refuse");
+        assertEquals(Optional.of(s), migrated.loadSessionByAccessToken("at-three-access"));
+        assertEquals(Optional.of(s), migrated.loadSessionById("sid-3"));
+        assertEquals(Optional.of(s), migrated.loadSessionByRefreshToken("rt-three-refresh"));
+        assertEquals(Optional.of(noRefresh), migrated.loadSessionByAccessToken("at-three-b"));
+        assertEquals(Optional.of(client), migrated.loadClient("app"));
+        assertEquals(Optional.of(code), migrated.consumeAuthCode("code-3"));
+        assertEquals(Schema.CURRENT_VERSION, maxVersion());
+        try (Connection c = dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT secrets_enc FROM tokenstore_sessions")) {
+            int rows = 0;
+            while (rs.next()) {
+                rows++;
+                String value = rs.getString(1);
+                assertTrue(value.startsWith("ts2:default:"), "one format-2 value");
+                for (String secret : List.of("at-three-access", "rt-three-refresh", "user-sid-3", "provider-at")) {
+                    assertFalse(value.contains(secret), secret + " in the clear");
+                }
+            }
+            assertEquals(2, rows);
+        }
+        assertFalse(tableExists("tokenstore_sessions_v3"), "the set-aside table is gone");
+        assertEquals(1, migrated.deleteSessionsByUser("user-sid-3"), "the user index came along");
+        assertEquals(Optional.of(noRefresh), migrated.loadSessionById("sid-3b"));
+    }
+
+    private int maxVersion() throws SQLException {
+        try (Connection c = dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT MAX(version) FROM tokenstore_schema_version")) {
+            assertTrue(rs.next());
+            return rs.getInt(1);
+        }
+    }
+
+    /** Whether a table with a session_hash column is there, by the metadata query the migrations use. */
+    private boolean tableExists(String table) throws SQLException {
+        try (Connection c = dataSource().getConnection()) {
+            return TableCopy.hasColumn(c, table, "session_hash");
         }
     }
 
@@ -349,15 +414,15 @@ class StandardDialectEngineTest {
                 "by default format-1 values read back after the migration");
 
         JdbcTokenStore strict = open(at(T0), "jdbc.unboundValues", "refuse");
-        TokenStoreException refused = assertThrows(TokenStoreException.class,
-                () -> strict.loadSessionByAccessToken("at-old"));
-        assertTrue(refused.getMessage().contains("access_token_enc")
+        TokenStoreException refused = assertThrows(TokenStoreException.class, () -> strict.loadClient("app"));
+        assertTrue(refused.getMessage().contains("client_secret_enc")
                 && refused.getMessage().contains("jdbc.unboundValues=refuse"), refused.getMessage());
-        assertFalse(refused.getMessage().contains("at-old"), "no value in the message");
-        assertThrows(TokenStoreException.class, () -> strict.loadClient("app"));
+        assertFalse(refused.getMessage().contains("secret-old"), "no value in the message");
+        assertEquals(Optional.of(s), strict.loadSessionByAccessToken("at-old"),
+                "the version-4 step re-encrypted the session's tokens and user JSON as one bound value");
 
         dev.tokenstore.KeyRotation.ReencryptionReport report = strict.reencrypt();
-        assertTrue(report.rowsRewritten() >= 2, report.toString());
+        assertTrue(report.rowsRewritten() >= 1, report.toString());
         assertEquals(Optional.of(s), strict.loadSessionByAccessToken("at-old"), "re-encryption made them bound");
         assertEquals(Optional.of(s), strict.loadSessionById("sid-old"));
         assertEquals(Optional.of(client), strict.loadClient("app"));

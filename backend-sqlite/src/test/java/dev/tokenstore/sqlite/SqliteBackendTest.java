@@ -273,12 +273,12 @@ class SqliteBackendTest extends SqliteFixture {
         try (Connection c = DriverManager.getConnection(url()); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery(
                     "SELECT version, applied_at FROM tokenstore_schema_version ORDER BY version")) {
-                for (int version = 1; version <= 3; version++) {
+                for (int version = 1; version <= 4; version++) {
                     assertTrue(rs.next());
                     assertEquals(version, rs.getInt(1));
                     assertEquals(clock.millis(), rs.getLong(2));
                 }
-                assertTrue(!rs.next(), "one record per migration step (versions 1 to 3)");
+                assertTrue(!rs.next(), "one record per migration step (versions 1 to 4)");
             }
             try (ResultSet rs = st.executeQuery("SELECT name FROM unrelated_app_table")) {
                 assertTrue(rs.next());
@@ -324,7 +324,7 @@ class SqliteBackendTest extends SqliteFixture {
         try (Connection c = DriverManager.getConnection(url()); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM tokenstore_schema_version")) {
             rs.next();
-            assertEquals(3, rs.getInt(1), "migrated once: one record per schema version");
+            assertEquals(4, rs.getInt(1), "migrated once: one record per schema version");
         }
     }
 

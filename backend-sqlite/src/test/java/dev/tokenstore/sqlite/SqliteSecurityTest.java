@@ -78,8 +78,8 @@ class SqliteSecurityTest extends SqliteFixture {
         store.storeClient(data.client("app"));
         int changed;
         try (Connection c = DriverManager.getConnection(url()); Statement st = c.createStatement()) {
-            changed = st.executeUpdate("UPDATE tokenstore_sessions SET access_token_enc = "
-                    + "substr(access_token_enc, 1, 20) || 'A' || substr(access_token_enc, 22) "
+            changed = st.executeUpdate("UPDATE tokenstore_sessions SET secrets_enc = "
+                    + "substr(secrets_enc, 1, 20) || 'A' || substr(secrets_enc, 22) "
                     + "|| 'x'");
             changed += st.executeUpdate("UPDATE tokenstore_clients SET client_secret_enc = 'garbage'");
             changed += st.executeUpdate("UPDATE tokenstore_states SET provider_code_verifier_enc = "

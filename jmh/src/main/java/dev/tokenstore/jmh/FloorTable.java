@@ -22,11 +22,13 @@ import java.util.Map;
  * over it. Rows carry real AES-GCM ciphertexts and JSON, made once when the row is built; the
  * statements themselves do no hashing, encryption or mapping — that is the floor.
  *
- * <p>Two row {@link Shape}s: {@code V3}, what the backends write since schema version 3 (key =
- * SHA-256 hex of the session id, the id encrypted, a keyed hash of the user id, the user JSON
- * encrypted, format-2 ciphertexts bound to their place); {@code V2}, what they wrote before (the
- * session and user ids and the user JSON in the clear, format-1 ciphertexts). The same engine
- * reading and writing both tells what the larger v3 row costs the engine itself.
+ * <p>Row {@link Shape}s: {@code V4}, what the backends write since schema version 4 (key = SHA-256
+ * hex of the session id, the id encrypted, a keyed hash of the user id, the user JSON and the four
+ * tokens as one format-2 ciphertext in the {@code user_info} column, the token columns empty);
+ * {@code V3}, what they wrote in version 3 (the same, each token and the user JSON a ciphertext of
+ * its own); {@code V2}, what they wrote before (the session and user ids and the user JSON in the
+ * clear, format-1 ciphertexts). The same engine reading and writing each tells what a row shape
+ * costs the engine itself.
  */
 final class FloorTable {
     static final String TABLE = "floor_sessions";
@@ -41,7 +43,7 @@ final class FloorTable {
 
     /** What the rows hold: the storage format of schema version 3 (the backends' now) or 2. */
     enum Shape {
-        V2("v2"), V3("v3"),
+        V2("v2"), V3("v3"), V4("v4"),
         /**
          * An experiment, not what any backend writes: the v3 row with hashes and ciphertexts as
          * binary columns (raw bytes instead of hex and base64 text), converted when bound.
@@ -60,7 +62,7 @@ final class FloorTable {
                     return s;
                 }
             }
-            throw new IllegalArgumentException("shape must be v2, v3 or v3bin, was " + name);
+            throw new IllegalArgumentException("shape must be v2, v3, v4 or v3bin, was " + name);
         }
 
         /** A fresh random session key for this shape: an id like the benchmark's, or its SHA-256 hex. */
@@ -81,7 +83,7 @@ final class FloorTable {
             s.execute("CREATE TABLE " + TABLE + " (session_id " + key + " PRIMARY KEY, "
                     + "session_id_enc " + value + ", provider VARCHAR(100) NOT NULL, "
                     + "user_id " + key + " NOT NULL, access_token_hash " + key + " NOT NULL UNIQUE, "
-                    + "refresh_token_hash " + key + " UNIQUE, access_token " + value + " NOT NULL, "
+                    + "refresh_token_hash " + key + " UNIQUE, access_token " + value + ", "
                     + "refresh_token " + value + ", provider_access_token " + value + ", "
                     + "provider_refresh_token " + value + ", user_info " + user + " NOT NULL, "
                     + "provider_expires_at BIGINT, access_expires_at BIGINT NOT NULL, refresh_expires_at BIGINT, "
@@ -133,6 +135,19 @@ final class FloorTable {
                     millis(s.issuedAt()), millis(s.createdAt()));
         }
         String key = TokenHash.sha256Hex(s.sessionId());
+        if (shape == Shape.V4) {
+            // the layout of tokenstore-jdbc's SessionSecrets: each field as "<length>:<chars>", '-' for null
+            StringBuilder secrets = new StringBuilder();
+            for (String field : new String[] {s.accessToken(), s.refreshToken(), s.providerAccessToken(),
+                    s.providerRefreshToken(), user}) {
+                secrets.append(field == null ? "-" : field.length() + ":" + field);
+            }
+            return new Row(key, cipher.encrypt(s.sessionId(), place("session_id_enc", key)), s.provider(),
+                    cipher.keyedHash(s.userId()), s.accessTokenHash(), s.refreshTokenHash(), null, null, null, null,
+                    cipher.encrypt(secrets.toString(), place("secrets_enc", key)), millis(s.providerExpiresAt()),
+                    millis(s.accessExpiresAt()), millis(s.refreshExpiresAt()), millis(s.issuedAt()),
+                    millis(s.createdAt()));
+        }
         return new Row(key, cipher.encrypt(s.sessionId(), place("session_id_enc", key)), s.provider(),
                 cipher.keyedHash(s.userId()), s.accessTokenHash(), s.refreshTokenHash(),
                 cipher.encrypt(s.accessToken(), place("access_token_enc", key)),

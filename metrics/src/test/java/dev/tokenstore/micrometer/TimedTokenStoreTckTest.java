@@ -53,10 +53,10 @@ class TimedTokenStoreTckTest extends TokenStoreCompatibilityKit {
             }
 
             @Override
-            public boolean writePreviousFormat(TokenStoreOptions options, List<StoredSession> sessions,
-                                               List<ClientRecord> clients, List<StateRecord> states,
-                                               List<AuthCodeRecord> codes) {
-                return sqlite.writePreviousFormat(options, sessions, clients, states, codes);
+            public boolean writeEarlierFormat(int stepsBack, TokenStoreOptions options, List<StoredSession> sessions,
+                                              List<ClientRecord> clients, List<StateRecord> states,
+                                              List<AuthCodeRecord> codes) {
+                return sqlite.writeEarlierFormat(stepsBack, options, sessions, clients, states, codes);
             }
 
             @Override

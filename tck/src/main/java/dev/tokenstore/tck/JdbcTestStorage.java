@@ -184,16 +184,24 @@ public final class JdbcTestStorage implements TestStorage {
 
     /**
      * Opens a store with {@code options}, has {@code tokenstore-jdbc}'s {@code PreviousFormat} turn
-     * its database into what the previous release wrote holding the given records, and closes it.
+     * its database into what the release {@code stepsBack} back wrote (1: schema version 3, 2:
+     * schema version 2) holding the given records, and closes it.
      *
      * @throws IllegalArgumentException if the backend's stores are not {@code tokenstore-jdbc} stores
      */
     @Override
-    public boolean writePreviousFormat(TokenStoreOptions options, List<StoredSession> sessions,
-                                       List<ClientRecord> clients, List<StateRecord> states,
-                                       List<AuthCodeRecord> codes) {
+    public boolean writeEarlierFormat(int stepsBack, TokenStoreOptions options, List<StoredSession> sessions,
+                                      List<ClientRecord> clients, List<StateRecord> states,
+                                      List<AuthCodeRecord> codes) {
+        if (stepsBack < 1 || stepsBack > 2) {
+            return false;
+        }
         try (TokenStore store = open(options)) {
-            PreviousFormat.writeVersion2(store, sessions, clients, states, codes);
+            if (stepsBack == 1) {
+                PreviousFormat.writeVersion3(store, sessions, clients, states, codes);
+            } else {
+                PreviousFormat.writeVersion2(store, sessions, clients, states, codes);
+            }
         }
         return true;
     }

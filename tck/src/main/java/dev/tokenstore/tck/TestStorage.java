@@ -67,14 +67,26 @@ public interface TestStorage extends AutoCloseable {
 
     /**
      * Replaces this storage's data with the given records written in the backend's previous
-     * storage format (for the JDBC backends: schema version 2, values in cipher format 1, session
-     * and user ids in the clear), as a database written by the previous release, using
-     * {@code options} (the kit's keys). Returns false if the backend has no previous format to
-     * write (the migration check is then skipped).
+     * storage format (for the JDBC backends: schema version 3, six encrypted values per session),
+     * as a database written by the previous release, using {@code options} (the kit's keys).
+     * Returns false if the backend has no previous format to write (the migration check is then
+     * skipped). Same as {@link #writeEarlierFormat} one step back.
      */
     default boolean writePreviousFormat(TokenStoreOptions options, List<StoredSession> sessions,
                                         List<ClientRecord> clients, List<StateRecord> states,
                                         List<AuthCodeRecord> codes) {
+        return writeEarlierFormat(1, options, sessions, clients, states, codes);
+    }
+
+    /**
+     * Like {@link #writePreviousFormat}, for the format {@code stepsBack} releases back (1 is the
+     * previous format; for the JDBC backends 2 is schema version 2: values in cipher format 1,
+     * session ids, user ids and user JSON in the clear), so the kit checks that every earlier
+     * format still migrates. Returns false where the backend cannot write that format.
+     */
+    default boolean writeEarlierFormat(int stepsBack, TokenStoreOptions options, List<StoredSession> sessions,
+                                       List<ClientRecord> clients, List<StateRecord> states,
+                                       List<AuthCodeRecord> codes) {
         return false;
     }
 

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestInfo;
@@ -743,17 +745,18 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             assertEquals(1, newOnly.deleteSessionsByUser(s.userId()), "the user index was rewritten too");
         }
 
-        @Test
-        @DisplayName("a database written in the previous storage format migrates on open and reads back")
-        void previousFormatMigrates() {
+        @ParameterizedTest(name = "{0} format(s) back")
+        @ValueSource(ints = {1, 2})
+        @DisplayName("a database written in an earlier storage format migrates on open and reads back")
+        void earlierFormatMigrates(int stepsBack) {
             assumeTrue(storage.rawBytes().isPresent(), ENCRYPTED_AT_REST);
             StoredSession s = data.session();
             ClientRecord client = data.client("app");
             StateRecord state = data.state();
             AuthCodeRecord code = data.authCode();
             store.close();
-            assumeTrue(storage.writePreviousFormat(options().build(), List.of(s), List.of(client), List.of(state),
-                    List.of(code)), "the backend has no previous format to write");
+            assumeTrue(storage.writeEarlierFormat(stepsBack, options().build(), List.of(s), List.of(client),
+                    List.of(state), List.of(code)), "the backend has no format " + stepsBack + " back to write");
             TokenStore migrated = openStore();
             assertEquals(Optional.of(s), migrated.loadSessionByAccessToken(s.accessToken()));
             assertEquals(Optional.of(s), migrated.loadSessionById(s.sessionId()));
