@@ -47,7 +47,10 @@ import org.slf4j.LoggerFactory;
  * format 2 whenever they rewrite the row, and re-encryption upgrades all of them. Thread-safe.
  *
  * <p>A plaintext cipher (only through {@code allowPlaintext(true)} and no key) stores
- * {@code plain:<value>}; a cipher with keys refuses such values.
+ * {@code plain:<value>}; a cipher with keys refuses such values, unless the options also allow
+ * plaintext: then it still encrypts everything it writes but reads the {@code plain:} values a
+ * plaintext store left, so a database started without a key can be taken over by one and
+ * re-encrypted ({@code KeyRotation.reencrypt()}), after which {@code allowPlaintext} is dropped.
  */
 public final class TokenCipher {
     private static final Logger LOG = LoggerFactory.getLogger(TokenCipher.class);
@@ -112,6 +115,8 @@ public final class TokenCipher {
 
     private final Map<String, SecretKey> keys;
     private final String primaryId;
+    /** Whether a cipher with keys reads {@code plain:} values (keys plus {@code allowPlaintext(true)}). */
+    private final boolean readsPlaintext;
     /** Per key id: a thread's HMAC-SHA-256 keyed with the master key (the KDF). */
     private final Map<String, ThreadLocal<Mac>> kdf;
     /** Per key id: a thread's HMAC-SHA-256 keyed with the id-hash key derived from the master key. */
@@ -129,10 +134,12 @@ public final class TokenCipher {
         }
     }
 
-    private TokenCipher(Map<String, SecretKey> keys, String primaryId, long valuesPerDerivedKey) {
+    private TokenCipher(Map<String, SecretKey> keys, String primaryId, long valuesPerDerivedKey,
+                        boolean readsPlaintext) {
         this.valuesPerDerivedKey = valuesPerDerivedKey;
         this.keys = keys;
         this.primaryId = primaryId;
+        this.readsPlaintext = readsPlaintext;
         Map<String, ThreadLocal<Mac>> kdfs = new LinkedHashMap<>();
         Map<String, ThreadLocal<Mac>> ids = new LinkedHashMap<>();
         keys.forEach((id, key) -> {
@@ -152,6 +159,12 @@ public final class TokenCipher {
      */
     public static TokenCipher fromOptions(TokenStoreOptions options) {
         if (!options.encryptionKeys().isEmpty()) {
+            if (options.allowPlaintext()) {
+                LOG.warn("tokenstore encrypts what it writes but also reads values stored UNENCRYPTED by a store "
+                        + "without a key (encryption keys and allowPlaintext=true): run KeyRotation.reencrypt(), "
+                        + "then remove allowPlaintext");
+                return withKeys(options.encryptionKeys(), options.primaryKeyId(), VALUES_PER_DERIVED_KEY, true);
+            }
             return withKeys(options.encryptionKeys(), options.primaryKeyId());
         }
         if (!options.allowPlaintext()) {
@@ -170,20 +183,25 @@ public final class TokenCipher {
      * @throws IllegalArgumentException if a key is not 32 bytes or the primary id is not in the ring
      */
     public static TokenCipher withKeys(Map<String, byte[]> keysById, String primaryId) {
-        return withKeys(keysById, primaryId, VALUES_PER_DERIVED_KEY);
+        return withKeys(keysById, primaryId, VALUES_PER_DERIVED_KEY, false);
     }
 
     /** As {@link #withKeys}, with another bound of values per derived key (tests of the renewal). */
     static TokenCipher withKeys(Map<String, byte[]> keysById, String primaryId, long valuesPerDerivedKey) {
+        return withKeys(keysById, primaryId, valuesPerDerivedKey, false);
+    }
+
+    private static TokenCipher withKeys(Map<String, byte[]> keysById, String primaryId, long valuesPerDerivedKey,
+                                        boolean readsPlaintext) {
         EncryptionKeys.validate(keysById, primaryId);
         Map<String, SecretKey> ring = new LinkedHashMap<>();
         keysById.forEach((id, key) -> ring.put(id, new SecretKeySpec(key, "AES")));
-        return new TokenCipher(Collections.unmodifiableMap(ring), primaryId, valuesPerDerivedKey);
+        return new TokenCipher(Collections.unmodifiableMap(ring), primaryId, valuesPerDerivedKey, readsPlaintext);
     }
 
     /** A cipher that stores values readable by anyone with the database. Development only. */
     public static TokenCipher plaintext() {
-        return new TokenCipher(Map.of(), null, VALUES_PER_DERIVED_KEY);
+        return new TokenCipher(Map.of(), null, VALUES_PER_DERIVED_KEY, false);
     }
 
     /** True if values are really encrypted. */
@@ -322,17 +340,23 @@ public final class TokenCipher {
         return encrypts() ? keyedHash(primaryId, id) : PLAIN_PREFIX + TokenHash.sha256Hex(id);
     }
 
-    /** {@link #keyedHash} of {@code id} under every key of the ring, primary first: the values to probe. */
+    /**
+     * {@link #keyedHash} of {@code id} under every key of the ring, primary first, and (for a
+     * cipher that reads plaintext) the plaintext store's form last: the values to probe.
+     */
     public java.util.List<String> keyedHashes(String id) {
         if (!encrypts()) {
             return java.util.List.of(keyedHash(id));
         }
-        java.util.List<String> out = new java.util.ArrayList<>(keys.size());
+        java.util.List<String> out = new java.util.ArrayList<>(keys.size() + 1);
         out.add(keyedHash(primaryId, id));
         for (String keyId : keys.keySet()) {
             if (!keyId.equals(primaryId)) {
                 out.add(keyedHash(keyId, id));
             }
+        }
+        if (readsPlaintext) {
+            out.add(PLAIN_PREFIX + TokenHash.sha256Hex(id)); // what a plaintext store wrote
         }
         return out;
     }
@@ -391,9 +415,10 @@ public final class TokenCipher {
             return null;
         }
         if (stored.startsWith(PLAIN_PREFIX)) {
-            if (encrypts()) {
+            if (encrypts() && !readsPlaintext) {
                 throw new TokenStoreException("found an unencrypted value but this store requires encryption "
-                        + "(was the data written with allowPlaintext(true)?)");
+                        + "(was the data written with allowPlaintext(true)? to take it over, open with the keys and "
+                        + "allowPlaintext(true), run KeyRotation.reencrypt(), then remove allowPlaintext)");
             }
             return stored.substring(PLAIN_PREFIX.length());
         }
@@ -439,8 +464,8 @@ public final class TokenCipher {
 
     @Override
     public String toString() {
-        return encrypts() ? "TokenCipher[AES-256-GCM, keys=" + keys.keySet() + ", primary=" + primaryId + "]"
-                : "TokenCipher[plaintext]";
+        return encrypts() ? "TokenCipher[AES-256-GCM, keys=" + keys.keySet() + ", primary=" + primaryId
+                + (readsPlaintext ? ", reads plaintext" : "") + "]" : "TokenCipher[plaintext]";
     }
 
     private void requireKey(String keyId) {

@@ -101,7 +101,11 @@ public final class TokenStoreOptions {
         return primaryKeyId;
     }
 
-    /** Whether a store may keep tokens unencrypted when no key is configured (development only). */
+    /**
+     * Whether a store may keep tokens unencrypted when no key is configured (development only); with
+     * keys, whether it also reads the unencrypted values such a store left (to take a database over
+     * and re-encrypt it).
+     */
     public boolean allowPlaintext() {
         return allowPlaintext;
     }
@@ -230,7 +234,11 @@ public final class TokenStoreOptions {
             return encryptionKeys(parsed.keys(), parsed.primaryId());
         }
 
-        /** Allows storing tokens unencrypted when no key is set; for local development only. */
+        /**
+         * Allows storing tokens unencrypted when no key is set; for local development only. With
+         * keys, everything written is encrypted and the unencrypted values a store without keys
+         * left are still read, until {@code KeyRotation.reencrypt()} has encrypted them.
+         */
         public Builder allowPlaintext(boolean allow) {
             this.allowPlaintext = allow;
             return this;

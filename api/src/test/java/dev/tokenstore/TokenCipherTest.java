@@ -120,6 +120,27 @@ class TokenCipherTest {
     }
 
     @Test
+    @DisplayName("keys plus allowPlaintext: encrypts, reads a plaintext store's values and probes its user hash")
+    void keysWithAllowPlaintextTakeOverAPlaintextStore() {
+        TokenStoreOptions keyed = TokenStoreOptions.builder().encryptionKeys(Map.of("x", K1), "x").build();
+        TokenCipher strict = TokenCipher.fromOptions(keyed);
+        TokenCipher takeover = TokenCipher.fromOptions(keyed.toBuilder().allowPlaintext(true).build());
+        TokenCipher plain = TokenCipher.plaintext();
+        TokenCipher.Place place = new TokenCipher.Place("sessions", "secrets_enc", "row");
+        String written = plain.encrypt("v", place);
+
+        TokenStoreException refused = assertThrows(TokenStoreException.class, () -> strict.decrypt(written, place));
+        assertTrue(refused.getMessage().contains("allowPlaintext"), refused.getMessage());
+        assertEquals("v", takeover.decrypt(written, place));
+        assertTrue(takeover.encrypt("v", place).startsWith("ts2:x:"), "writes are encrypted");
+        assertFalse(takeover.isCurrent(written), "re-encryption rewrites plaintext values");
+        assertEquals(java.util.List.of(takeover.keyedHash("user"), plain.keyedHash("user")),
+                takeover.keyedHashes("user"), "the primary key's hash first, the plaintext store's last");
+        assertEquals(java.util.List.of(strict.keyedHash("user")), strict.keyedHashes("user"));
+        assertTrue(takeover.toString().contains("reads plaintext"), takeover.toString());
+    }
+
+    @Test
     @DisplayName("keys come from TOKENSTORE_ENCRYPTION_KEY in the options' environment unless the builder has keys")
     void keysFromTheEnvironment() {
         String b1 = Base64.getEncoder().encodeToString(K1);

@@ -19,8 +19,6 @@ final class Statements {
     final String sessionByAccessHash;
     final String sessionById;
     final String sessionByRefreshHash;
-    final String holderOfAccessHash;
-    final String holderOfRefreshHash;
     final String deleteSessionByAccessHash;
     final String deleteSessionById;
     final String deleteSessionsByUser;
@@ -74,8 +72,6 @@ final class Statements {
                 + " WHERE session_hash = ? AND access_expires_at > ?";
         sessionByRefreshHash = "SELECT " + sessionCols + " FROM " + s.sessions
                 + " WHERE refresh_token_hash = ? AND refresh_expires_at > ?";
-        holderOfAccessHash = "SELECT session_hash FROM " + s.sessions + " WHERE access_token_hash = ?";
-        holderOfRefreshHash = "SELECT session_hash FROM " + s.sessions + " WHERE refresh_token_hash = ?";
         deleteSessionByAccessHash = "DELETE FROM " + s.sessions + " WHERE access_token_hash = ?";
         deleteSessionById = "DELETE FROM " + s.sessions + " WHERE session_hash = ?";
         deleteSessionsByUser = "DELETE FROM " + s.sessions + " WHERE user_key = ?";

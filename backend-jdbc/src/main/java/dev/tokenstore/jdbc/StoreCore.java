@@ -146,7 +146,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
             update(tx, sql.upsertSession, Schema.SESSION_COLUMNS, row);
         } catch (SQLException e) {
             if (dialect.isUniqueViolation(e)) {
-                throw tokenInUse(e, dialect);
+                throw tokenInUse(e, dialect, "");
             }
             throw e;
         }
@@ -174,7 +174,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
                 return null;
             } catch (SQLException e) {
                 if (dialect.isUniqueViolation(e)) {
-                    throw tokenInUse(e, dialect);
+                    throw tokenInUse(e, dialect, "");
                 }
                 throw e;
             }
@@ -235,18 +235,17 @@ class StoreCore implements TokenStore, BulkSessionStore {
         String presented = Rotation.checkArguments(presentedRefreshToken, next);
         Object[] nextRow = rows.session(next);
         String id = Rows.sessionKey(next.sessionId());
-        String accessHash = next.accessTokenHash();
         String refreshHash = next.refreshTokenHash();
         long now = clock.millis();
         Object[] rotateRow = new Object[nextRow.length + 1];
         System.arraycopy(nextRow, 1, rotateRow, 0, nextRow.length - 1);
         rotateRow[nextRow.length - 1] = nextRow[0];
         rotateRow[nextRow.length] = presented;
+        // No holder lookups for next's tokens: as in storeSession, the unique token-hash indexes
+        // refuse a token another session holds, and rewriteInPlace names the field ("next.").
         return runner.write("rotateSession", tx -> {
             StoredSession current = selectSession(tx, sql.sessionByRefreshHash, presented, now);
             if (current != null && Rows.sessionKey(current.sessionId()).equals(id)) {
-                requireFree(tx, sql.holderOfAccessHash, accessHash, id, "next.accessToken");
-                requireFree(tx, sql.holderOfRefreshHash, refreshHash, id, "next.refreshToken");
                 if (rewriteInPlace(tx, rotateRow)) {
                     retire(tx, presented, next.sessionId(), refreshHash, now, current.refreshExpiresAt().toEpochMilli());
                     changes.publish(tx, ChangeEvent.builder().sessionStored(next).tokenHash(presented)
@@ -269,7 +268,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
             return update(tx, sql.rotateSessionInPlace, Schema.SESSION_ROTATE_COLUMNS, rotateRow) == 1;
         } catch (SQLException e) {
             if (dialect.isUniqueViolation(e)) {
-                throw tokenInUse(e, dialect);
+                throw tokenInUse(e, dialect, "next.");
             }
             throw e;
         }
@@ -468,19 +467,6 @@ class StoreCore implements TokenStore, BulkSessionStore {
 
     // ------------------------------------------------------------------ helpers
 
-    private void requireFree(Tx tx, String holderQuery, String hash, String sessionKey, String field)
-            throws SQLException {
-        try (Tx.Prepared p = tx.prepare(holderQuery)) {
-            PreparedStatement ps = p.ps();
-            ps.setString(1, hash);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && !sessionKey.equals(rs.getString(1))) {
-                    throw new IllegalArgumentException(field + " is already used by another session");
-                }
-            }
-        }
-    }
-
     /** Publishes {@code change} when the write touched a row; returns the row count. */
     private int published(Tx tx, int count, ChangeEvent.Builder change) throws SQLException {
         if (count > 0) {
@@ -490,12 +476,12 @@ class StoreCore implements TokenStore, BulkSessionStore {
     }
 
     /** The cause keeps the SQLState and constraint name, not the value (H2 quotes the hash). */
-    private static IllegalArgumentException tokenInUse(SQLException e, SqlDialect dialect) {
+    private static IllegalArgumentException tokenInUse(SQLException e, SqlDialect dialect, String fieldPrefix) {
         // The first line names the violated index; later lines may quote the whole statement.
         boolean refresh = SqlErrors.chain(e).stream().anyMatch(x -> x.getMessage() != null
                 && SqlErrors.withoutLiterals(x.getMessage()).toLowerCase(java.util.Locale.ROOT)
                         .contains("refresh_token_hash"));
-        return new IllegalArgumentException((refresh ? "refreshToken" : "accessToken")
+        return new IllegalArgumentException(fieldPrefix + (refresh ? "refreshToken" : "accessToken")
                 + " is already used by another session", SqlRedaction.redact(e, dialect));
     }
 

@@ -128,7 +128,13 @@ abstract class RotationContract {
         StoredSession thief = new StoredSession(s.sessionId(), s.provider(), s.userInfo(), bystander.accessToken(),
                 "rt-" + TestData.token(), null, null, null, s.accessExpiresAt(), s.refreshExpiresAt(), null,
                 s.createdAt());
-        assertThrows(IllegalArgumentException.class, () -> store().rotateSession(s.refreshToken(), thief));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> store().rotateSession(s.refreshToken(), thief))
+                .getMessage().contains("next.accessToken"));
+        StoredSession refreshThief = new StoredSession(s.sessionId(), s.provider(), s.userInfo(),
+                "at-" + TestData.token(), bystander.refreshToken(), null, null, null, s.accessExpiresAt(),
+                s.refreshExpiresAt(), null, s.createdAt());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> store().rotateSession(s.refreshToken(), refreshThief)).getMessage().contains("next.refreshToken"));
         assertEquals(Optional.of(s), store().loadSessionByRefreshToken(s.refreshToken()));
         assertEquals(Optional.of(bystander), store().loadSessionByAccessToken(bystander.accessToken()));
         assertInstanceOf(Rotation.Rotated.class, store().rotateSession(s.refreshToken(), kit().data.rotated(s)));

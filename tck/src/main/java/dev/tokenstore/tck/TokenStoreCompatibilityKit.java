@@ -858,6 +858,48 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             assertEquals(Optional.of(secret), openStore().loadSessionByAccessToken(secret.accessToken()),
                     "the kit's own key (the same bytes, given to the builder) reads it");
         }
+
+        @Test
+        @DisplayName("a database written without a key is taken over by keys plus allowPlaintext, re-encrypted, "
+                + "then read by the keys alone")
+        void plaintextTakenOverByAKey() {
+            assumeTrue(storage.rawBytes().isPresent(), ENCRYPTED_AT_REST);
+            assumeTrue(storage.sharesData(), "the backend cannot open a second store over the same data");
+            TestStorage fresh = extraStorage();
+            TokenStoreOptions noKey = TokenStoreOptions.builder().environment(name -> null).clock(clock).build();
+            TokenStore plain = track(decorate(track(fresh.open(noKey.toBuilder().allowPlaintext(true).build()))));
+            StoredSession s = data.session();
+            ClientRecord client = data.client("app");
+            StateRecord state = data.state();
+            plain.storeSession(s);
+            plain.storeClient(client);
+            plain.storeState(state);
+            plain.close();
+
+            TokenStoreOptions keyed = noKey.toBuilder().encryptionKey(TEST_KEY).build();
+            TokenStore strict = track(decorate(track(fresh.open(keyed))));
+            TokenStoreException refused = assertThrows(TokenStoreException.class, () -> strict.loadClient("app"));
+            assertTrue(refused.getMessage().contains("allowPlaintext"), refused.getMessage());
+            strict.close();
+
+            TokenStore takeover = track(decorate(track(fresh.open(keyed.toBuilder().allowPlaintext(true).build()))));
+            assertEquals(Optional.of(s), takeover.loadSessionByAccessToken(s.accessToken()));
+            assertEquals(Optional.of(client), takeover.loadClient("app"));
+            dev.tokenstore.KeyRotation rotation = (dev.tokenstore.KeyRotation) takeover;
+            assertTrue(rotation.valuesByKeyId().getOrDefault("plaintext", 0L) > 0, rotation.valuesByKeyId().toString());
+            dev.tokenstore.KeyRotation.ReencryptionReport report = rotation.reencrypt(1);
+            assertTrue(report.rowsRewritten() >= 3, report.toString());
+            assertFalse(rotation.valuesByKeyId().containsKey("plaintext"), rotation.valuesByKeyId().toString());
+            takeover.close();
+
+            TokenStore keysOnly = track(decorate(track(fresh.open(keyed))));
+            assertEquals(Optional.of(s), keysOnly.loadSessionById(s.sessionId()));
+            assertEquals(Optional.of(client), keysOnly.loadClient("app"));
+            assertEquals(Optional.of(state), keysOnly.consumeState(state.state()));
+            assertEquals(1, keysOnly.deleteSessionsByUser(s.userId()), "the user index was rewritten with the key");
+            keysOnly.close();
+            // (not checked in the raw bytes: SQLite keeps freed pages until VACUUM, see the README)
+        }
     }
 
     // ----------------------------------------------------------------------------------------
