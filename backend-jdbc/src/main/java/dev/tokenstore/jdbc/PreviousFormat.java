@@ -32,9 +32,7 @@ public final class PreviousFormat {
     @SuppressWarnings("deprecation")
     public static void writeVersion2(TokenStore store, List<StoredSession> sessions, List<ClientRecord> clients,
                                      List<StateRecord> states, List<AuthCodeRecord> codes) {
-        if (!(store instanceof JdbcTokenStore jdbc)) {
-            throw new IllegalArgumentException("store must be a JdbcTokenStore, was " + store.getClass().getName());
-        }
+        JdbcTokenStore jdbc = jdbc(store);
         Schema s = jdbc.statements().schema;
         SqlDialect d = jdbc.dialect();
         TokenCipher cipher = jdbc.rows().cipher();
@@ -86,9 +84,7 @@ public final class PreviousFormat {
      */
     public static void writeVersion3(TokenStore store, List<StoredSession> sessions, List<ClientRecord> clients,
                                      List<StateRecord> states, List<AuthCodeRecord> codes) {
-        if (!(store instanceof JdbcTokenStore jdbc)) {
-            throw new IllegalArgumentException("store must be a JdbcTokenStore, was " + store.getClass().getName());
-        }
+        JdbcTokenStore jdbc = jdbc(store);
         Schema s = jdbc.statements().schema;
         SqlDialect d = jdbc.dialect();
         Rows rows = jdbc.rows();
@@ -125,6 +121,13 @@ public final class PreviousFormat {
             }
             return null;
         });
+    }
+
+    private static JdbcTokenStore jdbc(TokenStore store) {
+        if (!(store instanceof JdbcTokenStore jdbc)) {
+            throw new IllegalArgumentException("store must be a JdbcTokenStore, was " + store.getClass().getName());
+        }
+        return jdbc;
     }
 
     /**

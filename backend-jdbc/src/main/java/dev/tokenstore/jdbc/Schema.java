@@ -279,7 +279,7 @@ final class Schema {
         String k = d.keyType();
         String t = d.textType();
         String b = d.bigintType();
-        return List.of(
+        return concat(List.of(
                 "CREATE TABLE IF NOT EXISTS " + authCodes + " ("
                         + "code_hash " + k + " NOT NULL PRIMARY KEY, "
                         + "session_id_enc " + t + " NOT NULL, "
@@ -308,13 +308,8 @@ final class Schema {
                         + "refresh_expires_at " + b + ", "
                         + "purge_after " + b + " NOT NULL, "
                         + "issued_at " + b + " NOT NULL, "
-                        + "created_at " + b + " NOT NULL)",
-                "CREATE UNIQUE INDEX IF NOT EXISTS " + sessions + "_access_token_hash_uq ON " + sessions
-                        + " (access_token_hash)",
-                "CREATE UNIQUE INDEX IF NOT EXISTS " + sessions + "_refresh_token_hash_uq ON " + sessions
-                        + " (refresh_token_hash)",
-                "CREATE INDEX IF NOT EXISTS " + sessions + "_user_key_idx ON " + sessions + " (user_key)",
-                "CREATE INDEX IF NOT EXISTS " + sessions + "_purge_after_idx ON " + sessions + " (purge_after)",
+                        + "created_at " + b + " NOT NULL)"),
+                sessionIndexes(), List.of(
                 "CREATE TABLE IF NOT EXISTS " + retiredTokens + " ("
                         + "token_hash " + k + " NOT NULL PRIMARY KEY, "
                         + "session_hash " + k + " NOT NULL, "
@@ -327,7 +322,7 @@ final class Schema {
                 "CREATE TABLE IF NOT EXISTS " + keyChecks + " ("
                         + "key_id " + k + " NOT NULL PRIMARY KEY, "
                         + "check_value " + t + " NOT NULL, "
-                        + "created_at " + b + " NOT NULL)");
+                        + "created_at " + b + " NOT NULL)"));
     }
 
     /**
@@ -341,7 +336,7 @@ final class Schema {
         String k = d.keyType();
         String t = d.textType();
         String b = d.bigintType();
-        return List.of(
+        return concat(List.of(
                 "CREATE TABLE IF NOT EXISTS " + sessions + " ("
                         + "session_hash " + k + " NOT NULL PRIMARY KEY, "
                         + "session_id_enc " + t + " NOT NULL, "
@@ -355,13 +350,28 @@ final class Schema {
                         + "refresh_expires_at " + b + ", "
                         + "purge_after " + b + " NOT NULL, "
                         + "issued_at " + b + " NOT NULL, "
-                        + "created_at " + b + " NOT NULL)",
+                        + "created_at " + b + " NOT NULL)"),
+                sessionIndexes());
+    }
+
+    /** The indexes of the sessions table since version 3 (version 4 recreates them with the table). */
+    private List<String> sessionIndexes() {
+        return List.of(
                 "CREATE UNIQUE INDEX IF NOT EXISTS " + sessions + "_access_token_hash_uq ON " + sessions
                         + " (access_token_hash)",
                 "CREATE UNIQUE INDEX IF NOT EXISTS " + sessions + "_refresh_token_hash_uq ON " + sessions
                         + " (refresh_token_hash)",
                 "CREATE INDEX IF NOT EXISTS " + sessions + "_user_key_idx ON " + sessions + " (user_key)",
                 "CREATE INDEX IF NOT EXISTS " + sessions + "_purge_after_idx ON " + sessions + " (purge_after)");
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        List<String> all = new java.util.ArrayList<>();
+        for (List<String> part : parts) {
+            all.addAll(part);
+        }
+        return List.copyOf(all);
     }
 
     static String names(List<Column> columns) {
