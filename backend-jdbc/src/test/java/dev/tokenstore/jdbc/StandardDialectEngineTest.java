@@ -95,7 +95,10 @@ class StandardDialectEngineTest {
     }
 
     private JdbcTokenStore open(Clock clock, String... properties) {
-        TokenStoreOptions.Builder options = TokenStoreOptions.builder().clock(clock).encryptionKey(KEY);
+        return open(TokenStoreOptions.builder().clock(clock).encryptionKey(KEY), properties);
+    }
+
+    private JdbcTokenStore open(TokenStoreOptions.Builder options, String... properties) {
         for (int i = 0; i < properties.length; i += 2) {
             options.property(properties[i], properties[i + 1]);
         }
@@ -385,6 +388,19 @@ class StandardDialectEngineTest {
         assertFalse(tableExists("tokenstore_sessions_v3"), "the set-aside table is gone");
         assertEquals(1, migrated.deleteSessionsByUser("user-sid-3"), "the user index came along");
         assertEquals(Optional.of(noRefresh), migrated.loadSessionById("sid-3b"));
+    }
+
+    @Test
+    void aPlaintextVersionThreeDatabaseMigratesAndStaysReadableWithoutAKey() {
+        StoredSession s = session("sid-plain", "at-plain-token", "rt-plain-token", Duration.ofHours(1));
+        TokenStoreOptions.Builder plaintext = TokenStoreOptions.builder().clock(at(T0))
+                .environment(name -> null).allowPlaintext(true);
+        JdbcTokenStore writer = open(plaintext);
+        PreviousFormat.writeVersion3(writer, List.of(s), List.of(), List.of(), List.of());
+        writer.close();
+        JdbcTokenStore migrated = open(plaintext);
+        assertEquals(Optional.of(s), migrated.loadSessionByRefreshToken("rt-plain-token"));
+        assertEquals(1, migrated.deleteSessionsByUser("user-sid-plain"));
     }
 
     private int maxVersion() throws SQLException {
