@@ -290,12 +290,10 @@ class StandardDialectEngineTest {
     @Test
     void aVersionTwoDatabaseMigratesThroughVersionThreeToTheCurrentVersion() throws Exception {
         StoredSession s = session("sid-old", "at-old", "rt-old", Duration.ofHours(1));
-        ClientRecord client = new ClientRecord("app", "secret-old", "client_secret_basic", List.of("https://r"),
-                List.of("authorization_code"), List.of("code"), null, null, T0);
+        ClientRecord client = client("secret-old");
         StateRecord state = new StateRecord("state-old", "app", "https://r", "challenge", "S256", "verifier", "cs",
                 List.of(), T0.plusSeconds(60), T0);
-        AuthCodeRecord code = new AuthCodeRecord("code-old", "sid-old", "app", "https://r", "challenge", "S256",
-                List.of(), T0.plusSeconds(60), T0);
+        AuthCodeRecord code = code("code-old", "sid-old");
         JdbcTokenStore writer = open(at(T0));
         PreviousFormat.writeVersion2(writer, List.of(s), List.of(client), List.of(state), List.of(code));
         writer.close();
@@ -306,10 +304,7 @@ class StandardDialectEngineTest {
             assertTrue(rs.getString(3).startsWith("ts1:default:"), "format 1 values");
         }
         // the wrong key for the id is refused before anything is migrated
-        byte[] other = "another-engine-key-of-32-bytes!!".getBytes(StandardCharsets.US_ASCII);
-        TokenStoreException wrong = assertThrows(TokenStoreException.class, () -> JdbcTokenStore.builder(
-                TokenStoreOptions.builder().clock(at(T0)).encryptionKey(other).build(), new StandardDialect(),
-                new DataSourceConnectionSource(dataSource(), "engine.db", sourcesClosed::incrementAndGet)).build());
+        TokenStoreException wrong = assertThrows(TokenStoreException.class, this::openWithAnotherKey);
         assertTrue(wrong.getMessage().contains("'default'"), wrong.getMessage());
 
         JdbcTokenStore migrated = open(at(T0));
@@ -344,10 +339,8 @@ class StandardDialectEngineTest {
     void aVersionThreeDatabaseMigratesToVersionFourWithOneSecretsValuePerSession() throws Exception {
         StoredSession s = session("sid-3", "at-three-access", "rt-three-refresh", Duration.ofHours(1));
         StoredSession noRefresh = session("sid-3b", "at-three-b", null, Duration.ofHours(1));
-        ClientRecord client = new ClientRecord("app", "secret-3", "client_secret_basic", List.of("https://r"),
-                List.of("authorization_code"), List.of("code"), null, null, T0);
-        AuthCodeRecord code = new AuthCodeRecord("code-3", "sid-3", "app", "https://r", "challenge", "S256",
-                List.of(), T0.plusSeconds(60), T0);
+        ClientRecord client = client("secret-3");
+        AuthCodeRecord code = code("code-3", "sid-3");
         JdbcTokenStore writer = open(at(T0));
         PreviousFormat.writeVersion3(writer, List.of(s, noRefresh), List.of(client), List.of(), List.of(code));
         writer.close();
@@ -357,10 +350,7 @@ class StandardDialectEngineTest {
             assertTrue(rs.getString(1).startsWith("ts2:default:"), "version 3 wrote format 2, one value a column");
         }
         // a wrong key fails at its check value, naming the key id, before anything is converted
-        byte[] other = "another-engine-key-of-32-bytes!!".getBytes(StandardCharsets.US_ASCII);
-        TokenStoreException wrong = assertThrows(TokenStoreException.class, () -> JdbcTokenStore.builder(
-                TokenStoreOptions.builder().clock(at(T0)).encryptionKey(other).build(), new StandardDialect(),
-                new DataSourceConnectionSource(dataSource(), "engine.db", sourcesClosed::incrementAndGet)).build());
+        TokenStoreException wrong = assertThrows(TokenStoreException.class, this::openWithAnotherKey);
         assertTrue(wrong.getMessage().contains("'default'"), wrong.getMessage());
         assertEquals(3, maxVersion(), "nothing was migrated");
 
@@ -403,6 +393,26 @@ class StandardDialectEngineTest {
         assertEquals(1, migrated.deleteSessionsByUser("user-sid-plain"));
     }
 
+    /** An app client with the given secret, as the migration tests store it. */
+    private static ClientRecord client(String secret) {
+        return new ClientRecord("app", secret, "client_secret_basic", List.of("https://r"),
+                List.of("authorization_code"), List.of("code"), null, null, T0);
+    }
+
+    /** An auth code of the app client for {@code sessionId}, valid for a minute from T0. */
+    private static AuthCodeRecord code(String code, String sessionId) {
+        return new AuthCodeRecord(code, sessionId, "app", "https://r", "challenge", "S256", List.of(),
+                T0.plusSeconds(60), T0);
+    }
+
+    /** Opens a store over the test database with a key the database was not written with. */
+    private JdbcTokenStore openWithAnotherKey() {
+        byte[] other = "another-engine-key-of-32-bytes!!".getBytes(StandardCharsets.US_ASCII);
+        return JdbcTokenStore.builder(TokenStoreOptions.builder().clock(at(T0)).encryptionKey(other).build(),
+                new StandardDialect(), new DataSourceConnectionSource(dataSource(), "engine.db",
+                        sourcesClosed::incrementAndGet)).build();
+    }
+
     private int maxVersion() throws SQLException {
         try (Connection c = dataSource().getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT MAX(version) FROM tokenstore_schema_version")) {
@@ -421,8 +431,7 @@ class StandardDialectEngineTest {
     @Test
     void aStoreSetToRefuseUnboundValuesRefusesFormatOneUntilReencrypted() {
         StoredSession s = session("sid-old", "at-old", "rt-old", Duration.ofHours(1));
-        ClientRecord client = new ClientRecord("app", "secret-old", "client_secret_basic", List.of("https://r"),
-                List.of("authorization_code"), List.of("code"), null, null, T0);
+        ClientRecord client = client("secret-old");
         JdbcTokenStore writer = open(at(T0));
         PreviousFormat.writeVersion2(writer, List.of(s), List.of(client), List.of(), List.of());
         writer.close();
@@ -445,18 +454,17 @@ class StandardDialectEngineTest {
     }
 
     /**
-     * The version-3 step cut short after any of its statements, each committed on its own (as where
-     * DDL commits, H2 and HSQLDB; here even every DML statement commits), then opened again: the
-     * step runs again from what it finds and every record of the previous format reads back.
+     * The migration from version 2 (the version-3 and version-4 steps) cut short after any of its
+     * statements, each committed on its own (as where DDL commits, H2 and HSQLDB; here even every DML
+     * statement commits), then opened again: the step runs again from what it finds and every record
+     * of version 2 reads back.
      */
     @Test
     void theVersionThreeStepCutShortAfterAnyStatementRunsAgain() throws Exception {
         StoredSession s = session("sid-old", "at-old", "rt-old", Duration.ofHours(1));
         StoredSession other = session("sid-other", "at-other", null, Duration.ofHours(1));
-        ClientRecord client = new ClientRecord("app", "secret-old", "client_secret_basic", List.of("https://r"),
-                List.of("authorization_code"), List.of("code"), null, null, T0);
-        AuthCodeRecord code = new AuthCodeRecord("code-old", "sid-old", "app", "https://r", "challenge", "S256",
-                List.of(), T0.plusSeconds(60), T0);
+        ClientRecord client = client("secret-old");
+        AuthCodeRecord code = code("code-old", "sid-old");
         TokenCipher cipher = TokenCipher.withKeys(java.util.Map.of(TokenStoreOptions.DEFAULT_KEY_ID, KEY),
                 TokenStoreOptions.DEFAULT_KEY_ID);
         int cuts = 0;
