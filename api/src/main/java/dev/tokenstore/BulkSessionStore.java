@@ -21,9 +21,12 @@ public interface BulkSessionStore {
 
     /**
      * Deletes the sessions whose access-token hash ({@link TokenHash#sha256Hex}) is listed, in one
-     * transaction; unknown hashes are ignored.
+     * transaction; unknown hashes are ignored. Each deleted session is revoked as by
+     * {@link TokenStore#deleteSessionById}: a later write of it is refused.
      *
      * @return how many sessions were deleted
+     * @throws IllegalArgumentException if an entry is not a SHA-256 hex hash
+     *                                  ({@link TokenHash#requireSha256Hexes}); nothing is deleted then
      */
     int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes);
 }

@@ -37,6 +37,8 @@ public final class InMemoryTokenStore implements TokenStore, ChangeFeed {
     private final Map<String, String> idByAccessHash = new HashMap<>();
     private final Map<String, String> idByRefreshHash = new HashMap<>();
     private final Map<String, RetiredToken> retiredByHash = new HashMap<>();
+    /** Revoked session ids, each until the session would have expired anyway (its tombstone). */
+    private final Map<String, Instant> revokedUntil = new HashMap<>();
     private volatile boolean closed;
 
     /** A store judging expiry by the system UTC clock. */
@@ -104,6 +106,12 @@ public final class InMemoryTokenStore implements TokenStore, ChangeFeed {
             ensureOpen();
             requireFree(idByAccessHash, accessHash, session.sessionId(), "accessToken");
             requireFree(idByRefreshHash, refreshHash, session.sessionId(), "refreshToken");
+            Instant now = now();
+            Instant revoked = revokedUntil.get(session.sessionId());
+            if (revoked != null && now.isBefore(revoked)) {
+                throw Refusals.sessionRevoked(session.sessionId());
+            }
+            requireNotRetired(refreshHash, session.sessionId(), "refreshToken", now);
             // Only collected while someone listens (checked under the lock subscribe takes, so no
             // write committed after a subscription goes unannounced); hashing ids costs microseconds.
             ChangeEvent.Builder collected = feed.hasListeners() ? ChangeEvent.builder().sessionStored(session) : null;
@@ -149,6 +157,7 @@ public final class InMemoryTokenStore implements TokenStore, ChangeFeed {
                 }
                 requireFree(idByAccessHash, accessHash, next.sessionId(), "next.accessToken");
                 requireFree(idByRefreshHash, refreshHash, next.sessionId(), "next.refreshToken");
+                requireNotRetired(refreshHash, next.sessionId(), "next.refreshToken", now);
                 putSession(next, accessHash, refreshHash, change == null ? null : change.sessionStored(next));
                 retiredByHash.put(presentedHash, new RetiredToken(current.sessionId(), refreshHash, now,
                         current.refreshExpiresAt()));
@@ -163,7 +172,7 @@ public final class InMemoryTokenStore implements TokenStore, ChangeFeed {
                 return new Rotation.AlreadyRotated(holder);
             }
             if (holder != null) {
-                removeSession(retired.sessionId(), change);
+                revokeSession(retired.sessionId(), change);
                 if (holder.refreshToken() != null) {
                     retiredByHash.put(holder.refreshTokenHash(), new RetiredToken(holder.sessionId(), null, now,
                             holder.refreshExpiresAt()));
@@ -182,7 +191,7 @@ public final class InMemoryTokenStore implements TokenStore, ChangeFeed {
         String hash = TokenHash.sha256Hex(Checks.requireText(accessToken, "accessToken"));
         Instant now = now();
         return withReadLock(() -> Optional.ofNullable(idByAccessHash.get(hash)).map(sessionsById::get)
-                .filter(s -> s.isAccessLive(now)));
+                .filter(s -> s.isAccessLive(now) && TokenHash.sameToken(s.accessToken(), accessToken)));
     }
 
     @Override
@@ -197,7 +206,7 @@ public final class InMemoryTokenStore implements TokenStore, ChangeFeed {
         String hash = TokenHash.sha256Hex(Checks.requireText(refreshToken, "refreshToken"));
         Instant now = now();
         return withReadLock(() -> Optional.ofNullable(idByRefreshHash.get(hash)).map(sessionsById::get)
-                .filter(s -> s.isRefreshLive(now)));
+                .filter(s -> s.isRefreshLive(now) && TokenHash.sameToken(s.refreshToken(), refreshToken)));
     }
 
     @Override
@@ -207,7 +216,7 @@ public final class InMemoryTokenStore implements TokenStore, ChangeFeed {
         boolean deleted = withWriteLock(() -> {
             ensureOpen();
             String id = idByAccessHash.get(hash);
-            return id != null && removeSession(id, change);
+            return id != null && revokeSession(id, change);
         });
         feed.publish(change.build());
         return deleted;
@@ -219,7 +228,7 @@ public final class InMemoryTokenStore implements TokenStore, ChangeFeed {
         ChangeEvent.Builder change = ChangeEvent.builder();
         boolean deleted = withWriteLock(() -> {
             ensureOpen();
-            return removeSession(sessionId, change);
+            return revokeSession(sessionId, change);
         });
         feed.publish(change.build());
         return deleted;
@@ -234,7 +243,7 @@ public final class InMemoryTokenStore implements TokenStore, ChangeFeed {
             List<String> ids = new ArrayList<>();
             sessionsById.values().stream().filter(s -> s.userId().equals(userId))
                     .forEach(s -> ids.add(s.sessionId()));
-            ids.forEach(id -> removeSession(id, change));
+            ids.forEach(id -> revokeSession(id, change));
             return ids.size();
         });
         if (deleted > 0) {
@@ -290,6 +299,7 @@ public final class InMemoryTokenStore implements TokenStore, ChangeFeed {
             ids.forEach(id -> removeSession(id, null));
             int before = retiredByHash.size();
             retiredByHash.values().removeIf(r -> !now.isBefore(r.expiresAt()));
+            revokedUntil.values().removeIf(until -> !now.isBefore(until));
             retired[0] = before - retiredByHash.size();
             return ids.size();
         });
@@ -324,6 +334,28 @@ public final class InMemoryTokenStore implements TokenStore, ChangeFeed {
         if (holder != null && !holder.equals(sessionId)) {
             throw new IllegalArgumentException(field + " is already used by another session");
         }
+    }
+
+    private void requireNotRetired(String refreshHash, String sessionId, String field, Instant now) {
+        RetiredToken retired = refreshHash == null ? null : retiredByHash.get(refreshHash);
+        if (retired != null && now.isBefore(retired.expiresAt())) {
+            throw Refusals.refreshTokenRetired(sessionId, field);
+        }
+    }
+
+    /**
+     * Removes a session as a revocation: like {@link #removeSession}, and leaves a tombstone until
+     * the session would have expired anyway, so no later write brings it back; caller holds the write lock.
+     */
+    private boolean revokeSession(String sessionId, ChangeEvent.Builder change) {
+        StoredSession old = sessionsById.get(sessionId);
+        if (old == null) {
+            return false;
+        }
+        Instant until = old.refreshExpiresAt() != null && old.refreshExpiresAt().isAfter(old.accessExpiresAt())
+                ? old.refreshExpiresAt() : old.accessExpiresAt();
+        revokedUntil.merge(sessionId, until, (a, b) -> a.isAfter(b) ? a : b);
+        return removeSession(sessionId, change);
     }
 
     /** Removes a session and its index entries, noting them in {@code change} if given; caller holds the write lock. */

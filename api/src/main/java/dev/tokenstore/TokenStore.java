@@ -16,8 +16,19 @@ import java.util.Optional;
  *   {@code accessExpiresAt} is in the future, by refresh token while {@code refreshExpiresAt} is.</li>
  *   <li><b>Replace.</b> Storing a state, code, session or client whose key already exists replaces
  *   it; a replaced session's old tokens no longer find it.</li>
+ *   <li><b>Revocation is final.</b> Once a session is revoked ({@link #deleteSessionById},
+ *   {@link #deleteSessionByAccessToken}, {@link #deleteSessionsByUser}, a bulk delete, or reuse
+ *   detection in {@link #rotateSession}), no later {@link #storeSession} of that session id brings
+ *   it back, from this instance or another: it is refused with a {@link TokenStoreException} of kind
+ *   {@link TokenStoreException.Kind#REFUSED} ({@link Refusals#sessionRevoked}) until the session would
+ *   have expired anyway. Expiry and cleanup are not revocations.</li>
+ *   <li><b>A retired refresh token stays retired.</b> A {@link #storeSession} (or a rotation's
+ *   {@code next}) carrying a refresh token that rotation or reuse detection retired is refused the
+ *   same way ({@link Refusals#refreshTokenRetired}), so no lookup ever finds a retired token and a
+ *   retired token presented to {@link #rotateSession} is never {@link Rotation.Rotated}.</li>
  *   <li><b>Tokens</b> are looked up by {@link TokenHash#sha256Hex(String)}; persistent stores keep
- *   token values, provider tokens and client secrets only encrypted.</li>
+ *   token values, provider tokens and client secrets only encrypted, and answer a lookup only with a
+ *   session whose stored token equals the one presented ({@link TokenHash#sameToken}).</li>
  *   <li><b>Bad input</b> (null or blank keys, an access or refresh token that another session
  *   already uses) fails with {@link IllegalArgumentException} naming the field, and nothing is
  *   written. Storage failures surface as {@link TokenStoreException} with the cause kept.</li>
@@ -43,6 +54,8 @@ public interface TokenStore extends AutoCloseable {
      * Stores the session, replacing any session with the same id.
      *
      * @throws IllegalArgumentException if another session already holds this access or refresh token
+     * @throws TokenStoreException      of kind {@code REFUSED} if the session was revoked, or its refresh
+     *                                  token retired (see the class comment); nothing is written then
      */
     void storeSession(StoredSession session);
 
@@ -81,10 +94,10 @@ public interface TokenStore extends AutoCloseable {
      */
     Rotation rotateSession(String presentedRefreshToken, StoredSession next);
 
-    /** Deletes the session holding this access token (live or not); true if one was deleted. */
+    /** Revokes (deletes) the session holding this access token, live or not; true if one was deleted. */
     boolean deleteSessionByAccessToken(String accessToken);
 
-    /** Deletes the session with this id (live or not); true if one was deleted. */
+    /** Revokes (deletes) the session with this id, live or not; true if one was deleted. */
     boolean deleteSessionById(String sessionId);
 
     /** Deletes every session of the user (revocation); returns how many were deleted. */

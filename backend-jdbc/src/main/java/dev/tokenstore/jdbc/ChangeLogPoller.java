@@ -17,7 +17,10 @@ import org.slf4j.LoggerFactory;
  * "caught up" as of its start. Because numbers have no gaps (see {@link ChangeLogPublisher}), a
  * gap before the first new row, or a counter that went back, means rows were pruned or the
  * database replaced: the receiver gets a reset. A failing poll is logged once and retried with
- * growing pauses (up to one second); the position is kept, so nothing is missed when it works again.
+ * growing pauses (up to one second); the position is kept. The first poll that works after the
+ * start and after any failed one also delivers a reset, as the PostgreSQL listener does after a
+ * (re)connect: what a reader cached while its feed was not reading (a breaker's probe, a load
+ * before the first poll) may have missed a change committed in that gap.
  */
 final class ChangeLogPoller implements ChangeChannel.Listening, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeLogPoller.class);
@@ -34,6 +37,8 @@ final class ChangeLogPoller implements ChangeChannel.Listening, Runnable {
     private final Thread thread;
     private volatile boolean closed;
     private long position = -1;
+    /** True until a poll works after the start or after a failed poll: that poll delivers a reset. */
+    private boolean gap = true;
 
     private ChangeLogPoller(Runner runner, Statements sql, long intervalNanos, String storeName,
                             ChangeChannel.Receiver receiver) {
@@ -59,6 +64,7 @@ final class ChangeLogPoller implements ChangeChannel.Listening, Runnable {
                                         ChangeChannel.Receiver receiver, long position) {
         ChangeLogPoller poller = new ChangeLogPoller(runner, sql, 1, storeName, receiver);
         poller.position = position;
+        poller.gap = false;
         return poller;
     }
 
@@ -81,6 +87,7 @@ final class ChangeLogPoller implements ChangeChannel.Listening, Runnable {
                 if (closed) {
                     break;
                 }
+                gap = true;
                 if (!failing) {
                     LOG.warn("{}: reading the change log failed; the feed is behind until it works again ({})",
                             storeName, e.getClass().getName());
@@ -96,6 +103,10 @@ final class ChangeLogPoller implements ChangeChannel.Listening, Runnable {
     /** Reads everything committed since the last poll. */
     void pollOnce() {
         long counter = runner.read("read the change log", this::counter);
+        if (gap) {
+            receiver.reset(position < 0 ? "the change feed started reading" : "reading the change log failed and works again");
+            gap = false;
+        }
         if (position < 0) {
             position = counter; // first poll: start at the present
             return;

@@ -396,14 +396,14 @@ public final class JdbcTokenStore extends ForwardingTokenStore
         Migrator migrator = new Migrator(new Schema(tablePrefix), dialect, options.clock(), name, rows);
         int found = runner.read("open", tx -> migrator.peekVersion(tx.connection()));
         migrator.refuseNewer(found);
-        KeyChecks keyChecks = new KeyChecks(statements, rows.cipher(), options.clock(), name);
+        KeyChecks keyChecks = new KeyChecks(statements, dialect, rows.cipher(), options.clock(), name);
         if (found < Schema.CURRENT_VERSION) {
             if (found >= KeyChecks.SINCE_VERSION) {
                 // before the migration converts values: a wrong key then fails naming its id
-                runner.write("check encryption keys", keyChecks::check);
+                keyChecks.checkAtOpen(runner);
             }
             runner.write("migrate schema", tx -> migrator.migrate(tx.connection()));
         }
-        runner.write("check encryption keys", keyChecks::check);
+        keyChecks.checkAtOpen(runner);
     }
 }

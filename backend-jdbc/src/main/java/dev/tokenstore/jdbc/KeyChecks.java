@@ -16,6 +16,11 @@ import java.util.Map;
  * ring is compared with the value recorded for its id (constant time), and ids seen for the first
  * time are recorded. A key that does not match fails the open, naming the key id (never key
  * material). A store without keys refuses a database that has recorded some.
+ *
+ * <p>Recording is a plain insert, so of several stores opening a new database at once with
+ * different keys under one id exactly one records its value: the others' inserts fail on the key,
+ * and their second check (in a new transaction) compares against the winner's value and fails
+ * naming the id ({@link #checkAtOpen}).
  */
 final class KeyChecks {
     /** The schema version that created {@code key_checks}. */
@@ -25,12 +30,35 @@ final class KeyChecks {
     private final TokenCipher cipher;
     private final Clock clock;
     private final String storeName;
+    private final SqlDialect dialect;
 
-    KeyChecks(Statements sql, TokenCipher cipher, Clock clock, String storeName) {
+    KeyChecks(Statements sql, SqlDialect dialect, TokenCipher cipher, Clock clock, String storeName) {
         this.sql = sql;
+        this.dialect = dialect;
         this.cipher = cipher;
         this.clock = clock;
         this.storeName = storeName;
+    }
+
+    /**
+     * Runs {@link #check} in a write transaction of {@code runner}; if another store recorded a value
+     * for one of our ids between our read and our insert, checks once more against what it recorded.
+     */
+    void checkAtOpen(Runner runner) {
+        try {
+            runner.write("check encryption keys", this::check);
+        } catch (RecordedMeanwhile raced) {
+            runner.write("check encryption keys", this::check);
+        }
+    }
+
+    /** Another store recorded a check value for the same key id first; the transaction is rolled back. */
+    static final class RecordedMeanwhile extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RecordedMeanwhile(SQLException cause) {
+            super("another store recorded a key check value for the same key id first", cause, false, false);
+        }
     }
 
     Void check(Tx tx) throws SQLException {
@@ -57,6 +85,11 @@ final class KeyChecks {
                     ps.setString(2, expected);
                     ps.setLong(3, clock.millis());
                     ps.executeUpdate();
+                } catch (SQLException e) {
+                    if (dialect.isUniqueViolation(e)) {
+                        throw new RecordedMeanwhile(e);
+                    }
+                    throw e;
                 }
             } else if (!MessageDigest.isEqual(found.getBytes(StandardCharsets.US_ASCII),
                     expected.getBytes(StandardCharsets.US_ASCII))) {

@@ -9,7 +9,7 @@ import java.util.List;
  */
 final class Schema {
     /** The schema version this code writes; a database at a higher version is refused. */
-    static final int CURRENT_VERSION = 4;
+    static final int CURRENT_VERSION = 5;
 
     static final int S = Types.VARCHAR;
     static final int L = Types.BIGINT;
@@ -65,6 +65,9 @@ final class Schema {
             new Column("token_hash", S), new Column("session_hash", S), new Column("session_id_enc", S),
             new Column("successor_hash", S), new Column("retired_at", L), new Column("expires_at", L));
 
+    /** A revoked session's tombstone: its key, and until when a write of it is refused. */
+    static final List<Column> REVOKED_COLUMNS = List.of(new Column("session_hash", S), new Column("expires_at", L));
+
     static final List<Column> KEY_CHECK_COLUMNS = List.of(
             new Column("key_id", S), new Column("check_value", S), new Column("created_at", L));
 
@@ -85,6 +88,7 @@ final class Schema {
     final String changeLog;
     final String retiredTokens;
     final String keyChecks;
+    final String revokedSessions;
 
     Schema(String prefix) {
         this.prefix = prefix;
@@ -97,6 +101,7 @@ final class Schema {
         this.changeLog = prefix + "change_log";
         this.retiredTokens = prefix + "retired_refresh_tokens";
         this.keyChecks = prefix + "key_checks";
+        this.revokedSessions = prefix + "revoked_sessions";
     }
 
     /**
@@ -130,6 +135,9 @@ final class Schema {
         }
         if (toVersion == 4) {
             return version4(d);
+        }
+        if (toVersion == 5) {
+            return version5(d);
         }
         throw new IllegalArgumentException("no migration to schema version " + toVersion);
     }
@@ -352,6 +360,20 @@ final class Schema {
                         + "issued_at " + b + " NOT NULL, "
                         + "created_at " + b + " NOT NULL)"),
                 sessionIndexes());
+    }
+
+    /**
+     * Version 5, revocations are final: a tombstone per revoked session (keyed by its
+     * {@code session_hash}, kept until the session would have expired anyway), so no late or stale
+     * write brings a revoked session back. Nothing to copy.
+     */
+    private List<String> version5(SqlDialect d) {
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS " + revokedSessions + " ("
+                        + "session_hash " + d.keyType() + " NOT NULL PRIMARY KEY, "
+                        + "expires_at " + d.bigintType() + " NOT NULL)",
+                "CREATE INDEX IF NOT EXISTS " + revokedSessions + "_expires_at_idx ON " + revokedSessions
+                        + " (expires_at)");
     }
 
     /** The indexes of the sessions table since version 3 (version 4 recreates them with the table). */

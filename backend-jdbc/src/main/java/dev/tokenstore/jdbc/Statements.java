@@ -19,9 +19,7 @@ final class Statements {
     final String sessionByAccessHash;
     final String sessionById;
     final String sessionByRefreshHash;
-    final String deleteSessionByAccessHash;
     final String deleteSessionById;
-    final String deleteSessionsByUser;
 
     final String upsertClient;
     final String selectClient;
@@ -38,6 +36,13 @@ final class Statements {
     final String changeSeq;
     final String changesAfter;
     final String pruneChanges;
+
+    final String upsertRevoked;
+    final String writeBlockers;
+    final String revocableById;
+    final String revocableByAccessHash;
+    final String revocableByUser;
+    final String cleanupRevoked;
 
     final String selectKeyChecks;
     final String insertKeyCheck;
@@ -72,9 +77,7 @@ final class Statements {
                 + " WHERE session_hash = ? AND access_expires_at > ?";
         sessionByRefreshHash = "SELECT " + sessionCols + " FROM " + s.sessions
                 + " WHERE refresh_token_hash = ? AND refresh_expires_at > ?";
-        deleteSessionByAccessHash = "DELETE FROM " + s.sessions + " WHERE access_token_hash = ?";
         deleteSessionById = "DELETE FROM " + s.sessions + " WHERE session_hash = ?";
-        deleteSessionsByUser = "DELETE FROM " + s.sessions + " WHERE user_key = ?";
 
         String clientCols = Schema.names(Schema.CLIENT_COLUMNS);
         upsertClient = d.typedUpsertSql(s.clients, Schema.CLIENT_COLUMNS, java.util.List.of("client_id"));
@@ -97,9 +100,22 @@ final class Statements {
         upsertRetired = d.typedUpsertSql(s.retiredTokens, Schema.RETIRED_COLUMNS,
                 java.util.List.of("token_hash"));
 
+        upsertRevoked = d.typedUpsertSql(s.revokedSessions, Schema.REVOKED_COLUMNS, java.util.List.of("session_hash"));
+        // What refuses a session write (see StoreCore#refuseUndoing): a live tombstone of its id
+        // (1), a live retirement of its refresh token (2). One round trip for both.
+        writeBlockers = "SELECT 1 FROM " + s.revokedSessions + " WHERE session_hash = ? AND expires_at > ? "
+                + "UNION ALL SELECT 2 FROM " + s.retiredTokens + " WHERE token_hash = ? AND expires_at > ?";
+        String revocable = "SELECT session_hash, purge_after FROM " + s.sessions + " WHERE ";
+        revocableById = revocable + "session_hash = ?";
+        revocableByAccessHash = revocable + "access_token_hash = ?";
+        revocableByUser = revocable + "user_key = ?";
+        cleanupRevoked = d.deleteChunkSql(s.revokedSessions, "session_hash", "expires_at <= ?");
+
         selectKeyChecks = "SELECT key_id, check_value FROM " + s.keyChecks;
-        // an upsert: two stores opening a new database at once both record the (same) check value
-        insertKeyCheck = d.typedUpsertSql(s.keyChecks, Schema.KEY_CHECK_COLUMNS, java.util.List.of("key_id"));
+        // A plain insert, not an upsert: of two stores opening a new database at once with different
+        // keys under one id, the second one's insert fails on the key and it checks again (KeyChecks).
+        insertKeyCheck = "INSERT INTO " + s.keyChecks + " (" + Schema.names(Schema.KEY_CHECK_COLUMNS)
+                + ") VALUES (?, ?, ?)";
 
         // How a change-log row gets its number (see ChangeLogPublisher): where writers take turns
         // the next number is simply one past the log's last; elsewhere a counter row, bumped in

@@ -5,6 +5,7 @@ import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.ChangeEvent;
 import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
+import dev.tokenstore.Refusals;
 import dev.tokenstore.Rotation;
 import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
@@ -22,6 +23,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link TokenStore} operations in SQL, run through a {@link Runner}: the pooled runner of
@@ -29,6 +33,7 @@ import java.util.Set;
  * (hashed, encrypted, JSON-encoded) before a transaction starts, so transactions stay short.
  */
 class StoreCore implements TokenStore, BulkSessionStore {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreCore.class);
     private static final List<String> SESSION_KEY = List.of("session_hash");
 
     private final Runner runner;
@@ -136,9 +141,67 @@ class StoreCore implements TokenStore, BulkSessionStore {
         // (naming the field) -- two round trips fewer per call on a networked database.
         runner.write("storeSession", tx -> {
             upsertSession(tx, row);
+            refuseUndoing(tx, session.sessionId(), (String) row[0], session.refreshTokenHash(), "refreshToken",
+                    clock.millis());
             changes.publish(tx, ChangeEvent.builder().sessionStored(session).build());
             return null;
         });
+    }
+
+    /**
+     * Refuses (and so rolls back) a session write that would undo a revocation or a rotation: a
+     * live tombstone of the session, or a live retirement of its refresh token. Runs after the
+     * write itself, inside its transaction: the write's row lock orders it against a concurrent
+     * revocation (which deletes that row after recording the tombstone), so whichever commits
+     * second sees the first.
+     */
+    private void refuseUndoing(Tx tx, String sessionId, String sessionKey, String refreshHash, String refreshField,
+                               long now) throws SQLException {
+        try (Tx.Prepared p = tx.prepare(sql.writeBlockers)) {
+            PreparedStatement ps = p.ps();
+            ps.setString(1, sessionKey);
+            ps.setLong(2, now);
+            if (refreshHash == null) {
+                ps.setNull(3, Schema.S);
+            } else {
+                ps.setString(3, refreshHash);
+            }
+            ps.setLong(4, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    throw rs.getInt(1) == 1 ? Refusals.sessionRevoked(sessionId)
+                            : Refusals.refreshTokenRetired(sessionId, refreshField);
+                }
+            }
+        }
+    }
+
+    /** {@link #refuseUndoing} for a whole batch (two queries whatever its size). */
+    private void refuseUndoingAny(Tx tx, List<StoredSession> sessions, List<Object[]> batch, long now)
+            throws SQLException {
+        Set<String> keys = new LinkedHashSet<>();
+        Set<String> refreshHashes = new LinkedHashSet<>();
+        for (int i = 0; i < sessions.size(); i++) {
+            keys.add((String) batch.get(i)[0]);
+            String refresh = sessions.get(i).refreshTokenHash();
+            if (refresh != null) {
+                refreshHashes.add(refresh);
+            }
+        }
+        Set<String> revoked = new java.util.HashSet<>(InLists.query(tx.connection(), dialect, "SELECT session_hash FROM "
+                + sql.schema.revokedSessions + " WHERE expires_at > ? AND session_hash", now, keys, rs -> rs.getString(1)));
+        Set<String> retired = refreshHashes.isEmpty() ? Set.of() : new java.util.HashSet<>(InLists.query(
+                tx.connection(), dialect, "SELECT token_hash FROM " + sql.schema.retiredTokens
+                        + " WHERE expires_at > ? AND token_hash", now, refreshHashes, rs -> rs.getString(1)));
+        for (int i = 0; i < sessions.size(); i++) {
+            StoredSession session = sessions.get(i);
+            if (revoked.contains((String) batch.get(i)[0])) {
+                throw Refusals.sessionRevoked(session.sessionId());
+            }
+            if (session.refreshToken() != null && retired.contains(session.refreshTokenHash())) {
+                throw Refusals.refreshTokenRetired(session.sessionId(), "sessions[" + i + "].refreshToken");
+            }
+        }
     }
 
     private void upsertSession(Tx tx, Object[] row) throws SQLException {
@@ -170,6 +233,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
         runner.write("bulkStoreSessions", tx -> {
             try {
                 dialect.upsertAll(tx.connection(), sql.schema.sessions, Schema.SESSION_COLUMNS, SESSION_KEY, batch);
+                refuseUndoingAny(tx, sessions, batch, clock.millis());
                 changes.publish(tx, event);
                 return null;
             } catch (SQLException e) {
@@ -183,11 +247,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
 
     @Override
     public int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
-        requireNonNull(accessTokenHashes, "accessTokenHashes");
-        Set<String> hashes = new LinkedHashSet<>();
-        for (String hash : accessTokenHashes) {
-            hashes.add(requireText(hash, "accessTokenHashes element"));
-        }
+        Set<String> hashes = TokenHash.requireSha256Hexes(accessTokenHashes, "accessTokenHashes");
         if (hashes.isEmpty()) {
             return runner.read("bulkDeleteSessionsByHash", tx -> 0);
         }
@@ -195,7 +255,8 @@ class StoreCore implements TokenStore, BulkSessionStore {
         hashes.forEach(change::tokenHash);
         ChangeEvent event = change.build();
         return runner.write("bulkDeleteSessionsByHash", tx -> {
-            int deleted = dialect.deleteWhereIn(tx.connection(), sql.schema.sessions, "access_token_hash", hashes);
+            int deleted = revokeRows(tx, InLists.query(tx.connection(), dialect, "SELECT session_hash, purge_after FROM "
+                    + sql.schema.sessions + " WHERE access_token_hash", null, hashes, StoreCore::tombstone));
             if (deleted > 0) {
                 changes.publish(tx, event);
             }
@@ -206,7 +267,8 @@ class StoreCore implements TokenStore, BulkSessionStore {
     @Override
     public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
         String hash = TokenHash.sha256Hex(requireText(accessToken, "accessToken"));
-        return loadSession("loadSessionByAccessToken", sql.sessionByAccessHash, hash);
+        return loadSession("loadSessionByAccessToken", sql.sessionByAccessHash, hash, StoredSession::accessToken,
+                accessToken);
     }
 
     @Override
@@ -214,18 +276,37 @@ class StoreCore implements TokenStore, BulkSessionStore {
         if (impossibleKey(requireText(sessionId, "sessionId"))) {
             return Optional.ofNullable(runner.read("loadSessionById", tx -> null));
         }
-        return loadSession("loadSessionById", sql.sessionById, Rows.sessionKey(sessionId));
+        return loadSession("loadSessionById", sql.sessionById, Rows.sessionKey(sessionId), StoredSession::sessionId,
+                sessionId);
     }
 
     @Override
     public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
         String hash = TokenHash.sha256Hex(requireText(refreshToken, "refreshToken"));
-        return loadSession("loadSessionByRefreshToken", sql.sessionByRefreshHash, hash);
+        return loadSession("loadSessionByRefreshToken", sql.sessionByRefreshHash, hash, StoredSession::refreshToken,
+                refreshToken);
     }
 
-    private Optional<StoredSession> loadSession(String operation, String query, String key) {
+    private Optional<StoredSession> loadSession(String operation, String query, String key,
+                                                Function<StoredSession, String> held, String presented) {
         long now = clock.millis();
-        return Optional.ofNullable(runner.read(operation, tx -> selectSession(tx, query, key, now)));
+        return Optional.ofNullable(runner.read(operation, tx -> holding(selectSession(tx, query, key, now), held,
+                presented, operation)));
+    }
+
+    /**
+     * The session found by a hash, if it really holds what was presented (compared in constant
+     * time after decryption), else null: only the hash column found the row, and someone with
+     * write access to the database but no key could have pointed it at another session's row.
+     */
+    private StoredSession holding(StoredSession found, Function<StoredSession, String> held, String presented,
+                                  String operation) {
+        if (found == null || TokenHash.sameToken(held.apply(found), presented)) {
+            return found;
+        }
+        LOG.warn("{}: the row found by hash does not hold the presented value; answered as not found (was the "
+                + "database changed outside tokenstore?)", operation);
+        return null;
     }
 
     // ------------------------------------------------------------------ rotation
@@ -244,9 +325,11 @@ class StoreCore implements TokenStore, BulkSessionStore {
         // No holder lookups for next's tokens: as in storeSession, the unique token-hash indexes
         // refuse a token another session holds, and rewriteInPlace names the field ("next.").
         return runner.write("rotateSession", tx -> {
-            StoredSession current = selectSession(tx, sql.sessionByRefreshHash, presented, now);
+            StoredSession current = holding(selectSession(tx, sql.sessionByRefreshHash, presented, now),
+                    StoredSession::refreshToken, presentedRefreshToken, "rotateSession");
             if (current != null && Rows.sessionKey(current.sessionId()).equals(id)) {
                 if (rewriteInPlace(tx, rotateRow)) {
+                    refuseUndoing(tx, next.sessionId(), id, refreshHash, "next.refreshToken", now);
                     retire(tx, presented, next.sessionId(), refreshHash, now, current.refreshExpiresAt().toEpochMilli());
                     changes.publish(tx, ChangeEvent.builder().sessionStored(next).tokenHash(presented)
                             .tokenHash(current.accessTokenHash()).build());
@@ -309,7 +392,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
                 && now < retiredAt + reuseGraceMillis) {
             return new Rotation.AlreadyRotated(holder);
         }
-        update(tx, sql.deleteSessionById, sessionKey);
+        revokeRows(tx, List.<Object[]>of(tombstone(sessionKey, holder)));
         if (holder.refreshToken() != null) {
             retire(tx, holder.refreshTokenHash(), sessionId, null, now, holder.refreshExpiresAt().toEpochMilli());
         }
@@ -338,7 +421,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
     @Override
     public boolean deleteSessionByAccessToken(String accessToken) {
         String hash = TokenHash.sha256Hex(requireText(accessToken, "accessToken"));
-        return runner.write("deleteSessionByAccessToken", tx -> published(tx, update(tx, sql.deleteSessionByAccessHash,
+        return runner.write("deleteSessionByAccessToken", tx -> published(tx, revoke(tx, sql.revocableByAccessHash,
                 hash), ChangeEvent.builder().tokenHash(hash))) > 0;
     }
 
@@ -349,7 +432,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
             return runner.read("deleteSessionById", tx -> false);
         }
         String key = Rows.sessionKey(id);
-        return runner.write("deleteSessionById", tx -> published(tx, update(tx, sql.deleteSessionById, key),
+        return runner.write("deleteSessionById", tx -> published(tx, revoke(tx, sql.revocableById, key),
                 ChangeEvent.builder().sessionRemoved(id))) > 0;
     }
 
@@ -364,7 +447,7 @@ class StoreCore implements TokenStore, BulkSessionStore {
         return runner.write("deleteSessionsByUser", tx -> {
             int deleted = 0;
             for (String key : keys) {
-                deleted += update(tx, sql.deleteSessionsByUser, key);
+                deleted += revoke(tx, sql.revocableByUser, key);
             }
             return published(tx, deleted, ChangeEvent.builder().userRevoked(id));
         });
@@ -432,6 +515,9 @@ class StoreCore implements TokenStore, BulkSessionStore {
         int codes = cleanup("cleanupExpired(auth codes)", sql.cleanupAuthCodes, now);
         int sessions = cleanup("cleanupExpired(sessions)", sql.cleanupSessions, now);
         int retired = cleanup("cleanupExpired(retired refresh tokens)", sql.cleanupRetired, now);
+        // tombstones of revoked sessions past the expiry those sessions had: not counted (nothing a
+        // lookup could have returned)
+        cleanup("cleanupExpired(revoked sessions)", sql.cleanupRevoked, now);
         if (changes.keepsLog()) {
             while (runner.write("cleanupExpired(change log)", tx -> changes.prune(tx, now, cleanupChunkSize))
                     >= cleanupChunkSize) {
@@ -466,6 +552,55 @@ class StoreCore implements TokenStore, BulkSessionStore {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * Revokes the sessions {@code revocableQuery} finds by {@code key} ({@link Statements#revocableById}
+     * and its siblings): see {@link #revokeRows}.
+     */
+    private int revoke(Tx tx, String revocableQuery, String key) throws SQLException {
+        List<Object[]> found = new ArrayList<>(1);
+        try (Tx.Prepared p = tx.prepare(revocableQuery)) {
+            PreparedStatement ps = p.ps();
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(tombstone(rs));
+                }
+            }
+        }
+        return revokeRows(tx, found);
+    }
+
+    /**
+     * Records each session's tombstone ({@code session_hash}, until its {@code purge_after}), then
+     * deletes the sessions by key; returns how many were deleted. Deleting by key, not by the
+     * condition that found them, also deletes a version a concurrent write gave the row meanwhile.
+     */
+    private int revokeRows(Tx tx, List<Object[]> tombstones) throws SQLException {
+        if (tombstones.isEmpty()) {
+            return 0;
+        }
+        if (tombstones.size() == 1) {
+            update(tx, sql.upsertRevoked, Schema.REVOKED_COLUMNS, tombstones.get(0));
+            return update(tx, sql.deleteSessionById, (String) tombstones.get(0)[0]);
+        }
+        List<String> keys = new ArrayList<>(tombstones.size());
+        tombstones.forEach(t -> keys.add((String) t[0]));
+        dialect.upsertAll(tx.connection(), sql.schema.revokedSessions, Schema.REVOKED_COLUMNS, SESSION_KEY, tombstones);
+        return dialect.deleteWhereIn(tx.connection(), sql.schema.sessions, "session_hash", keys);
+    }
+
+    private static Object[] tombstone(ResultSet rs) throws SQLException {
+        return new Object[] {rs.getString(1), rs.getLong(2)};
+    }
+
+    private static Object[] tombstone(String sessionKey, StoredSession session) {
+        long until = session.accessExpiresAt().toEpochMilli();
+        if (session.refreshExpiresAt() != null) {
+            until = Math.max(until, session.refreshExpiresAt().toEpochMilli());
+        }
+        return new Object[] {sessionKey, until};
+    }
 
     /** Publishes {@code change} when the write touched a row; returns the row count. */
     private int published(Tx tx, int count, ChangeEvent.Builder change) throws SQLException {

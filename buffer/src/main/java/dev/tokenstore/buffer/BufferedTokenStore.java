@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -160,10 +159,13 @@ public class BufferedTokenStore implements TokenStore {
         if (sessionId == null) {
             return;
         }
-        Optional<StoredSession> queued = buffer.lookupPending(sessionId);
-        if (queued.isPresent()) {
-            delegate.storeSession(queued.get());
-            buffer.cancelPending(sessionId);
+        PendingWrite queued = buffer.latestPending(sessionId);
+        if (queued != null) {
+            delegate.storeSession(queued.session);
+            // Only that write: one queued meanwhile (enqueue does not wait for a write-through) stays
+            // queued, is written after the rotation, and is refused and reported if the rotation
+            // retired what it carries.
+            buffer.writtenThrough(queued);
         }
     }
 
@@ -363,10 +365,8 @@ public class BufferedTokenStore implements TokenStore {
 
     /** Revokes at once: queued writes holding these hashes are dropped, the rest go to the delegate's bulk delete. */
     int bulkDelete(Collection<String> accessTokenHashes) {
-        if (accessTokenHashes == null) {
-            throw new IllegalArgumentException("accessTokenHashes is required (was null)");
-        }
-        return revocations.revokeByAccessHashes(new HashSet<>(accessTokenHashes), (BulkSessionStore) delegate);
+        return revocations.revokeByAccessHashes(TokenHash.requireSha256Hexes(accessTokenHashes, "accessTokenHashes"),
+                (BulkSessionStore) delegate);
     }
 
     /** Subscribes to the delegate's change feed (which carries the commits of this buffer's flushes). */

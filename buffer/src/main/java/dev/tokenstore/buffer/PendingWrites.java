@@ -125,6 +125,23 @@ final class PendingWrites {
         return visible != null;
     }
 
+    /**
+     * Ends a write that was written to the delegate outside a batch: if it is still the session's
+     * latest, the session's uncommitted writes are dropped as by {@link #cancel} (their callers are
+     * released: the write happened); otherwise only this write is let go (if a batch holds it, the
+     * batch skips it), and the newer one stays.
+     */
+    void settleWrittenThrough(PendingWrite write) {
+        if (latest.get(write.id()) == write) {
+            cancel(write.id());
+            return;
+        }
+        if (queued.get(write.id()) == write) {
+            queued.remove(write.id());
+        }
+        write.cancel();
+    }
+
     /** Ids of the sessions whose latest uncommitted write matches. */
     List<String> latestIdsMatching(Predicate<PendingWrite> filter) {
         List<String> ids = new ArrayList<>();

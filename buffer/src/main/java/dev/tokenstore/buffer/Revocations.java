@@ -34,24 +34,27 @@ final class Revocations {
     }
 
     /**
-     * Deletes the session holding the access token now. A persisted session whose queued replacement
-     * no longer holds this token is not touched: the token no longer belongs to it.
+     * Revokes the session holding the access token now, in the queue and in the delegate: a queued
+     * write holding the token is dropped, and whatever the delegate holds under the token is revoked,
+     * even when that session has a queued replacement that no longer holds it (the replacement is
+     * dropped too; if it is refused later, the token still stays revoked).
+     *
+     * @return true if a session held the token, in the queue or in the delegate
      */
     boolean revokeByAccessToken(String accessToken, String hash) {
         return buffer.writeThrough(() -> {
+            boolean revoked = false;
             String pendingId = buffer.pendingHolderOfAccessHash(hash);
             if (pendingId != null) {
                 buffer.cancelPending(pendingId);
                 delegate.deleteSessionById(pendingId);
-                return true;
+                revoked = true;
             }
             if (buffer.hasPending()) {
                 Optional<StoredSession> holder = delegate.loadSessionByAccessToken(accessToken);
-                if (holder.isPresent() && buffer.lookupPending(holder.get().sessionId()).isPresent()) {
-                    return false;
-                }
+                holder.ifPresent(h -> buffer.cancelPending(h.sessionId()));
             }
-            return delegate.deleteSessionByAccessToken(accessToken);
+            return delegate.deleteSessionByAccessToken(accessToken) | revoked;
         });
     }
 

@@ -317,7 +317,38 @@ final class WriteBuffer {
         }
     }
 
-    /** The latest uncommitted write of the session, if any; inside {@link #writeThrough} it cannot change. */
+    /**
+     * The latest uncommitted write of the session, or null, for a write-through that writes it to the
+     * delegate and then settles exactly it ({@link #writtenThrough}).
+     */
+    PendingWrite latestPending(String sessionId) {
+        lock.lock();
+        try {
+            return pending.latest(sessionId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Settles a write that a write-through wrote to the delegate: it is dropped and its callers
+     * released. A newer write of the same session queued meanwhile ({@link #enqueue} does not wait for
+     * a write-through) is not touched: it stays queued and is written after, or reported.
+     */
+    void writtenThrough(PendingWrite write) {
+        lock.lock();
+        try {
+            pending.settleWrittenThrough(write);
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The latest uncommitted write of the session, if any. Inside {@link #writeThrough} no batch
+     * commits, but a caller may still queue a newer write of the session meanwhile.
+     */
     Optional<StoredSession> lookupPending(String sessionId) {
         lock.lock();
         try {

@@ -349,9 +349,9 @@ public class CachingTokenStore implements TokenStore {
 
     final int bulkDelete(Collection<String> accessTokenHashes) {
         ensureOpen();
-        Args.requireNonNull(accessTokenHashes, "accessTokenHashes");
+        java.util.Set<String> hashes = dev.tokenstore.TokenHash.requireSha256Hexes(accessTokenHashes, "accessTokenHashes");
         Changes changes = new Changes();
-        accessTokenHashes.forEach(changes::accessHashDeleted);
+        hashes.forEach(changes::accessHashDeleted);
         return write(changes, () -> ((BulkSessionStore) delegate).bulkDeleteSessionsByHash(accessTokenHashes));
     }
 

@@ -1,6 +1,7 @@
 package dev.tokenstore.cache;
 
 import dev.tokenstore.ChangeEvent;
+import dev.tokenstore.TokenHash;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -59,17 +60,27 @@ final class SessionVersions {
             return;
         }
         generation.incrementAndGet();
+        // An entry that is no SHA-256 hex (an event from a store that let one through) names
+        // nothing this cache holds: it is skipped, and every other entry still applies.
         for (String id : event.sessionIdHashes()) {
-            int hash = Stripes.hashOfHex(id);
-            sessions.bump(hash);
-            negatives.bump(hash);
+            if (TokenHash.isSha256Hex(id)) {
+                int hash = Stripes.hashOfHex(id);
+                sessions.bump(hash);
+                negatives.bump(hash);
+            }
         }
         for (String token : event.tokenHashes()) {
-            int hash = Stripes.hashOfHex(token);
-            tokens.bump(hash);
-            negatives.bump(hash);
+            if (TokenHash.isSha256Hex(token)) {
+                int hash = Stripes.hashOfHex(token);
+                tokens.bump(hash);
+                negatives.bump(hash);
+            }
         }
-        event.userIdHashes().forEach(id -> users.bump(Stripes.hashOfHex(id)));
+        for (String id : event.userIdHashes()) {
+            if (TokenHash.isSha256Hex(id)) {
+                users.bump(Stripes.hashOfHex(id));
+            }
+        }
     }
 
     /** Makes every load in flight uncacheable (the caller then drops every entry). */

@@ -644,6 +644,15 @@ public abstract class CachingTokenStoreKit extends StoreKit {
             assertEquals(Optional.of(renamed), cached.loadClient("client-r"));
         }
 
+        /** Revoked sessions are refused (revocation is final); that is one of the outcomes here. */
+        private void storeUnlessRevoked(StoredSession s) {
+            try {
+                cached.storeSession(s);
+            } catch (TokenStoreException e) {
+                assertEquals(TokenStoreException.Kind.REFUSED, e.kind(), e.toString());
+            }
+        }
+
         @Test
         @DisplayName("after concurrent rotations, deletes, revocations and reads, every lookup agrees with the backend")
         void randomisedAgreement() throws Exception {
@@ -671,7 +680,7 @@ public abstract class CachingTokenStoreKit extends StoreKit {
                     } else if (dice < 70) {
                         StoredSession next = data.rotated(known);
                         issued.add(next);
-                        cached.storeSession(next);
+                        storeUnlessRevoked(next);
                         latest.put(id, next);
                     } else if (dice < 80) {
                         cached.deleteSessionById(id);
@@ -680,7 +689,7 @@ public abstract class CachingTokenStoreKit extends StoreKit {
                     } else if (dice < 95) {
                         cached.deleteSessionsByUser(known.userId());
                     } else {
-                        cached.storeSession(known);
+                        storeUnlessRevoked(known);
                     }
                 }
             });

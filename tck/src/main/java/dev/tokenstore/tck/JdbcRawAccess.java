@@ -93,6 +93,49 @@ final class JdbcRawAccess {
         return swapped;
     }
 
+    /**
+     * In every table with {@code access_token_hash} / {@code refresh_token_hash} columns (the lookup
+     * hashes of sessions), swaps the first two rows' values of each such column, as someone with
+     * write access but no key would point their own token's hash at a victim's row. Returns how
+     * many columns were swapped.
+     */
+    static int swapTokenHashes(Connection c, String schema) throws SQLException {
+        int swapped = 0;
+        for (String table : tables(c, schema)) {
+            for (String column : textColumns(c, schema, table)) {
+                String bare = column.replaceAll("[^A-Za-z_]", "").toLowerCase(java.util.Locale.ROOT);
+                if (!bare.equals("access_token_hash") && !bare.equals("refresh_token_hash")) {
+                    continue;
+                }
+                List<String> values = new ArrayList<>();
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + column + " FROM "
+                        + table + " WHERE " + column + " IS NOT NULL ORDER BY " + column)) {
+                    while (rs.next() && values.size() < 2) {
+                        values.add(rs.getString(1));
+                    }
+                }
+                if (values.size() < 2) {
+                    continue;
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE " + table + " SET " + column + " = ? WHERE " + column + " = ?")) {
+                    String parked = "swap-in-progress";
+                    for (String[] step : new String[][] {{parked, values.get(0)}, {values.get(0), values.get(1)},
+                            {values.get(1), parked}}) {
+                        ps.setString(1, step[0]);
+                        ps.setString(2, step[1]);
+                        ps.executeUpdate();
+                    }
+                }
+                swapped++;
+            }
+        }
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+        return swapped;
+    }
+
     /** In every row holding two encrypted values or more, swaps the first two (by column order). */
     static int swapBetweenColumns(Connection c, String schema) throws SQLException {
         int changed = 0;

@@ -178,6 +178,11 @@ public final class JdbcTestStorage implements TestStorage {
     }
 
     @Override
+    public Optional<Integer> swapTokenHashesBetweenRows() {
+        return tamper(c -> JdbcRawAccess.swapTokenHashes(c, schema));
+    }
+
+    @Override
     public Optional<Integer> swapEncryptedValuesBetweenColumns() {
         return tamper(c -> JdbcRawAccess.swapBetweenColumns(c, schema));
     }

@@ -57,6 +57,16 @@ public interface TestStorage extends AutoCloseable {
     }
 
     /**
+     * Swaps the lookup hashes of access and refresh tokens between two stored sessions, as an
+     * attacker with write access but no key would (point their own token's hash at a victim's
+     * row): for each such hash column, the first two values found change places. Returns how many
+     * columns were swapped, or empty if the backend cannot (the check is then skipped).
+     */
+    default Optional<Integer> swapTokenHashesBetweenRows() {
+        return Optional.empty();
+    }
+
+    /**
      * Swaps encrypted values between two columns of one row: in every row holding at least two
      * encrypted values, the first two change places. Returns how many rows changed, or empty if
      * the backend cannot (the check is then skipped).

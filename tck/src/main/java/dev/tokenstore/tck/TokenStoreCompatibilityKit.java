@@ -453,6 +453,15 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
     }
 
     @Nested
+    @DisplayName("final writes: revocations and rotations are not undone")
+    class Finality extends FinalityContract {
+        @Override
+        TokenStoreCompatibilityKit kit() {
+            return TokenStoreCompatibilityKit.this;
+        }
+    }
+
+    @Nested
     @DisplayName("change feed")
     class Changes extends ChangeFeedContract {
         @Override
@@ -675,6 +684,61 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             }
             assertThrows(TokenStoreException.class, () -> reopened.loadClient("app-a"));
             assertThrows(TokenStoreException.class, () -> reopened.loadClient("app-b"));
+        }
+
+        @Test
+        @DisplayName("a lookup answers only with a session that holds the presented token, even if its row's hash was pointed at it")
+        void lookupHashPointedAtAnotherRow() {
+            assumeTrue(storage.rawBytes().isPresent(), ENCRYPTED_AT_REST);
+            StoredSession victim = data.session();
+            StoredSession attacker = data.session();
+            store.storeSession(victim);
+            store.storeSession(attacker);
+            store.close();
+            Optional<Integer> swapped = storage.swapTokenHashesBetweenRows();
+            assumeTrue(swapped.isPresent(), "the backend's storage cannot be changed from the test");
+            assertEquals(2, swapped.get(), "the access and refresh hash columns were swapped");
+            TokenStore reopened = openStore();
+            for (StoredSession s : List.of(victim, attacker)) {
+                assertEquals(Optional.empty(), reopened.loadSessionByAccessToken(s.accessToken()),
+                        "the row found by this access token's hash holds another token");
+                assertEquals(Optional.empty(), reopened.loadSessionByRefreshToken(s.refreshToken()),
+                        "the row found by this refresh token's hash holds another token");
+                assertEquals(dev.tokenstore.Rotation.NOT_FOUND, reopened.rotateSession(s.refreshToken(), data.rotated(s)),
+                        "a rotation finds nothing either");
+            }
+            assertEquals(Optional.of(victim), reopened.loadSessionById(victim.sessionId()), "by id the row is intact");
+        }
+
+        @Test
+        @DisplayName("of two stores opening a new database at once with different keys under one key id, exactly one opens")
+        void firstKeyCheckIsAtomic() throws Exception {
+            assumeTrue(storage.rawBytes().isPresent(), ENCRYPTED_AT_REST);
+            assumeTrue(storage.sharesData(), "the backend cannot open a second store over the same data");
+            byte[] otherKey = "another-key-of-exactly-32-bytes!".getBytes(StandardCharsets.US_ASCII);
+            for (int attempt = 0; attempt < 6; attempt++) {
+                TestStorage fresh = extraStorage();
+                List<Object> outcomes = java.util.Collections.synchronizedList(new ArrayList<>());
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+                Concurrent.run(2, i -> {
+                    start.await();
+                    try {
+                        outcomes.add(openRaw(fresh, b -> b.encryptionKey(i == 0 ? TEST_KEY : otherKey)));
+                    } catch (TokenStoreException e) {
+                        outcomes.add(e);
+                    }
+                });
+                List<TokenStoreException> failed = outcomes.stream().filter(o -> o instanceof TokenStoreException)
+                        .map(o -> (TokenStoreException) o).toList();
+                assertEquals(1, failed.size(), "attempt " + attempt + ": exactly one of the two opens fails: " + failed);
+                assertTrue(failed.get(0).getMessage().contains("'" + TokenStoreOptions.DEFAULT_KEY_ID + "'"),
+                        failed.get(0).getMessage());
+                TokenStore winner = (TokenStore) outcomes.stream().filter(o -> o instanceof TokenStore).findFirst()
+                        .orElseThrow();
+                StoredSession s = data.session();
+                winner.storeSession(s);
+                assertEquals(Optional.of(s), winner.loadSessionByAccessToken(s.accessToken()));
+            }
         }
 
         @Test
@@ -1156,7 +1220,8 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
                     switch (keep ? 2 : random.nextInt(6)) {
                         case 0 -> mine.deleteSessionsByUser(s.userId());
                         case 1 -> mine.deleteSessionById(s.sessionId());
-                        default -> mine.storeSession(data.rotated(s)); // fresh tokens: no conflict between sessions
+                        // fresh tokens: no conflict between sessions; a revoked racing session is refused
+                        default -> storeUnlessRevoked(mine, data.rotated(s), !keep);
                     }
                 }
             });
@@ -1171,6 +1236,17 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             assertEquals(racingLeft, revoked, "revoking the racing users removes exactly the racing sessions left");
             assertEquals(0, wholeSessionsLeft(checker, racing));
             assertEquals(kept.size(), wholeSessionsLeft(checker, kept), "revoking other users leaves these alone");
+        }
+
+        /** Stores {@code s}; where {@code mayBeRevoked}, a refusal because it was revoked is an outcome too. */
+        private void storeUnlessRevoked(TokenStore target, StoredSession s, boolean mayBeRevoked) {
+            try {
+                target.storeSession(s);
+            } catch (TokenStoreException e) {
+                if (!mayBeRevoked || e.kind() != TokenStoreException.Kind.REFUSED) {
+                    throw e;
+                }
+            }
         }
 
         /** How many of {@code sessions} are found by id; each one found must be found by both of its tokens too. */
@@ -1262,6 +1338,55 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             ((BulkSessionStore) store).bulkStoreSessions(batch);
             batch.forEach(looped::storeSession);
             assertSameSessions(batch, store, looped);
+        }
+
+        @Test
+        @DisplayName("bulkDeleteSessionsByHash refuses a malformed entry up front, naming its index, and deletes nothing")
+        void bulkDeleteRefusesMalformedHash() {
+            assumeTrue(store instanceof BulkSessionStore, "the backend has no BulkSessionStore");
+            StoredSession a = data.session();
+            StoredSession b = data.session();
+            store.storeSession(a);
+            store.storeSession(b);
+            for (String bad : new String[] {"not-a-hash", a.accessTokenHash().toUpperCase(java.util.Locale.ROOT),
+                    a.accessTokenHash().substring(1), " " + a.accessTokenHash().substring(1)}) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> ((BulkSessionStore) store).bulkDeleteSessionsByHash(List.of(a.accessTokenHash(), bad,
+                                b.accessTokenHash())));
+                assertTrue(e.getMessage().contains("accessTokenHashes[1]"), e.getMessage());
+            }
+            assertThrows(IllegalArgumentException.class, () -> ((BulkSessionStore) store).bulkDeleteSessionsByHash(
+                    java.util.Arrays.asList(a.accessTokenHash(), null)));
+            assertEquals(Optional.of(a), store.loadSessionByAccessToken(a.accessToken()), "nothing was deleted");
+            assertEquals(Optional.of(b), store.loadSessionByAccessToken(b.accessToken()), "nothing was deleted");
+        }
+
+        @Test
+        @DisplayName("sessions deleted in bulk are revoked: a later bulk or single write of one is refused, the batch not written")
+        void bulkRevocationIsFinal() {
+            assumeTrue(store instanceof BulkSessionStore, "the backend has no BulkSessionStore");
+            BulkSessionStore bulk = (BulkSessionStore) store;
+            StoredSession revoked = data.session();
+            StoredSession rotated = data.session();
+            store.storeSession(revoked);
+            store.storeSession(rotated);
+            assertEquals(1, bulk.bulkDeleteSessionsByHash(List.of(revoked.accessTokenHash())));
+            TokenStoreException single = assertThrows(TokenStoreException.class, () -> store.storeSession(revoked));
+            assertEquals(TokenStoreException.Kind.REFUSED, single.kind());
+            StoredSession fresh = data.session();
+            TokenStoreException batch = assertThrows(TokenStoreException.class,
+                    () -> bulk.bulkStoreSessions(List.of(fresh, revoked)));
+            assertEquals(TokenStoreException.Kind.REFUSED, batch.kind());
+            assertEquals(Optional.empty(), store.loadSessionById(fresh.sessionId()), "all or nothing");
+            StoredSession next = data.rotated(rotated);
+            store.rotateSession(rotated.refreshToken(), next);
+            TokenStoreException retired = assertThrows(TokenStoreException.class,
+                    () -> bulk.bulkStoreSessions(List.of(fresh, rotated)));
+            assertEquals(TokenStoreException.Kind.REFUSED, retired.kind());
+            assertEquals(Optional.empty(), store.loadSessionByRefreshToken(rotated.refreshToken()));
+            assertEquals(Optional.empty(), store.loadSessionById(fresh.sessionId()), "all or nothing");
+            bulk.bulkStoreSessions(List.of(fresh));
+            assertEquals(Optional.of(fresh), store.loadSessionById(fresh.sessionId()));
         }
 
         @Test
