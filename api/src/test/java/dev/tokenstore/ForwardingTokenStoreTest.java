@@ -43,11 +43,12 @@ class ForwardingTokenStoreTest {
         assertTrue(forwarding.deleteSessionByAccessToken("at-1"));
         assertEquals(Optional.empty(), inner.loadSessionById("sid-1"));
 
-        inner.storeSession(s);
-        assertTrue(forwarding.deleteSessionById("sid-1"));
-        assertEquals(Optional.empty(), inner.loadSessionById("sid-1"));
+        // revocations are final: each step below uses a fresh session id
+        inner.storeSession(Fixtures.session("sid-3", "u1", "at-3", "rt-3"));
+        assertTrue(forwarding.deleteSessionById("sid-3"));
+        assertEquals(Optional.empty(), inner.loadSessionById("sid-3"));
 
-        inner.storeSession(s);
+        inner.storeSession(Fixtures.session("sid-4", "u1", "at-4", "rt-4"));
         inner.storeSession(Fixtures.session("sid-2", "u1", "at-2", null));
         assertEquals(2, forwarding.deleteSessionsByUser("u1"));
         assertEquals(Optional.empty(), inner.loadSessionById("sid-2"));

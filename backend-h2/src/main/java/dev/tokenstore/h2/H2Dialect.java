@@ -2,9 +2,13 @@ package dev.tokenstore.h2;
 
 import dev.tokenstore.jdbc.SqlDialect;
 import dev.tokenstore.jdbc.SqlErrors;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
 /**
@@ -13,8 +17,18 @@ import java.util.stream.Collectors;
  * of {@code TEXT} (which H2 turns into a CLOB), and H2's lock errors (lock timeout, concurrent
  * update, deadlock) treated as retryable. A one-time consume is a select and a delete in one
  * transaction; the caller whose delete removes the row wins.
+ *
+ * <p>H2 commits at every DDL statement, so no transaction or row lock can keep two stores that
+ * open a new database at once from migrating it together. An H2 database is open in one process
+ * (its file lock; {@code AUTO_SERVER} serves other processes through that one), so migrations of
+ * one database take turns on a lock of this JVM, held from {@link #lockForMigration} until the
+ * migration's transaction ends.
  */
 final class H2Dialect implements SqlDialect {
+    /** One lock per database (its JDBC URL): who migrates it now. */
+    private static final ConcurrentMap<String, ReentrantLock> MIGRATIONS = new ConcurrentHashMap<>();
+    /** The migration lock this thread holds, released when its transaction commits or rolls back. */
+    private final ThreadLocal<ReentrantLock> migrating = new ThreadLocal<>();
     /** H2 error codes (org.h2.api.ErrorCode) for which running the transaction again is right. */
     private static final Set<Integer> RETRYABLE_CODES = Set.of(
             40001, // DEADLOCK_1
@@ -34,6 +48,39 @@ final class H2Dialect implements SqlDialect {
     @Override
     public String name() {
         return "h2";
+    }
+
+    @Override
+    public void lockForMigration(Connection connection) throws SQLException {
+        ReentrantLock lock = MIGRATIONS.computeIfAbsent(connection.getMetaData().getURL(), url -> new ReentrantLock());
+        lock.lock();
+        migrating.set(lock);
+    }
+
+    @Override
+    public void commit(Connection connection) throws SQLException {
+        try {
+            SqlDialect.super.commit(connection);
+        } finally {
+            endMigration();
+        }
+    }
+
+    @Override
+    public void rollback(Connection connection) throws SQLException {
+        try {
+            SqlDialect.super.rollback(connection);
+        } finally {
+            endMigration();
+        }
+    }
+
+    private void endMigration() {
+        ReentrantLock lock = migrating.get();
+        if (lock != null) {
+            migrating.remove();
+            lock.unlock();
+        }
     }
 
     @Override

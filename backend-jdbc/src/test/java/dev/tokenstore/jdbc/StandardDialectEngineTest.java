@@ -256,10 +256,11 @@ class StandardDialectEngineTest {
                 }
                 assertFalse(rs.next());
             }
-            st.executeUpdate("INSERT INTO tokenstore_schema_version VALUES (5, 0)");
+            st.executeUpdate("INSERT INTO tokenstore_schema_version VALUES (" + (Schema.CURRENT_VERSION + 1) + ", 0)");
         }
         TokenStoreException e = assertThrows(TokenStoreException.class, () -> open(at(T0)));
-        assertTrue(e.getMessage().contains("schema version 5") && e.getMessage().contains("engine.db"),
+        assertTrue(e.getMessage().contains("schema version " + (Schema.CURRENT_VERSION + 1))
+                && e.getMessage().contains("engine.db"),
                 e.getMessage());
         assertEquals(2, sourcesClosed.get(), "a failed open closes the connection source");
     }
@@ -558,7 +559,73 @@ class StandardDialectEngineTest {
         later.storeSession(session("sid-c", "at-c", "rt-c", Duration.ofHours(2)));
         // The poller itself, on the pruned log: a reader positioned before the pruned rows gets a reset.
         List<String> received = new CopyOnWriteArrayList<>();
-        ChangeChannel.Receiver receiver = new ChangeChannel.Receiver() {
+        ChangeChannel.Receiver receiver = recording(received, false);
+        Statements sql = new Statements(new Schema("tokenstore_"), new StandardDialect());
+        ConnectionSource source = new DataSourceConnectionSource(dataSource(), "engine.db", () -> { });
+        PooledRunner runner = runnerWithoutBreaker(source);
+        ChangeLogPoller poller = ChangeLogPoller.positionedAt(runner, sql, "test", receiver, 0);
+        poller.pollOnce();
+        assertEquals(List.of("reset", "payload", "payload"), received, "row 1 was pruned: a reset, then rows 2 and 3");
+        received.clear();
+        poller.pollOnce();
+        assertEquals(List.of(), received, "nothing new");
+        writer.storeSession(session("sid-d", "at-d", "rt-d", Duration.ofHours(2)));
+        poller.pollOnce();
+        assertEquals(List.of("payload"), received);
+        source.close();
+    }
+
+    @Test
+    void aPolledFeedResetsOnItsFirstReadAndAfterEveryFailedRead() throws Exception {
+        JdbcTokenStore writer = open(at(T0));
+        List<String> received = new CopyOnWriteArrayList<>();
+        ChangeChannel.Receiver receiver = recording(received, true);
+        Statements sql = new Statements(new Schema("tokenstore_"), new StandardDialect());
+        ConnectionSource source = new DataSourceConnectionSource(dataSource(), "engine.db", () -> { });
+        PooledRunner pooled = runnerWithoutBreaker(source);
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger failedReads = new java.util.concurrent.atomic.AtomicInteger();
+        Runner flaky = new Runner() {
+            @Override
+            public <T> T read(String operation, SqlWork<T> work) {
+                if (failing.get()) {
+                    failedReads.incrementAndGet();
+                    throw new dev.tokenstore.TokenStoreException("test: the database is away");
+                }
+                return pooled.read(operation, work);
+            }
+
+            @Override
+            public <T> T write(String operation, SqlWork<T> work) {
+                return pooled.write(operation, work);
+            }
+        };
+        try (ChangeLogPoller poller = ChangeLogPoller.start(flaky, sql, 1_000_000L, "test", receiver)) {
+            waitFor(() -> received.contains("caughtUp"), "the first poll");
+            assertEquals("reset", received.get(0), "the first read delivers a reset before confirming anything");
+            failing.set(true);
+            waitFor(() -> failedReads.get() > 0, "a failed read");
+            writer.storeSession(session("sid-gap", "at-gap", "rt-gap", Duration.ofHours(1)));
+            received.clear();
+            failing.set(false);
+            waitFor(() -> received.contains("caughtUp"), "a poll after the failure");
+            assertEquals(List.of("reset", "payload"), received.subList(0, 2),
+                    "the first read after a failed one delivers a reset, then what was committed meanwhile");
+        }
+        source.close();
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "not within 10 s: " + what);
+            Thread.sleep(2);
+        }
+    }
+
+    /** A receiver noting "payload", "reset" and (if asked) "caughtUp" in order. */
+    private static ChangeChannel.Receiver recording(List<String> received, boolean caughtUp) {
+        return new ChangeChannel.Receiver() {
             @Override
             public void payload(String payload) {
                 received.add("payload");
@@ -571,23 +638,17 @@ class StandardDialectEngineTest {
 
             @Override
             public void caughtUp(long nanos) {
+                if (caughtUp && !received.contains("caughtUp")) {
+                    received.add("caughtUp");
+                }
             }
         };
-        Statements sql = new Statements(new Schema("tokenstore_"), new StandardDialect());
-        ConnectionSource source = new DataSourceConnectionSource(dataSource(), "engine.db", () -> { });
+    }
+
+    private static PooledRunner runnerWithoutBreaker(ConnectionSource source) {
         BreakerSettings off = BreakerSettings.from(TokenStoreOptions.builder().encryptionKey(KEY)
                 .property("jdbc.breaker.enabled", "false").build());
-        PooledRunner runner = new PooledRunner(source, new StandardDialect(), new Failures("test", new StandardDialect()),
+        return new PooledRunner(source, new StandardDialect(), new Failures("test", new StandardDialect()),
                 0, new Lifecycle("test"), new CircuitGuard(off, new StandardDialect(), "test", at(T0)), ChangePublisher.OFF);
-        ChangeLogPoller poller = ChangeLogPoller.positionedAt(runner, sql, "test", receiver, 0);
-        poller.pollOnce();
-        assertEquals(List.of("reset", "payload", "payload"), received, "row 1 was pruned: a reset, then rows 2 and 3");
-        received.clear();
-        poller.pollOnce();
-        assertEquals(List.of(), received, "nothing new");
-        writer.storeSession(session("sid-d", "at-d", "rt-d", Duration.ofHours(2)));
-        poller.pollOnce();
-        assertEquals(List.of("payload"), received);
-        source.close();
     }
 }

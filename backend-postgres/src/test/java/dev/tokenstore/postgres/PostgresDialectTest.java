@@ -179,8 +179,8 @@ class PostgresDialectTest extends PostgresFixture {
                 ps.setString(1, folded);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    assertEquals(9, rs.getInt(1), "states, codes, sessions, clients, retired refresh tokens, "
-                            + "change log and its counter, key checks, and the version table");
+                    assertEquals(10, rs.getInt(1), "states, codes, sessions, clients, retired refresh tokens, "
+                            + "revoked sessions, change log and its counter, key checks, and the version table");
                 }
             }
             try (Connection c = server.connect(); PreparedStatement ps = c.prepareStatement(
@@ -209,7 +209,7 @@ class PostgresDialectTest extends PostgresFixture {
         try (Connection c = server.connect(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*) FROM " + schema.name() + ".tokenstore_schema_version")) {
             rs.next();
-            assertEquals(4, rs.getInt(1), "migrated once: one record per schema version");
+            assertEquals(5, rs.getInt(1), "migrated once: one record per schema version");
         }
     }
 

@@ -121,6 +121,7 @@ class SqliteBackendTest extends SqliteFixture {
         assertEquals(List.of("app_ts_auth_codes", "app_ts_auth_codes_expires_at_idx", "app_ts_change_log",
                 "app_ts_change_seq", "app_ts_clients",
                 "app_ts_key_checks", "app_ts_retired_refresh_tokens", "app_ts_retired_refresh_tokens_expires_at_idx",
+                "app_ts_revoked_sessions", "app_ts_revoked_sessions_expires_at_idx",
                 "app_ts_schema_version", "app_ts_sessions", "app_ts_sessions_access_token_hash_uq",
                 "app_ts_sessions_purge_after_idx", "app_ts_sessions_refresh_token_hash_uq",
                 "app_ts_sessions_user_key_idx", "app_ts_states", "app_ts_states_expires_at_idx"), names);
@@ -273,12 +274,12 @@ class SqliteBackendTest extends SqliteFixture {
         try (Connection c = DriverManager.getConnection(url()); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery(
                     "SELECT version, applied_at FROM tokenstore_schema_version ORDER BY version")) {
-                for (int version = 1; version <= 4; version++) {
+                for (int version = 1; version <= 5; version++) {
                     assertTrue(rs.next());
                     assertEquals(version, rs.getInt(1));
                     assertEquals(clock.millis(), rs.getLong(2));
                 }
-                assertTrue(!rs.next(), "one record per migration step (versions 1 to 4)");
+                assertTrue(!rs.next(), "one record per migration step (versions 1 to 5)");
             }
             try (ResultSet rs = st.executeQuery("SELECT name FROM unrelated_app_table")) {
                 assertTrue(rs.next());
@@ -324,7 +325,7 @@ class SqliteBackendTest extends SqliteFixture {
         try (Connection c = DriverManager.getConnection(url()); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM tokenstore_schema_version")) {
             rs.next();
-            assertEquals(4, rs.getInt(1), "migrated once: one record per schema version");
+            assertEquals(5, rs.getInt(1), "migrated once: one record per schema version");
         }
     }
 

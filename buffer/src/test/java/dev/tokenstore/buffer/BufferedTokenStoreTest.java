@@ -562,7 +562,7 @@ class BufferedTokenStoreTest {
         }
 
         @Test
-        @DisplayName("a queued replacement hides the persisted session's old tokens")
+        @DisplayName("a queued replacement hides the persisted session's old tokens from reads; revoking by one still revokes")
         void replacementHidesOldTokens() {
             TestDelegate delegate = TestDelegate.singleOps(clock);
             BufferedTokenStore store = buffer(delegate, b -> b);
@@ -573,9 +573,12 @@ class BufferedTokenStoreTest {
             store.storeSession(fresh);
             assertTrue(store.loadSessionByAccessToken(old.accessToken()).isEmpty());
             assertTrue(store.loadSessionByRefreshToken(old.refreshToken()).isEmpty());
-            assertFalse(store.deleteSessionByAccessToken(old.accessToken()), "the old token holds nothing");
             assertEquals(Optional.of(fresh), store.loadSessionByAccessToken(fresh.accessToken()));
             assertEquals(Optional.of(fresh), store.loadSessionById("s1"));
+            assertTrue(store.deleteSessionByAccessToken(old.accessToken()),
+                    "the delegate still holds the session under the old token: revoking by it revokes the session");
+            assertTrue(store.loadSessionById("s1").isEmpty(), "replacement and all");
+            assertFalse(store.deleteSessionByAccessToken(old.accessToken()), "now nothing holds it");
         }
 
         @Test

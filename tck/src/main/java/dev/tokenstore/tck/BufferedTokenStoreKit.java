@@ -616,6 +616,163 @@ public abstract class BufferedTokenStoreKit extends StoreKit {
     }
 
     @Nested
+    @DisplayName("writes racing a write-through: nothing acknowledged vanishes, nothing revoked comes back")
+    class WriteThroughRaces {
+        /** Queued-and-persisted: {@code s} is in the backend, and an update of it (same tokens) is queued. */
+        private StoredSession persistedWithQueuedUpdate(BufferedTokenStore buffer, StoredSession s) {
+            buffer.storeSession(s);
+            buffer.flush();
+            StoredSession update = new StoredSession(s.sessionId(), s.provider(), s.userInfo(), s.accessToken(),
+                    s.refreshToken(), s.providerAccessToken(), "ghr_" + TestData.token(), s.providerExpiresAt(),
+                    s.accessExpiresAt(), s.refreshExpiresAt(), s.issuedAt(), s.createdAt());
+            buffer.storeSession(update);
+            return update;
+        }
+
+        /** The session as an update computed before a rotation would write it: new access token, the old refresh token. */
+        private StoredSession staleCopy(StoredSession of) {
+            StoredSession late = data.rotated(of);
+            return new StoredSession(late.sessionId(), late.provider(), late.userInfo(), late.accessToken(),
+                    of.refreshToken(), late.providerAccessToken(), late.providerRefreshToken(), late.providerExpiresAt(),
+                    late.accessExpiresAt(), late.refreshExpiresAt(), late.issuedAt(), late.createdAt());
+        }
+
+        @Test
+        @DisplayName("write-behind: a write accepted while a rotation writes the session's queue through is written too, never dropped")
+        void writeDuringWriteThroughIsWritten() throws Exception {
+            WriteFaults faults = WriteFaults.none();
+            BufferedTokenStore buffer = buffered(CapabilityHidingTokenStore.over(raw, Flavor.NATIVE, faults), b -> b);
+            StoredSession s = data.session("u1");
+            persistedWithQueuedUpdate(buffer, s);
+            StoredSession next = data.rotated(s);
+            faults.hang();
+            ExecutorService rotator = Executors.newSingleThreadExecutor();
+            StoredSession late = staleCopy(s);
+            try {
+                Future<dev.tokenstore.Rotation> rotation = rotator.submit(() -> buffer.rotateSession(s.refreshToken(), next));
+                assertTrue(faults.awaitHanging(10), "the rotation writes the queued update through first");
+                buffer.storeSession(late); // write-behind: acknowledged once queued
+                faults.release();
+                assertEquals(new dev.tokenstore.Rotation.Rotated(late), rotation.get(10, TimeUnit.SECONDS),
+                        "the write accepted meanwhile was written through too, so the rotation replaced it");
+            } finally {
+                faults.release();
+                rotator.shutdownNow();
+            }
+            buffer.flush();
+            assertTrue(reported.isEmpty(), () -> "nothing lost, nothing to report: " + reported);
+            assertEquals(Optional.of(next), raw.loadSessionById(s.sessionId()), "the rotation stands");
+        }
+
+        @Test
+        @DisplayName("write-behind: a write accepted while the store rotates, that would revive the retired token, is refused and reported")
+        void writeDuringDelegateRotationIsReported() throws Exception {
+            WriteFaults faults = WriteFaults.none();
+            BufferedTokenStore buffer = buffered(CapabilityHidingTokenStore.over(raw, Flavor.NATIVE, faults), b -> b);
+            StoredSession s = data.session("u1");
+            buffer.storeSession(s);
+            buffer.flush();
+            StoredSession next = data.rotated(s);
+            faults.hangRotations();
+            ExecutorService rotator = Executors.newSingleThreadExecutor();
+            try {
+                Future<dev.tokenstore.Rotation> rotation = rotator.submit(() -> buffer.rotateSession(s.refreshToken(), next));
+                assertTrue(faults.awaitHangingRotation(10), "the rotation reached the store");
+                buffer.storeSession(staleCopy(s)); // acknowledged; it carries the token being retired
+                faults.release();
+                assertEquals(new dev.tokenstore.Rotation.Rotated(s), rotation.get(10, TimeUnit.SECONDS));
+            } finally {
+                faults.release();
+                rotator.shutdownNow();
+            }
+            BufferFlushException unwritten = assertThrows(BufferFlushException.class, buffer::flush,
+                    "the write queued during the rotation carries the retired refresh token: it is handed back");
+            assertEquals(List.of(s.sessionId()), unwritten.unwrittenSessionIds());
+            assertEquals(1, reported.size(), "and reported to onFlushError");
+            assertTrue(reported.get(0).refused(), "as refused by the store");
+            assertEquals(Optional.of(next), raw.loadSessionById(s.sessionId()), "the rotation stands");
+            assertEquals(Optional.empty(), raw.loadSessionByRefreshToken(s.refreshToken()), "the retired token stays retired");
+        }
+
+        @Test
+        @DisplayName("write-behind: a write accepted while a rotation writes through, that does not undo it, is written after it")
+        void harmlessWriteDuringRotationIsWritten() throws Exception {
+            WriteFaults faults = WriteFaults.none();
+            BufferedTokenStore buffer = buffered(CapabilityHidingTokenStore.over(raw, Flavor.NATIVE, faults), b -> b);
+            StoredSession s = data.session("u1");
+            StoredSession queued = persistedWithQueuedUpdate(buffer, s);
+            StoredSession next = data.rotated(s);
+            faults.hang();
+            ExecutorService rotator = Executors.newSingleThreadExecutor();
+            StoredSession other = data.session("u2");
+            StoredSession afterRotation = data.rotated(next);
+            try {
+                Future<dev.tokenstore.Rotation> rotation = rotator.submit(() -> buffer.rotateSession(s.refreshToken(), next));
+                assertTrue(faults.awaitHanging(10));
+                buffer.storeSession(other);
+                faults.release();
+                assertEquals(new dev.tokenstore.Rotation.Rotated(queued), rotation.get(10, TimeUnit.SECONDS));
+                buffer.storeSession(afterRotation);
+            } finally {
+                faults.release();
+                rotator.shutdownNow();
+            }
+            buffer.flush();
+            assertPersisted(other);
+            assertPersisted(afterRotation);
+            assertTrue(reported.isEmpty(), () -> "nothing to report: " + reported);
+        }
+
+        @Test
+        @DisplayName("revoking by access token revokes what the backend holds under it even with a replacement queued, and it stays revoked when that replacement is refused")
+        void revokeByTokenWithQueuedReplacement() {
+            WriteFaults faults = WriteFaults.none();
+            BufferedTokenStore buffer = buffered(CapabilityHidingTokenStore.over(raw, Flavor.NATIVE, faults), b -> b);
+            StoredSession s = data.session("u1");
+            buffer.storeSession(s);
+            buffer.flush();
+            StoredSession replacement = data.rotated(s);
+            buffer.storeSession(replacement);
+            faults.refuse(s.sessionId());
+            assertTrue(buffer.deleteSessionByAccessToken(s.accessToken()), "the backend held a session under the token");
+            try {
+                buffer.flush();
+            } catch (BufferFlushException e) {
+                assertEquals(List.of(s.sessionId()), e.unwrittenSessionIds());
+            }
+            assertEquals(Optional.empty(), raw.loadSessionByAccessToken(s.accessToken()), "the revoked token finds nothing");
+            assertEquals(Optional.empty(), raw.loadSessionById(s.sessionId()));
+            faults.heal();
+            TokenStoreException refused = assertThrows(TokenStoreException.class, () -> raw.storeSession(replacement));
+            assertEquals(TokenStoreException.Kind.REFUSED, refused.kind(), "the session is revoked, not just deleted");
+        }
+
+        @Test
+        @DisplayName("revoking by access token returns false only when no session held it, queued or persisted")
+        void revokeByTokenFalseOnlyWhenNobodyHeldIt() {
+            BufferedTokenStore buffer = buffered(b -> b);
+            assertFalse(buffer.deleteSessionByAccessToken("at-" + TestData.token()));
+            StoredSession queuedOnly = data.session("u1");
+            buffer.storeSession(queuedOnly);
+            assertTrue(buffer.deleteSessionByAccessToken(queuedOnly.accessToken()));
+            buffer.flush();
+            assertNotPersisted(queuedOnly.sessionId());
+        }
+
+        @Test
+        @DisplayName("group commit: a write of a revoked session queued behind the revocation fails its caller, REFUSED")
+        void groupCommitWriteAfterRevocationFails() {
+            BufferedTokenStore buffer = buffered(b -> b.ackMode(AckMode.GROUP_COMMIT).maxDelay(Duration.ofMillis(1)));
+            StoredSession s = data.session("u1");
+            buffer.storeSession(s);
+            assertTrue(buffer.deleteSessionById(s.sessionId()));
+            TokenStoreException e = assertThrows(TokenStoreException.class, () -> buffer.storeSession(data.rotated(s)));
+            assertEquals(TokenStoreException.Kind.REFUSED, e.kind());
+            assertNotPersisted(s.sessionId());
+        }
+    }
+
+    @Nested
     @DisplayName("close")
     class Close {
         @Test

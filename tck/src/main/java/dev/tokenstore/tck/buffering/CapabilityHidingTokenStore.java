@@ -94,6 +94,12 @@ public class CapabilityHidingTokenStore extends ForwardingTokenStore {
     }
 
     @Override
+    public dev.tokenstore.Rotation rotateSession(String presentedRefreshToken, StoredSession next) {
+        faults.beforeRotation();
+        return backend.rotateSession(presentedRefreshToken, next);
+    }
+
+    @Override
     public void close() {
         closed = true;
     }

@@ -29,6 +29,8 @@ public final class WriteFaults {
     private volatile boolean failAlways;
     private volatile boolean transientFailures;
     private volatile boolean hang;
+    private volatile boolean hangRotations;
+    private final CountDownLatch rotationEntered = new CountDownLatch(1);
 
     /** No failures. */
     public static WriteFaults none() {
@@ -70,6 +72,17 @@ public final class WriteFaults {
         return this;
     }
 
+    /** Every rotation reaching the store blocks until {@link #release()} (writes do not). */
+    public WriteFaults hangRotations() {
+        hangRotations = true;
+        return this;
+    }
+
+    /** Waits until a rotation is blocked by {@link #hangRotations()}; false if none within {@code seconds}. */
+    public boolean awaitHangingRotation(long seconds) throws InterruptedException {
+        return rotationEntered.await(seconds, TimeUnit.SECONDS);
+    }
+
     /** Waits until a write is blocked by {@link #hang()}; false if none within {@code seconds}. */
     public boolean awaitHanging(long seconds) throws InterruptedException {
         return entered.await(seconds, TimeUnit.SECONDS);
@@ -78,6 +91,7 @@ public final class WriteFaults {
     /** Lets hanging writes go on (they then succeed unless another fault applies). */
     public void release() {
         hang = false;
+        hangRotations = false;
         released.countDown();
     }
 
@@ -91,6 +105,19 @@ public final class WriteFaults {
     /** How many session writes were attempted (failed or not). */
     public int attempts() {
         return attempts.get();
+    }
+
+    /** Called before each rotation; blocks while {@link #hangRotations()} holds. */
+    void beforeRotation() {
+        if (hangRotations) {
+            rotationEntered.countDown();
+            try {
+                released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TokenStoreException("interrupted while hanging (tck)", e);
+            }
+        }
     }
 
     /** Called before each session write of these sessions; throws if this one is to fail. */
