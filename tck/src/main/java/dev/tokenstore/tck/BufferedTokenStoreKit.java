@@ -724,6 +724,22 @@ public abstract class BufferedTokenStoreKit extends StoreKit {
         }
 
         @Test
+        @DisplayName("write-behind: a late flush does not bring back a session another instance revoked meanwhile; the write is reported")
+        void lateFlushAfterAnotherInstanceRevoked() {
+            assumeTrue(storage.sharesData(), "the backend cannot open a second store over the same data");
+            BufferedTokenStore buffer = buffered(b -> b);
+            StoredSession s = data.session("u-late");
+            StoredSession lastSeen = persistedWithQueuedUpdate(buffer, s);
+            TokenStore otherInstance = openRaw(b -> b);
+            assertEquals(1, otherInstance.deleteSessionsByUser(s.userId()));
+            BufferFlushException unwritten = assertThrows(BufferFlushException.class, buffer::flush);
+            assertEquals(List.of(lastSeen.sessionId()), unwritten.unwrittenSessionIds());
+            assertTrue(reported.get(0).refused(), "refused by the store, reported to onFlushError");
+            assertEquals(Optional.empty(), raw.loadSessionByAccessToken(s.accessToken()), "the revocation stands");
+            assertEquals(Optional.empty(), otherInstance.loadSessionById(s.sessionId()));
+        }
+
+        @Test
         @DisplayName("revoking by access token revokes what the backend holds under it even with a replacement queued, and it stays revoked when that replacement is refused")
         void revokeByTokenWithQueuedReplacement() {
             WriteFaults faults = WriteFaults.none();
