@@ -54,7 +54,7 @@ public final class CleanupScheduler implements AutoCloseable {
     private CleanupScheduler(Builder b) {
         this.store = b.store;
         this.coordination = b.coordination != null ? b.coordination
-                : b.store instanceof CleanupCoordination ? (CleanupCoordination) b.store : null;
+                : b.store.features().cleanupCoordination().orElse(null);
         this.interval = b.interval;
         this.jitter = b.jitter != null ? b.jitter : b.interval.dividedBy(10);
         this.closeTimeout = b.closeTimeout;

@@ -6,9 +6,11 @@ import java.util.Optional;
 /**
  * A {@link TokenStore} that forwards every call, {@code close()} included, to {@link #delegate()}:
  * the base for decorators that override only a few calls (in the style of Guava's
- * {@code Forwarding*} classes). It adds no behaviour of its own and does not pass capabilities
- * such as {@link BulkSessionStore} or {@link ChangeFeed} through; a subclass that wants them
- * implements them itself ({@link #subscribeThrough} helps with the feed).
+ * {@code Forwarding*} classes). Its {@link #features()} are the delegate's (and any capability
+ * interface the subclass implements itself), so capabilities pass through a stack; a decorator
+ * that must see what a capability does (a cache invalidating around bulk writes, a buffer flushing
+ * first) overrides {@link #features()} and replaces those ({@link TokenStoreFeatures#with}).
+ * {@link #unwrap} and {@link #layers} look at this layer, then the delegate's.
  */
 public abstract class ForwardingTokenStore implements TokenStore {
 
@@ -18,6 +20,31 @@ public abstract class ForwardingTokenStore implements TokenStore {
 
     /** The store every call goes to. */
     protected abstract TokenStore delegate();
+
+    /**
+     * The delegate's capabilities, passed through unchanged, except those this object implements
+     * itself (a subclass that {@code implements BulkSessionStore} offers its own); override to
+     * intercept or hide some.
+     */
+    @Override
+    public TokenStoreFeatures features() {
+        return TokenStoreFeatures.overlay(delegate().features(), TokenStoreFeatures.of(this));
+    }
+
+    @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        return type.isInstance(this) ? Optional.of(type.cast(this)) : delegate().unwrap(type);
+    }
+
+    /** This layer, then the delegate's layers. */
+    @Override
+    public List<TokenStore> layers() {
+        List<TokenStore> below = delegate().layers();
+        List<TokenStore> all = new java.util.ArrayList<>(below.size() + 1);
+        all.add(this);
+        all.addAll(below);
+        return List.copyOf(all);
+    }
 
     @Override
     public void storeState(StateRecord state) {
@@ -107,18 +134,6 @@ public abstract class ForwardingTokenStore implements TokenStore {
     @Override
     public void close() {
         delegate().close();
-    }
-
-    /**
-     * For subclasses that implement {@link ChangeFeed}: subscribes to the delegate's feed.
-     *
-     * @throws UnsupportedOperationException if the delegate has no change feed
-     */
-    protected ChangeSubscription subscribeThrough(ChangeListener listener) {
-        if (!(delegate() instanceof ChangeFeed feed)) {
-            throw new UnsupportedOperationException(delegate() + " has no change feed");
-        }
-        return feed.subscribe(listener);
     }
 
     /** The delegate's {@code toString()}, which never shows a secret. */

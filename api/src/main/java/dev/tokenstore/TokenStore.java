@@ -121,6 +121,34 @@ public interface TokenStore extends AutoCloseable {
      */
     CleanupResult cleanupExpired();
 
+    /**
+     * This store's optional capabilities (bulk writes, transactions, change feed, key rotation,
+     * database health, cleanup coordination), the way to detect one on any stack of wrappers. The
+     * default is the view of this object's own capability interfaces ({@link TokenStoreFeatures#of}),
+     * which is right for a backend; a wrapper returns its delegate's view with what it intercepts
+     * replaced.
+     */
+    default TokenStoreFeatures features() {
+        return TokenStoreFeatures.of(this);
+    }
+
+    /**
+     * This store if it is a {@code type}, else (for a wrapper) the first layer beneath it that is,
+     * in the manner of JDBC's {@code Wrapper.unwrap}: e.g. {@code store.unwrap(CachingTokenStore.class)}
+     * finds the cache in a stack whatever wraps it.
+     */
+    default <T> Optional<T> unwrap(Class<T> type) {
+        return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+    }
+
+    /**
+     * The stores of this stack, outermost first: this store, then (for a wrapper) the layers of its
+     * delegate, down to the backend. A store that wraps nothing returns itself alone.
+     */
+    default List<TokenStore> layers() {
+        return List.of(this);
+    }
+
     /** Releases connections and files. Does not throw checked exceptions. */
     @Override
     void close();

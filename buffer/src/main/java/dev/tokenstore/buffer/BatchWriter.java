@@ -17,12 +17,16 @@ final class BatchWriter {
 
     private final TokenStore delegate;
     private final Strategy strategy;
+    private final BulkSessionStore bulk;
+    private final TransactionalTokenStore transactions;
 
     BatchWriter(TokenStore delegate) {
         this.delegate = delegate;
-        if (delegate instanceof BulkSessionStore) {
+        this.bulk = delegate.features().bulk().orElse(null);
+        this.transactions = delegate.features().transactions().orElse(null);
+        if (bulk != null) {
             strategy = Strategy.BULK;
-        } else if (delegate instanceof TransactionalTokenStore) {
+        } else if (transactions != null) {
             strategy = Strategy.TRANSACTION;
         } else {
             strategy = Strategy.SINGLE_OPS;
@@ -50,11 +54,11 @@ final class BatchWriter {
             case BULK -> {
                 List<StoredSession> sessions = new ArrayList<>(batch.size());
                 batch.forEach(w -> sessions.add(w.session));
-                ((BulkSessionStore) delegate).bulkStoreSessions(sessions);
+                bulk.bulkStoreSessions(sessions);
                 batch.forEach(w -> w.state = PendingWrite.State.WRITTEN);
             }
             case TRANSACTION -> {
-                ((TransactionalTokenStore) delegate).inTransaction(tx -> {
+                transactions.inTransaction(tx -> {
                     batch.forEach(w -> tx.storeSession(w.session));
                     return null;
                 });

@@ -3,15 +3,15 @@ package dev.tokenstore.buffer;
 import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.ChangeFeed;
-import dev.tokenstore.ChangeListener;
-import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
 import dev.tokenstore.Rotation;
 import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenHash;
+import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.TokenStore;
+import dev.tokenstore.TokenStoreFeatures;
 import dev.tokenstore.TransactionalTokenStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,24 +66,30 @@ import java.util.function.Function;
  *   once its batch is flushed, and a group-commit write once the call returns; each flushed batch
  *   is one change event.</li>
  * </ul>
- * If the delegate implements {@link BulkSessionStore}, {@link TransactionalTokenStore} or
- * {@link ChangeFeed}, the store returned by {@link Builder#build()} implements it too, so stacking
- * keeps capabilities; {@link dev.tokenstore.KeyRotation} too (alongside bulk writes and
- * transactions, as every JDBC store has them), called after a flush.
+ * Its {@link #features()} are the delegate's: bulk writes, transactions and key rotation flush
+ * first; every other capability passes through unchanged ({@link BufferFeatures}).
  * Thread-safe. After {@link #close()} every call throws {@link IllegalStateException}.
  */
-public class BufferedTokenStore implements TokenStore {
+public final class BufferedTokenStore extends ForwardingTokenStore {
 
     final TokenStore delegate;
     final WriteBuffer buffer;
     private final Revocations revocations;
     private final BufferSettings settings;
+    private final TokenStoreFeatures features;
 
-    BufferedTokenStore(TokenStore delegate, BufferSettings settings) {
+    private BufferedTokenStore(TokenStore delegate, BufferSettings settings) {
         this.delegate = delegate;
         this.settings = settings;
         this.buffer = new WriteBuffer(delegate, settings);
         this.revocations = new Revocations(buffer, delegate);
+        this.features = BufferFeatures.of(this, delegate);
+    }
+
+    /** The delegate's capabilities; bulk writes, transactions and key rotation flush first. */
+    @Override
+    public TokenStoreFeatures features() {
+        return features;
     }
 
     /** A builder for a buffer over {@code delegate}, with the defaults documented on each option. */
@@ -275,6 +281,7 @@ public class BufferedTokenStore implements TokenStore {
     }
 
     /** The store the buffer writes to. */
+    @Override
     public TokenStore delegate() {
         return delegate;
     }
@@ -348,7 +355,7 @@ public class BufferedTokenStore implements TokenStore {
                 + ", maxDelay=" + settings.maxDelay() + ", flush=" + flushStrategy() + ", delegate=" + delegate + "]";
     }
 
-    // ---------------------------------------------------------------- capabilities (used by the subclasses)
+    // ---------------------------------------------------------------- capabilities (used by BufferFeatures)
 
     /** Flushes what is queued, then writes the list with the delegate's bulk call (all-or-nothing). */
     void bulkStore(List<StoredSession> sessions) {
@@ -358,7 +365,7 @@ public class BufferedTokenStore implements TokenStore {
         buffer.requireOpen();
         buffer.flush(false);
         buffer.writeThrough(() -> {
-            ((BulkSessionStore) delegate).bulkStoreSessions(sessions);
+            delegate.features().bulk().orElseThrow().bulkStoreSessions(sessions);
             return null;
         });
     }
@@ -366,13 +373,7 @@ public class BufferedTokenStore implements TokenStore {
     /** Revokes at once: queued writes holding these hashes are dropped, the rest go to the delegate's bulk delete. */
     int bulkDelete(Collection<String> accessTokenHashes) {
         return revocations.revokeByAccessHashes(TokenHash.requireSha256Hexes(accessTokenHashes, "accessTokenHashes"),
-                (BulkSessionStore) delegate);
-    }
-
-    /** Subscribes to the delegate's change feed (which carries the commits of this buffer's flushes). */
-    ChangeSubscription subscribeThrough(ChangeListener listener) {
-        buffer.requireNotClosed();
-        return ((ChangeFeed) delegate).subscribe(listener);
+                delegate.features().bulk().orElseThrow());
     }
 
     /** Flushes what is queued, then runs {@code work} in one delegate transaction (it writes to the delegate directly). */
@@ -382,7 +383,7 @@ public class BufferedTokenStore implements TokenStore {
         }
         buffer.requireOpen();
         buffer.flush(false);
-        return ((TransactionalTokenStore) delegate).inTransaction(work);
+        return delegate.features().transactions().orElseThrow().inTransaction(work);
     }
 
     private static String requireText(String value, String field) {
@@ -497,9 +498,8 @@ public class BufferedTokenStore implements TokenStore {
         }
 
         /**
-         * Builds the buffer and starts its flusher thread; the result implements the delegate's
-         * {@link BulkSessionStore}, {@link TransactionalTokenStore}, {@link ChangeFeed} and
-         * {@link dev.tokenstore.KeyRotation} capabilities.
+         * Builds the buffer and starts its flusher thread; its {@link #features()} are the
+         * delegate's.
          *
          * @throws IllegalArgumentException if {@code maxBatchSize} exceeds {@code maxPending}
          */
@@ -510,7 +510,7 @@ public class BufferedTokenStore implements TokenStore {
             }
             BufferSettings settings = new BufferSettings(maxBatchSize, maxDelay, maxPending, ackMode, enqueueTimeout,
                     maxRetries, retryBackoff, onFlushError, clock);
-            BufferedTokenStore store = BufferedVariants.of(delegate, settings);
+            BufferedTokenStore store = new BufferedTokenStore(delegate, settings);
             store.buffer.start();
             return store;
         }

@@ -48,12 +48,12 @@ class BufferBuilderTest {
         try (BufferedTokenStore plain = BufferedTokenStore.builder(TestDelegate.singleOps(clock)).build();
                 BufferedTokenStore bulk = BufferedTokenStore.builder(TestDelegate.bulk(clock)).build();
                 BufferedTokenStore tx = BufferedTokenStore.builder(TestDelegate.transactional(clock)).build()) {
-            assertFalse(plain instanceof BulkSessionStore);
-            assertFalse(plain instanceof TransactionalTokenStore);
+            assertFalse(plain.features().bulk().isPresent());
+            assertFalse(plain.features().transactions().isPresent());
             assertInstanceOf(BulkSessionStore.class, bulk);
-            assertFalse(bulk instanceof TransactionalTokenStore);
+            assertFalse(bulk.features().transactions().isPresent());
             assertInstanceOf(TransactionalTokenStore.class, tx);
-            assertFalse(tx instanceof BulkSessionStore);
+            assertFalse(tx.features().bulk().isPresent());
             assertEquals("single-ops", plain.flushStrategy());
             assertEquals("bulk", bulk.flushStrategy());
             assertEquals("transaction", tx.flushStrategy());

@@ -666,14 +666,14 @@ class BufferedTokenStoreTest {
             StoredSession queued = sessions.session("s1", "u");
             store.storeSession(queued);
             StoredSession newer = sessions.rotated(queued);
-            ((BulkSessionStore) store).bulkStoreSessions(List.of(newer));
+            store.features().bulk().orElseThrow().bulkStoreSessions(List.of(newer));
             assertEquals(Optional.of(newer), delegate.inner.loadSessionById("s1"));
             assertEquals(Optional.of(newer), store.loadSessionById("s1"));
 
             TestDelegate txDelegate = TestDelegate.transactional(clock);
             BufferedTokenStore txStore = buffer(txDelegate, b -> b);
             txStore.storeSession(sessions.session("t1", "u"));
-            int seen = ((TransactionalTokenStore) txStore).inTransaction(tx -> tx.loadSessionById("t1").isPresent() ? 1 : 0);
+            int seen = txStore.features().transactions().orElseThrow().inTransaction(tx -> tx.loadSessionById("t1").isPresent() ? 1 : 0);
             assertEquals(1, seen);
         }
     }

@@ -256,7 +256,7 @@ class LoneCallerTest {
         InMemoryTokenStore delegate = new InMemoryTokenStore(clock);
         BufferedTokenStore store = groupCommit(delegate);
         List<ChangeEvent> events = new CopyOnWriteArrayList<>();
-        ((ChangeFeed) store).subscribe(events::add);
+        store.features().changeFeed().orElseThrow().subscribe(events::add);
         StoredSession s = sessions.session("s1", "u");
         store.storeSession(s);
         assertEquals(1, events.size(), "announced by the time storeSession returns");

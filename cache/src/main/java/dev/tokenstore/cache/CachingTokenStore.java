@@ -2,19 +2,18 @@ package dev.tokenstore.cache;
 
 import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.Availability;
-import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.ChangeEvent;
 import dev.tokenstore.ChangeFeed;
-import dev.tokenstore.ChangeListener;
 import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
 import dev.tokenstore.DatabaseHealth;
+import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.Rotation;
 import dev.tokenstore.StateRecord;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
-import dev.tokenstore.TransactionalTokenStore;
+import dev.tokenstore.TokenStoreFeatures;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -58,10 +57,9 @@ import java.util.function.Function;
  *   {@link Builder#serveHitsWhileDatabaseUnavailable} is off. Without a feed,
  *   writes by other instances are seen only once entries expire ({@code ttlCap}, and
  *   {@code negativeTtl} for cached misses).</li>
- *   <li>The wrapper implements {@link BulkSessionStore}, {@link TransactionalTokenStore} and
- *   {@link ChangeFeed} exactly when the delegate does, and keeps the cache coherent through them;
- *   {@link dev.tokenstore.KeyRotation} too (with bulk writes and transactions, as every JDBC store
- *   has them), passed through, as re-encryption changes no cached value.</li>
+ *   <li>Its {@link #features()} are the delegate's ({@link CacheFeatures}): bulk writes and
+ *   transactions keep the cache coherent; the change feed, key rotation (re-encryption changes no
+ *   cached value), database health and cleanup coordination pass through.</li>
  *   <li>{@link #rotateSession} always goes to the delegate; afterwards no lookup by the old access
  *   token, old refresh token or id returns the previous session.</li>
  *   <li>Nothing secret in statistics, logs or messages. Token lookups are keyed by the token
@@ -75,7 +73,7 @@ import java.util.function.Function;
  *     .negativeTtl(Duration.ofSeconds(2)).clock(clock).build();
  * }</pre>
  */
-public class CachingTokenStore implements TokenStore {
+public final class CachingTokenStore extends ForwardingTokenStore {
 
     private final TokenStore delegate;
     private final SessionCache sessions;
@@ -89,15 +87,18 @@ public class CachingTokenStore implements TokenStore {
     private final String description;
     private final FeedHealth health;
     private final Duration maxStaleness;
+    private final TokenStoreFeatures features;
+    private final boolean follow;
     private volatile boolean closed;
 
-    CachingTokenStore(Builder builder) {
+    private CachingTokenStore(Builder builder) {
         this.delegate = builder.delegate;
         ClockTicker ticker = new ClockTicker(builder.clock);
         this.maxStaleness = builder.maxStaleness;
+        DatabaseHealth database = delegate.features().databaseHealth().orElse(null);
         this.health = new FeedHealth(ClockTicker.nanos(builder.maxStaleness), this::dropEverything,
-                builder.serveHitsWhileDatabaseUnavailable && delegate instanceof DatabaseHealth health
-                        ? () -> health.availability().state() != Availability.State.CLOSED : () -> false);
+                builder.serveHitsWhileDatabaseUnavailable && database != null
+                        ? () -> database.availability().state() != Availability.State.CLOSED : () -> false);
         this.delegateByAccessToken = delegate::loadSessionByAccessToken;
         this.delegateById = delegate::loadSessionById;
         this.delegateByRefreshToken = delegate::loadSessionByRefreshToken;
@@ -113,14 +114,26 @@ public class CachingTokenStore implements TokenStore {
         Duration clientTtl = builder.ttlCap.compareTo(builder.skew) > 0 ? builder.ttlCap.minus(builder.skew) : Duration.ZERO;
         this.clients = new ClientCache(builder.maxEntries, clientTtl, builder.negativeTtl, builder.refreshAfter,
                 executor, ticker, counters, delegate::loadClient, health);
-        boolean follow = builder.changeFeed && delegate instanceof ChangeFeed;
+        this.follow = builder.changeFeed && delegate.features().changeFeed().isPresent();
+        this.features = CacheFeatures.of(this, delegate);
         this.description = "CachingTokenStore[delegate=" + delegate + ", maxEntries=" + builder.maxEntries
                 + ", ttlCap=" + builder.ttlCap + ", skew=" + builder.skew + ", negativeTtl=" + builder.negativeTtl
                 + ", refreshAfter=" + builder.refreshAfter + ", changeFeed=" + follow
                 + ", maxStaleness=" + builder.maxStaleness + "]";
+    }
+
+    /** Subscribes to the delegate's feed (when following one), once the cache is fully built. */
+    private CachingTokenStore started() {
         if (follow) {
-            health.watch(((ChangeFeed) delegate).subscribe(this::onChange));
+            health.watch(delegate.features().changeFeed().orElseThrow().subscribe(this::onChange));
         }
+        return this;
+    }
+
+    /** The delegate's capabilities; bulk writes and transactions keep the cache coherent. */
+    @Override
+    public TokenStoreFeatures features() {
+        return features;
     }
 
     /** Applies a change committed through any instance over the delegate's data. */
@@ -170,6 +183,7 @@ public class CachingTokenStore implements TokenStore {
     }
 
     /** The store this cache reads through and writes to. */
+    @Override
     public TokenStore delegate() {
         return delegate;
     }
@@ -337,36 +351,31 @@ public class CachingTokenStore implements TokenStore {
         return description;
     }
 
-    // ---- capabilities, exposed by the subclasses when the delegate has them ----
+    // ---- capabilities, exposed through CacheFeatures when the delegate has them ----
 
-    final void bulkStore(List<StoredSession> batch) {
+    void bulkStore(List<StoredSession> batch) {
         ensureOpen();
         Args.requireNonNull(batch, "sessions");
         Changes changes = new Changes();
         batch.forEach(changes::sessionStored);
-        write(changes, () -> ((BulkSessionStore) delegate).bulkStoreSessions(batch));
+        write(changes, () -> delegate.features().bulk().orElseThrow().bulkStoreSessions(batch));
     }
 
-    final int bulkDelete(Collection<String> accessTokenHashes) {
+    int bulkDelete(Collection<String> accessTokenHashes) {
         ensureOpen();
         java.util.Set<String> hashes = dev.tokenstore.TokenHash.requireSha256Hexes(accessTokenHashes, "accessTokenHashes");
         Changes changes = new Changes();
         hashes.forEach(changes::accessHashDeleted);
-        return write(changes, () -> ((BulkSessionStore) delegate).bulkDeleteSessionsByHash(accessTokenHashes));
+        return write(changes, () -> delegate.features().bulk().orElseThrow().bulkDeleteSessionsByHash(hashes));
     }
 
-    final ChangeSubscription subscribeThrough(ChangeListener listener) {
-        ensureOpen();
-        return ((ChangeFeed) delegate).subscribe(listener);
-    }
-
-    final <T> T transact(Function<TokenStore, T> work) {
+    <T> T transact(Function<TokenStore, T> work) {
         ensureOpen();
         Args.requireNonNull(work, "work");
         Changes changes = new Changes();
         // Reads inside go straight to the transaction (they may see its uncommitted writes);
         // everything it wrote is invalidated once it has committed or rolled back.
-        return write(changes, () -> ((TransactionalTokenStore) delegate)
+        return write(changes, () -> delegate.features().transactions().orElseThrow()
                 .inTransaction(tx -> work.apply(new TransactionView(tx, changes))));
     }
 
@@ -512,12 +521,10 @@ public class CachingTokenStore implements TokenStore {
 
         /**
          * The cache, subscribed to the delegate's change feed if it has one (and
-         * {@link #changeFeed} is on). Its runtime type implements {@link BulkSessionStore},
-         * {@link TransactionalTokenStore}, {@link ChangeFeed} and {@link dev.tokenstore.KeyRotation}
-         * exactly when the delegate does.
+         * {@link #changeFeed} is on). Its {@link #features()} are the delegate's.
          */
         public CachingTokenStore build() {
-            return CachingVariants.of(this, delegate);
+            return new CachingTokenStore(this).started();
         }
     }
 }

@@ -45,8 +45,8 @@ class BuilderTest {
     @DisplayName("defaults build a working cache over a plain store, with no capabilities it does not have")
     void defaults() {
         try (CachingTokenStore cached = CachingTokenStore.builder(delegate).clock(clock).build()) {
-            assertFalse(cached instanceof dev.tokenstore.BulkSessionStore);
-            assertFalse(cached instanceof dev.tokenstore.TransactionalTokenStore);
+            assertFalse(cached.features().bulk().isPresent());
+            assertFalse(cached.features().transactions().isPresent());
             StoredSession s = Sessions.session(clock, "u1");
             cached.storeSession(s);
             assertEquals(Optional.of(s), cached.loadSessionById(s.sessionId()));

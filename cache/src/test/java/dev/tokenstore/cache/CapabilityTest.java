@@ -50,10 +50,10 @@ class CapabilityTest {
         TokenStore both = new ForwardingStore.BulkTransactional(new InMemoryTokenStore(clock));
         for (TokenStore delegate : List.of(plain, bulk, tx, both)) {
             try (CachingTokenStore cached = cache(delegate); CachingTokenStore stacked = cache(cache(delegate))) {
-                assertEquals(delegate instanceof BulkSessionStore, cached instanceof BulkSessionStore);
-                assertEquals(delegate instanceof TransactionalTokenStore, cached instanceof TransactionalTokenStore);
-                assertEquals(delegate instanceof BulkSessionStore, stacked instanceof BulkSessionStore);
-                assertEquals(delegate instanceof TransactionalTokenStore, stacked instanceof TransactionalTokenStore);
+                assertEquals(delegate.features().bulk().isPresent(), cached.features().bulk().isPresent());
+                assertEquals(delegate.features().transactions().isPresent(), cached.features().transactions().isPresent());
+                assertEquals(delegate.features().bulk().isPresent(), stacked.features().bulk().isPresent());
+                assertEquals(delegate.features().transactions().isPresent(), stacked.features().transactions().isPresent());
             }
         }
     }
@@ -63,7 +63,7 @@ class CapabilityTest {
     void bulk() {
         ForwardingStore.Bulk delegate = new ForwardingStore.Bulk(new InMemoryTokenStore(clock));
         try (CachingTokenStore cached = cache(delegate)) {
-            BulkSessionStore bulk = (BulkSessionStore) cached;
+            BulkSessionStore bulk = cached.features().bulk().orElseThrow();
             StoredSession a = Sessions.session(clock, "u1");
             StoredSession b = Sessions.session(clock, "u2");
             assertGone(cached, a);                     // misses are remembered
@@ -92,7 +92,7 @@ class CapabilityTest {
             warm(cached, s);
             warm(cached, other);
             StoredSession rotated = Sessions.rotated(s);
-            Optional<StoredSession> inside = ((TransactionalTokenStore) cached).inTransaction(tx -> {
+            Optional<StoredSession> inside = cached.features().transactions().orElseThrow().inTransaction(tx -> {
                 tx.storeSession(rotated);
                 tx.deleteSessionsByUser("u2");
                 return tx.loadSessionById(s.sessionId());
@@ -115,7 +115,7 @@ class CapabilityTest {
             StoredSession rotated = Sessions.rotated(s);
             IllegalStateException boom = new IllegalStateException("work failed (test)");
             assertSame(boom, assertThrows(IllegalStateException.class,
-                    () -> ((TransactionalTokenStore) cached).inTransaction(tx -> {
+                    () -> cached.features().transactions().orElseThrow().inTransaction(tx -> {
                         tx.storeSession(rotated);
                         tx.storeClient(Sessions.client(clock, "c1", "C"));
                         throw boom;
@@ -130,14 +130,14 @@ class CapabilityTest {
     @DisplayName("a plain delegate gives a plain cache")
     void plain() {
         try (CachingTokenStore cached = cache(new ForwardingStore(new InMemoryTokenStore(clock)))) {
-            assertFalse(cached instanceof BulkSessionStore);
-            assertFalse(cached instanceof TransactionalTokenStore);
-            assertFalse(cached instanceof dev.tokenstore.ChangeFeed);
+            assertFalse(cached.features().bulk().isPresent());
+            assertFalse(cached.features().transactions().isPresent());
+            assertFalse(cached.features().changeFeed().isPresent());
             assertEquals(CachingTokenStore.class, cached.getClass());
         }
         try (CachingTokenStore cached = cache(new InMemoryTokenStore(clock))) {
-            assertTrue(cached instanceof dev.tokenstore.ChangeFeed, "the memory store's feed passes through");
-            assertFalse(cached instanceof BulkSessionStore);
+            assertTrue(cached.features().changeFeed().isPresent(), "the memory store's feed passes through");
+            assertFalse(cached.features().bulk().isPresent());
             assertTrue(cached.followsChangeFeed());
         }
     }

@@ -34,6 +34,12 @@ class ForwardingStore extends ForwardingTokenStore {
         return inner;
     }
 
+    /** Only what this test delegate (or its subclass) implements itself, not the inner store's. */
+    @Override
+    public dev.tokenstore.TokenStoreFeatures features() {
+        return dev.tokenstore.TokenStoreFeatures.of(this);
+    }
+
     private void maybeFail() {
         RuntimeException e = failReads.get();
         if (e != null) {

@@ -1,9 +1,5 @@
 package dev.tokenstore.jmh;
 
-import dev.tokenstore.BulkSessionStore;
-import dev.tokenstore.ChangeFeed;
-import dev.tokenstore.ChangeListener;
-import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
@@ -11,8 +7,6 @@ import dev.tokenstore.buffer.AckMode;
 import dev.tokenstore.buffer.BufferedTokenStore;
 import dev.tokenstore.cache.CachingTokenStore;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -108,10 +102,10 @@ public class FeedBenchmark {
     }
 
     /**
-     * The fixture's store seen by a wrapper that must not close it (the fixture does), with the
-     * change feed and bulk writes passed through.
+     * The fixture's store seen by a wrapper that must not close it (the fixture does); every
+     * capability passes through (its features are the store's).
      */
-    static final class Unclosed extends ForwardingTokenStore implements ChangeFeed, BulkSessionStore {
+    static final class Unclosed extends ForwardingTokenStore {
         private final TokenStore store;
 
         Unclosed(TokenStore store) {
@@ -121,21 +115,6 @@ public class FeedBenchmark {
         @Override
         protected TokenStore delegate() {
             return store;
-        }
-
-        @Override
-        public ChangeSubscription subscribe(ChangeListener listener) {
-            return subscribeThrough(listener);
-        }
-
-        @Override
-        public void bulkStoreSessions(List<StoredSession> sessions) {
-            ((BulkSessionStore) store).bulkStoreSessions(sessions);
-        }
-
-        @Override
-        public int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
-            return ((BulkSessionStore) store).bulkDeleteSessionsByHash(accessTokenHashes);
         }
 
         @Override

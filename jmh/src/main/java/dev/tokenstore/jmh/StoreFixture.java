@@ -100,8 +100,8 @@ final class StoreFixture implements AutoCloseable {
 
     /** Stores the sessions in one bulk call where the store can, else one by one. */
     static void storeAll(TokenStore store, List<StoredSession> sessions) {
-        if (store instanceof BulkSessionStore) {
-            ((BulkSessionStore) store).bulkStoreSessions(sessions);
+        if (store.features().bulk().isPresent()) {
+            store.features().bulk().orElseThrow().bulkStoreSessions(sessions);
         } else {
             sessions.forEach(store::storeSession);
         }
@@ -140,8 +140,8 @@ final class StoreFixture implements AutoCloseable {
 
     /** The store under test as a {@link BulkSessionStore}, or an explanation of why it is not one. */
     BulkSessionStore bulk() {
-        if (store instanceof BulkSessionStore) {
-            return (BulkSessionStore) store;
+        if (store.features().bulk().isPresent()) {
+            return store.features().bulk().orElseThrow();
         }
         throw new UnsupportedOperationException(db.backend().paramName() + " (" + wrapping.paramName()
                 + ") does not implement BulkSessionStore");

@@ -1,26 +1,19 @@
 package dev.tokenstore.micrometer;
 
 import dev.tokenstore.AuthCodeRecord;
-import dev.tokenstore.BulkSessionStore;
-import dev.tokenstore.ChangeListener;
-import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
 import dev.tokenstore.ForwardingTokenStore;
-import dev.tokenstore.KeyRotation;
 import dev.tokenstore.StateRecord;
 import dev.tokenstore.Rotation;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
-import dev.tokenstore.TransactionalTokenStore;
+import dev.tokenstore.TokenStoreFeatures;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -31,25 +24,28 @@ import java.util.function.Supplier;
  * {@code error} for any other exception) and {@code store=<name>}. No tag carries an argument or a
  * result. It changes nothing else: calls, results and exceptions pass through unchanged.
  *
- * <p>{@link #wrap} returns a store that implements {@link BulkSessionStore},
- * {@link TransactionalTokenStore} and {@link dev.tokenstore.ChangeFeed} when the delegate does
- * (bulk and transaction calls are timed as operations of their own; {@code subscribe} passes
- * through untimed), and {@link KeyRotation} when the delegate has it along with bulk writes and
- * transactions (as every {@code tokenstore-jdbc} store does); so wrapping keeps what a buffer or
- * a cache above it can use. Wrap the outermost store to time what the app sees, or the backend to
- * time the database.
+ * <p>Its {@link #features()} are the delegate's ({@link TimedFeatures}): bulk calls, transactions
+ * and key rotation are timed as operations of their own; the change feed ({@code subscribe} passes
+ * through untimed), database health and cleanup coordination pass through; so wrapping keeps what
+ * a buffer or a cache above it can use. Wrap the outermost store to time what the app sees, or the
+ * backend to time the database.
  */
-public sealed class TimedTokenStore extends ForwardingTokenStore permits TimedVariants.Bulk,
-        TimedVariants.Transactional, TimedVariants.BulkTransactional, TimedVariants.Feed, TimedVariants.BulkFeed,
-        TimedVariants.TransactionalFeed, TimedVariants.BulkTransactionalFeed, TimedVariants.BulkTransactionalRotating,
-        TimedVariants.BulkTransactionalFeedRotating {
+public final class TimedTokenStore extends ForwardingTokenStore {
 
     private final TokenStore delegate;
     private final OperationTimers timers;
+    private final TokenStoreFeatures features;
 
-    TimedTokenStore(TokenStore delegate, OperationTimers timers) {
+    private TimedTokenStore(TokenStore delegate, OperationTimers timers) {
         this.delegate = delegate;
         this.timers = timers;
+        this.features = TimedFeatures.of(this, delegate);
+    }
+
+    /** The delegate's capabilities, with bulk calls, transactions and key rotation timed. */
+    @Override
+    public TokenStoreFeatures features() {
+        return features;
     }
 
     /** Times {@code delegate}'s operations in {@code registry}, tagged {@code store=tokenstore}. */
@@ -69,12 +65,7 @@ public sealed class TimedTokenStore extends ForwardingTokenStore permits TimedVa
             throw new IllegalArgumentException("name must not be blank");
         }
         OperationTimers timers = new OperationTimers(registry, Tags.of(tags).and("store", name));
-        return TimedVariants.of(delegate, timers);
-    }
-
-    /** Passes {@code subscribe} through to a delegate with a change feed (untimed: it is not a store operation). */
-    final ChangeSubscription subscribeToDelegate(ChangeListener listener) {
-        return subscribeThrough(listener);
+        return new TimedTokenStore(delegate, timers);
     }
 
     /** The store every call goes to. */
@@ -173,20 +164,7 @@ public sealed class TimedTokenStore extends ForwardingTokenStore permits TimedVa
         return "TimedTokenStore[" + delegate + "]";
     }
 
-    // ---------------------------------------------------------------- capabilities (used by the subclasses)
-
-    final void bulkStore(List<StoredSession> sessions) {
-        run(Operation.BULK_STORE_SESSIONS, () -> ((BulkSessionStore) delegate).bulkStoreSessions(sessions));
-    }
-
-    final int bulkDelete(Collection<String> accessTokenHashes) {
-        return call(Operation.BULK_DELETE_SESSIONS_BY_HASH,
-                () -> ((BulkSessionStore) delegate).bulkDeleteSessionsByHash(accessTokenHashes));
-    }
-
-    final <T> T transaction(Function<TokenStore, T> work) {
-        return call(Operation.IN_TRANSACTION, () -> ((TransactionalTokenStore) delegate).inTransaction(work));
-    }
+    // ---------------------------------------------------------------- capabilities (used by TimedFeatures)
 
     final <T> T timed(Operation op, Supplier<T> call) {
         return call(op, call);

@@ -7,8 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Binds the meters of every wrapper in a stack of stores: {@link TokenStoreCacheMetrics} for a
@@ -44,35 +42,12 @@ public final class TokenStoreMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        for (TokenStore layer : layers(store)) {
+        for (TokenStore layer : store.layers()) {
             if (layer instanceof CachingTokenStore cache) {
                 new TokenStoreCacheMetrics(cache, name, tags).bindTo(registry);
             } else if (layer instanceof BufferedTokenStore buffer) {
                 new TokenStoreBufferMetrics(buffer, name, tags).bindTo(registry);
             }
         }
-    }
-
-    /**
-     * The stores in a stack, outermost first: {@code store}, then the delegate of each cache,
-     * buffer or timing decorator, down to the first store that is none of these (the backend,
-     * or a decorator this module does not know).
-     */
-    public static List<TokenStore> layers(TokenStore store) {
-        List<TokenStore> layers = new ArrayList<>();
-        TokenStore current = store;
-        while (current != null && layers.size() < 32) {
-            layers.add(current);
-            if (current instanceof CachingTokenStore cache) {
-                current = cache.delegate();
-            } else if (current instanceof BufferedTokenStore buffer) {
-                current = buffer.delegate();
-            } else if (current instanceof TimedTokenStore timed) {
-                current = timed.delegate();
-            } else {
-                current = null;
-            }
-        }
-        return layers;
     }
 }

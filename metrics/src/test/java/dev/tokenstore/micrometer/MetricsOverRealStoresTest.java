@@ -171,17 +171,17 @@ class MetricsOverRealStoresTest {
         assertInstanceOf(TransactionalTokenStore.class, overBackend);
         StoredSession a = remember(data.session("user-a"));
         StoredSession b = remember(data.session("user-b"));
-        ((BulkSessionStore) overBackend).bulkStoreSessions(List.of(a, b));
-        assertEquals(2, ((BulkSessionStore) overBackend).bulkDeleteSessionsByHash(
+        overBackend.features().bulk().orElseThrow().bulkStoreSessions(List.of(a, b));
+        assertEquals(2, overBackend.features().bulk().orElseThrow().bulkDeleteSessionsByHash(
                 List.of(TokenHash.sha256Hex(a.accessToken()), TokenHash.sha256Hex(b.accessToken()))));
-        ((TransactionalTokenStore) overBackend).inTransaction(tx -> tx.loadClient("c1"));
+        overBackend.features().transactions().orElseThrow().inTransaction(tx -> tx.loadClient("c1"));
         StoredSession c = remember(data.session("user-c"));
         overBackend.storeSession(c);
         StoredSession next = remember(data.rotated(c));
         assertInstanceOf(dev.tokenstore.Rotation.Rotated.class, overBackend.rotateSession(c.refreshToken(), next));
-        assertInstanceOf(dev.tokenstore.ChangeFeed.class, overBackend, "the feed passes through");
+        assertTrue(overBackend.features().changeFeed().isPresent(), "the feed passes through");
         List<dev.tokenstore.ChangeEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (dev.tokenstore.ChangeSubscription ignored = ((dev.tokenstore.ChangeFeed) overBackend).subscribe(heard::add)) {
+        try (dev.tokenstore.ChangeSubscription ignored = overBackend.features().changeFeed().orElseThrow().subscribe(heard::add)) {
             StoredSession d = remember(data.session("user-d"));
             String key = dev.tokenstore.ChangeEvent.keyOf(d.sessionId());
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
@@ -196,8 +196,8 @@ class MetricsOverRealStoresTest {
                     .timer().count(), op);
         }
         assertFalse(TimedTokenStore.wrap(new dev.tokenstore.InMemoryTokenStore(clock), registry)
-                instanceof BulkSessionStore);
-        assertEquals(List.of(timed, cached, buffered, sqlite), TokenStoreMetrics.layers(timed));
+                .features().bulk().isPresent());
+        assertEquals(List.of(timed, cached, buffered, sqlite), timed.layers());
     }
 
     private StoredSession remember(StoredSession s) {

@@ -52,7 +52,7 @@ public class TokenStoreAutoConfiguration {
             if (cleanup.getInitialDelay() != null) {
                 builder.initialDelay(cleanup.getInitialDelay());
             }
-            StoreLayers.find(tokenStore, CleanupCoordination.class).ifPresent(builder::coordination);
+            tokenStore.features().cleanupCoordination().ifPresent(builder::coordination);
             return builder.start();
         } catch (IllegalArgumentException e) {
             throw PropertyErrors.invalid("tokenstore.cleanup", e);

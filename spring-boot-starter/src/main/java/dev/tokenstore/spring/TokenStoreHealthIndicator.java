@@ -32,7 +32,7 @@ public class TokenStoreHealthIndicator extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder health) {
-        List<TokenStore> layers = StoreLayers.of(store);
+        List<TokenStore> layers = store.layers();
         TokenStore backend = layers.get(layers.size() - 1);
         long start = System.nanoTime();
         try {
@@ -42,7 +42,7 @@ public class TokenStoreHealthIndicator extends AbstractHealthIndicator {
             health.down().withDetail("answers", false).withDetail("error", e.getClass().getName());
         }
         health.withDetail("probeMillis", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        for (BufferedTokenStore buffer : StoreLayers.all(store, BufferedTokenStore.class)) {
+        for (BufferedTokenStore buffer : layersOf(layers, BufferedTokenStore.class)) {
             BufferStats stats = buffer.stats();
             health.withDetail("buffer.pending", stats.pending()).withDetail("buffer.failures", stats.failures());
         }
@@ -64,10 +64,14 @@ public class TokenStoreHealthIndicator extends AbstractHealthIndicator {
      * database instead of memory, so the status stays as the probe found it.
      */
     void changeFeed(Health.Builder health, List<TokenStore> layers) {
-        for (CachingTokenStore cache : StoreLayers.all(store, CachingTokenStore.class)) {
+        for (CachingTokenStore cache : layersOf(layers, CachingTokenStore.class)) {
             cache.changeFeedLag().ifPresent(lag -> health
                     .withDetail("changeFeed.lagMillis", lag.toMillis())
                     .withDetail("changeFeed.alive", lag.compareTo(cache.maxStaleness()) < 0));
         }
+    }
+
+    private static <T> List<T> layersOf(List<TokenStore> layers, Class<T> type) {
+        return layers.stream().filter(type::isInstance).map(type::cast).toList();
     }
 }

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -70,7 +71,7 @@ class TokenStoreMetricsAndHealthTest {
                     store.loadClient("c-nobody");
                     assertThat(context.getBean(MeterRegistry.class).get("tokenstore.operations")
                             .tag("operation", "loadClient").tag("outcome", "not_found").timer().count()).isEqualTo(1);
-                    assertThat(StoreLayers.innermost(store).toString()).contains("sqlite");
+                    assertThat(store.layers().get(store.layers().size() - 1).toString()).contains("sqlite");
                 });
     }
 
@@ -102,7 +103,8 @@ class TokenStoreMetricsAndHealthTest {
                     .containsEntry("cleanup.lastOutcome", "CLEANED");
             assertThat(health.getDetails().toString()).doesNotContain(s.sessionId()).doesNotContain(s.accessToken());
 
-            StoreLayers.innermost(context.getBean(TokenStore.class)).close();
+            List<TokenStore> layers = context.getBean(TokenStore.class).layers();
+            layers.get(layers.size() - 1).close();
             Health down = indicator.health();
             assertThat(down.getStatus()).isEqualTo(Status.DOWN);
             assertThat(down.getDetails()).containsEntry("answers", false)

@@ -817,18 +817,18 @@ public abstract class CachingTokenStoreKit extends StoreKit {
         @DisplayName("the cache is a BulkSessionStore / TransactionalTokenStore exactly when the backend is")
         void mirrorsBackend() {
             CachingTokenStore direct = cacheOver(raw, b -> b);
-            assertEquals(raw instanceof BulkSessionStore, direct instanceof BulkSessionStore);
-            assertEquals(raw instanceof TransactionalTokenStore, direct instanceof TransactionalTokenStore);
-            assertFalse(cached instanceof BulkSessionStore, "the counting wrapper has no capabilities");
-            assertFalse(cached instanceof TransactionalTokenStore);
+            assertEquals(raw.features().bulk().isPresent(), direct.features().bulk().isPresent());
+            assertEquals(raw.features().transactions().isPresent(), direct.features().transactions().isPresent());
+            assertFalse(cached.features().bulk().isPresent(), "the counting wrapper has no capabilities");
+            assertFalse(cached.features().transactions().isPresent());
         }
 
         @Test
         @DisplayName("bulk store and bulk delete through the cache invalidate every path")
         void bulk() {
-            assumeTrue(raw instanceof BulkSessionStore, "the backend is not a BulkSessionStore");
+            assumeTrue(raw.features().bulk().isPresent(), "the backend is not a BulkSessionStore");
             CachingTokenStore direct = cacheOver(raw, b -> b);
-            BulkSessionStore bulk = (BulkSessionStore) direct;
+            BulkSessionStore bulk = direct.features().bulk().orElseThrow();
             StoredSession a = data.session();
             StoredSession b = data.session();
             bulk.bulkStoreSessions(List.of(a, b));
@@ -848,7 +848,7 @@ public abstract class CachingTokenStoreKit extends StoreKit {
         @Test
         @DisplayName("writes inside inTransaction invalidate every path once it commits")
         void transactionCommits() {
-            assumeTrue(raw instanceof TransactionalTokenStore, "the backend is not a TransactionalTokenStore");
+            assumeTrue(raw.features().transactions().isPresent(), "the backend is not a TransactionalTokenStore");
             CachingTokenStore direct = cacheOver(raw, b -> b);
             StoredSession s = data.session();
             StoredSession doomed = data.session();
@@ -857,7 +857,7 @@ public abstract class CachingTokenStoreKit extends StoreKit {
             warm(direct, s);
             warm(direct, doomed);
             StoredSession rotated = data.rotated(s);
-            Optional<StoredSession> seenInside = ((TransactionalTokenStore) direct).inTransaction(tx -> {
+            Optional<StoredSession> seenInside = direct.features().transactions().orElseThrow().inTransaction(tx -> {
                 tx.storeSession(rotated);
                 tx.deleteSessionById(doomed.sessionId());
                 return tx.loadSessionById(s.sessionId());
@@ -871,7 +871,7 @@ public abstract class CachingTokenStoreKit extends StoreKit {
         @Test
         @DisplayName("after a transaction that failed, every path agrees with the backend")
         void transactionRollsBack() {
-            assumeTrue(raw instanceof TransactionalTokenStore, "the backend is not a TransactionalTokenStore");
+            assumeTrue(raw.features().transactions().isPresent(), "the backend is not a TransactionalTokenStore");
             CachingTokenStore direct = cacheOver(raw, b -> b);
             StoredSession s = data.session();
             direct.storeSession(s);
@@ -879,7 +879,7 @@ public abstract class CachingTokenStoreKit extends StoreKit {
             StoredSession rotated = data.rotated(s);
             IllegalStateException boom = new IllegalStateException("work failed (test)");
             assertSame(boom, assertThrows(IllegalStateException.class,
-                    () -> ((TransactionalTokenStore) direct).inTransaction(tx -> {
+                    () -> direct.features().transactions().orElseThrow().inTransaction(tx -> {
                         tx.storeSession(rotated);
                         throw boom;
                     })));

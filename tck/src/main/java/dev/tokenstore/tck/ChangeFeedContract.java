@@ -38,9 +38,9 @@ abstract class ChangeFeedContract {
     @BeforeEach
     void subscribe() {
         store = kit().store;
-        assumeTrue(store instanceof ChangeFeed, "the store has no change feed");
+        assumeTrue(store.features().changeFeed().isPresent(), "the store has no change feed");
         events = new RecordingListener();
-        kit().track(((ChangeFeed) store).subscribe(events));
+        kit().track(store.features().changeFeed().orElseThrow().subscribe(events));
     }
 
     /** Writes a client and waits for its event: everything committed before it has arrived. */
@@ -113,9 +113,9 @@ abstract class ChangeFeedContract {
     @Test
     @DisplayName("a rolled-back transaction is never announced")
     void rollbackNotAnnounced() {
-        assumeTrue(store instanceof TransactionalTokenStore, "the store is no TransactionalTokenStore");
+        assumeTrue(store.features().transactions().isPresent(), "the store is no TransactionalTokenStore");
         StoredSession s = kit().data.session();
-        assertThrows(IllegalStateException.class, () -> ((TransactionalTokenStore) store).inTransaction(tx -> {
+        assertThrows(IllegalStateException.class, () -> store.features().transactions().orElseThrow().inTransaction(tx -> {
             tx.storeSession(s);
             throw new IllegalStateException("roll back");
         }));
@@ -126,16 +126,16 @@ abstract class ChangeFeedContract {
     @Test
     @DisplayName("a bulk write of many sessions announces every one of them")
     void bulkAnnounced() {
-        assumeTrue(store instanceof BulkSessionStore, "the store is no BulkSessionStore");
+        assumeTrue(store.features().bulk().isPresent(), "the store is no BulkSessionStore");
         List<StoredSession> batch = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             batch.add(kit().data.session());
         }
-        ((BulkSessionStore) store).bulkStoreSessions(batch);
+        store.features().bulk().orElseThrow().bulkStoreSessions(batch);
         Eventually.within(Eventually.FEED_DEADLINE, "every session of the batch announced",
                 () -> batch.stream().allMatch(s -> events.sawSession(s.sessionId())));
         List<String> hashes = batch.stream().map(StoredSession::accessTokenHash).toList();
-        assertEquals(300, ((BulkSessionStore) store).bulkDeleteSessionsByHash(hashes));
+        assertEquals(300, store.features().bulk().orElseThrow().bulkDeleteSessionsByHash(hashes));
         Eventually.within(Eventually.FEED_DEADLINE, "every deleted hash announced a second time",
                 () -> hashes.stream().allMatch(h -> events.events().stream()
                         .filter(e -> e.tokenHashes().contains(h)).count() >= 2));
@@ -158,7 +158,7 @@ abstract class ChangeFeedContract {
     @DisplayName("a subscription confirms it is caught up, and a closed one gets nothing more")
     void caughtUpAndClose() {
         RecordingListener second = new RecordingListener();
-        ChangeSubscription sub = ((ChangeFeed) store).subscribe(second);
+        ChangeSubscription sub = store.features().changeFeed().orElseThrow().subscribe(second);
         Eventually.within(Eventually.FEED_DEADLINE, "the subscription confirms it is caught up",
                 () -> System.nanoTime() - sub.caughtUpNanos() < Duration.ofSeconds(1).toNanos());
         sub.close();
@@ -172,6 +172,6 @@ abstract class ChangeFeedContract {
     @Test
     @DisplayName("subscribe(null) is rejected with IllegalArgumentException")
     void nullListener() {
-        assertThrows(IllegalArgumentException.class, () -> ((ChangeFeed) store).subscribe(null));
+        assertThrows(IllegalArgumentException.class, () -> store.features().changeFeed().orElseThrow().subscribe(null));
     }
 }

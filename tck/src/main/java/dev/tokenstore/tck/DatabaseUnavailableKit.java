@@ -95,10 +95,10 @@ public abstract class DatabaseUnavailableKit extends StoreKit {
         assertEquals(Optional.of(after), raw.loadSessionByAccessToken(after.accessToken()));
         assertEquals(Optional.of(code), raw.consumeAuthCode(code.code()), "the failed consume took nothing");
         assertEquals(Optional.empty(), raw.consumeAuthCode(code.code()));
-        if (raw instanceof DatabaseHealth health) {
+        raw.features().databaseHealth().ifPresent(health -> {
             assertEquals(Availability.State.CLOSED, health.availability().state());
             assertNull(health.availability().unavailableSince());
-        }
+        });
     }
 
     @Test
@@ -247,8 +247,8 @@ public abstract class DatabaseUnavailableKit extends StoreKit {
     @DisplayName("bad input, constraint violations and missing rows never open the breaker")
     void dataErrorsNeverOpenTheBreaker() {
         TokenStore raw = openRaw(b -> b);
-        assumeTrue(raw instanceof DatabaseHealth, "the store does not report its availability (not a DatabaseHealth)");
-        DatabaseHealth health = (DatabaseHealth) raw;
+        assumeTrue(raw.features().databaseHealth().isPresent(), "the store does not report its availability (not a DatabaseHealth)");
+        DatabaseHealth health = raw.features().databaseHealth().orElseThrow();
         StoredSession a = data.session("ada");
         raw.storeSession(a);
         StoredSession clash = new StoredSession("sid-" + TestData.token(), "github", data.user("bob"), a.accessToken(),
@@ -280,8 +280,8 @@ public abstract class DatabaseUnavailableKit extends StoreKit {
             DatabaseUnavailableException e = assertThrows(DatabaseUnavailableException.class, call,
                     "with the database stopped, calls fail as unavailable");
             assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
-            boolean open = raw instanceof DatabaseHealth health
-                    ? health.availability().state() == Availability.State.OPEN
+            Optional<DatabaseHealth> health = raw.features().databaseHealth();
+            boolean open = health.isPresent() ? health.get().availability().state() == Availability.State.OPEN
                     : elapsedMillis(start) <= FAIL_FAST_MILLIS;
             if (open) {
                 return e.since();
@@ -353,11 +353,12 @@ public abstract class DatabaseUnavailableKit extends StoreKit {
 
     /** Lets the breaker's next call be a probe (the cool-down is judged by the kit's clock). */
     private void moveClockIfOpen(TokenStore raw) {
-        if (!(raw instanceof DatabaseHealth health)) {
+        Optional<DatabaseHealth> health = raw.features().databaseHealth();
+        if (health.isEmpty()) {
             clock.advance(Duration.ofMillis(100));
             return;
         }
-        Availability now = health.availability();
+        Availability now = health.get().availability();
         if (now.state() == Availability.State.OPEN && now.lastFailureAt() != null) {
             Instant probeDue = now.lastFailureAt().plus(COOL_DOWN_STEP);
             if (clock.instant().isBefore(probeDue)) {

@@ -219,8 +219,8 @@ abstract class RotationContract {
     @Test
     @DisplayName("inside inTransaction a rotation commits with the transaction, or not at all")
     void inTransaction() {
-        assumeTrue(store() instanceof TransactionalTokenStore, "the store is no TransactionalTokenStore");
-        TransactionalTokenStore tx = (TransactionalTokenStore) store();
+        assumeTrue(store().features().transactions().isPresent(), "the store is no TransactionalTokenStore");
+        TransactionalTokenStore tx = store().features().transactions().orElseThrow();
         StoredSession s = stored();
         StoredSession next = kit().data.rotated(s);
         assertThrows(IllegalStateException.class, () -> tx.inTransaction(t -> {

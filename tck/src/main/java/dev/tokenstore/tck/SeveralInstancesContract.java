@@ -39,7 +39,7 @@ abstract class SeveralInstancesContract {
     @BeforeEach
     void twoInstances() {
         assumeTrue(kit().storage.sharesData(), "this backend's opens do not share data");
-        assumeTrue(kit().raw instanceof ChangeFeed, "the store has no change feed");
+        assumeTrue(kit().raw.features().changeFeed().isPresent(), "the store has no change feed");
         a = kit().cacheOver(kit().raw, c -> c);
         rawB = kit().openRaw(o -> o);
         b = kit().cacheOver(rawB, c -> c.maxStaleness(MAX_STALENESS));

@@ -1326,7 +1326,7 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
         @Test
         @DisplayName("bulkStoreSessions leaves exactly what looping storeSession leaves, duplicates included")
         void bulkStoreParity() {
-            assumeTrue(store instanceof BulkSessionStore, "the backend has no BulkSessionStore");
+            assumeTrue(store.features().bulk().isPresent(), "the backend has no BulkSessionStore");
             TokenStore looped = openStore(extraStorage());
             List<StoredSession> batch = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
@@ -1335,7 +1335,7 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             batch.add(data.rotated(batch.get(3)));
             batch.add(data.rotated(batch.get(7)));
             batch.add(batch.get(10));
-            ((BulkSessionStore) store).bulkStoreSessions(batch);
+            store.features().bulk().orElseThrow().bulkStoreSessions(batch);
             batch.forEach(looped::storeSession);
             assertSameSessions(batch, store, looped);
         }
@@ -1343,7 +1343,7 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
         @Test
         @DisplayName("bulkDeleteSessionsByHash refuses a malformed entry up front, naming its index, and deletes nothing")
         void bulkDeleteRefusesMalformedHash() {
-            assumeTrue(store instanceof BulkSessionStore, "the backend has no BulkSessionStore");
+            assumeTrue(store.features().bulk().isPresent(), "the backend has no BulkSessionStore");
             StoredSession a = data.session();
             StoredSession b = data.session();
             store.storeSession(a);
@@ -1351,11 +1351,11 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             for (String bad : new String[] {"not-a-hash", a.accessTokenHash().toUpperCase(java.util.Locale.ROOT),
                     a.accessTokenHash().substring(1), " " + a.accessTokenHash().substring(1)}) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> ((BulkSessionStore) store).bulkDeleteSessionsByHash(List.of(a.accessTokenHash(), bad,
+                        () -> store.features().bulk().orElseThrow().bulkDeleteSessionsByHash(List.of(a.accessTokenHash(), bad,
                                 b.accessTokenHash())));
                 assertTrue(e.getMessage().contains("accessTokenHashes[1]"), e.getMessage());
             }
-            assertThrows(IllegalArgumentException.class, () -> ((BulkSessionStore) store).bulkDeleteSessionsByHash(
+            assertThrows(IllegalArgumentException.class, () -> store.features().bulk().orElseThrow().bulkDeleteSessionsByHash(
                     java.util.Arrays.asList(a.accessTokenHash(), null)));
             assertEquals(Optional.of(a), store.loadSessionByAccessToken(a.accessToken()), "nothing was deleted");
             assertEquals(Optional.of(b), store.loadSessionByAccessToken(b.accessToken()), "nothing was deleted");
@@ -1364,8 +1364,8 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
         @Test
         @DisplayName("sessions deleted in bulk are revoked: a later bulk or single write of one is refused, the batch not written")
         void bulkRevocationIsFinal() {
-            assumeTrue(store instanceof BulkSessionStore, "the backend has no BulkSessionStore");
-            BulkSessionStore bulk = (BulkSessionStore) store;
+            assumeTrue(store.features().bulk().isPresent(), "the backend has no BulkSessionStore");
+            BulkSessionStore bulk = store.features().bulk().orElseThrow();
             StoredSession revoked = data.session();
             StoredSession rotated = data.session();
             store.storeSession(revoked);
@@ -1392,7 +1392,7 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
         @Test
         @DisplayName("bulkDeleteSessionsByHash deletes what looping deleteSessionByAccessToken deletes, unknown hashes ignored")
         void bulkDeleteParity() {
-            assumeTrue(store instanceof BulkSessionStore, "the backend has no BulkSessionStore");
+            assumeTrue(store.features().bulk().isPresent(), "the backend has no BulkSessionStore");
             TokenStore looped = openStore(extraStorage());
             List<StoredSession> sessions = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
@@ -1412,7 +1412,7 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
                 hashes.add(TokenHash.sha256Hex(unknown));
                 tokens.add(unknown);
             }
-            int bulk = ((BulkSessionStore) store).bulkDeleteSessionsByHash(hashes);
+            int bulk = store.features().bulk().orElseThrow().bulkDeleteSessionsByHash(hashes);
             int loop = 0;
             for (String token : tokens) {
                 loop += looped.deleteSessionByAccessToken(token) ? 1 : 0;
@@ -1420,29 +1420,29 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             assertEquals(10, loop);
             assertEquals(loop, bulk);
             assertSameSessions(sessions, store, looped);
-            assertEquals(0, ((BulkSessionStore) store).bulkDeleteSessionsByHash(List.of()));
+            assertEquals(0, store.features().bulk().orElseThrow().bulkDeleteSessionsByHash(List.of()));
         }
 
         @Test
         @DisplayName("a bulk store with a token held by another session writes nothing of the batch")
         void bulkAllOrNothing() {
-            assumeTrue(store instanceof BulkSessionStore, "the backend has no BulkSessionStore");
+            assumeTrue(store.features().bulk().isPresent(), "the backend has no BulkSessionStore");
             StoredSession holder = data.session();
             store.storeSession(holder);
             StoredSession good = data.session();
             StoredSession bad = withTokens(data.session(), holder.accessToken(), null);
             assertThrows(IllegalArgumentException.class,
-                    () -> ((BulkSessionStore) store).bulkStoreSessions(List.of(good, bad)));
+                    () -> store.features().bulk().orElseThrow().bulkStoreSessions(List.of(good, bad)));
             assertEquals(Optional.empty(), store.loadSessionById(good.sessionId()));
             assertEquals(Optional.empty(), store.loadSessionById(bad.sessionId()));
             assertEquals(Optional.of(holder), store.loadSessionById(holder.sessionId()));
-            assertThrows(IllegalArgumentException.class, () -> ((BulkSessionStore) store).bulkStoreSessions(null));
+            assertThrows(IllegalArgumentException.class, () -> store.features().bulk().orElseThrow().bulkStoreSessions(null));
         }
 
         @Test
         @DisplayName("a token given up earlier in a batch may be taken by a later session of the same batch")
         void bulkTokenHandover() {
-            assumeTrue(store instanceof BulkSessionStore, "the backend has no BulkSessionStore");
+            assumeTrue(store.features().bulk().isPresent(), "the backend has no BulkSessionStore");
             TokenStore looped = openStore(extraStorage());
             StoredSession existing = data.session();
             store.storeSession(existing);
@@ -1450,7 +1450,7 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             StoredSession rotated = data.rotated(existing);
             StoredSession heir = withTokens(data.session(), existing.accessToken(), existing.refreshToken());
             List<StoredSession> batch = List.of(rotated, heir);
-            ((BulkSessionStore) store).bulkStoreSessions(batch);
+            store.features().bulk().orElseThrow().bulkStoreSessions(batch);
             batch.forEach(looped::storeSession);
             assertSameSessions(List.of(existing, rotated, heir), store, looped);
             assertEquals(Optional.of(heir), store.loadSessionByAccessToken(existing.accessToken()));
@@ -1459,12 +1459,12 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
         @Test
         @DisplayName("two sessions of one batch claiming the same token: nothing of the batch is written")
         void bulkConflictInsideBatch() {
-            assumeTrue(store instanceof BulkSessionStore, "the backend has no BulkSessionStore");
+            assumeTrue(store.features().bulk().isPresent(), "the backend has no BulkSessionStore");
             StoredSession first = data.session();
             StoredSession other = data.session();
             StoredSession clash = withTokens(data.session(), first.accessToken(), null);
             assertThrows(IllegalArgumentException.class,
-                    () -> ((BulkSessionStore) store).bulkStoreSessions(List.of(other, first, clash)));
+                    () -> store.features().bulk().orElseThrow().bulkStoreSessions(List.of(other, first, clash)));
             for (StoredSession s : List.of(first, other, clash)) {
                 assertEquals(Optional.empty(), store.loadSessionById(s.sessionId()));
             }
@@ -1473,8 +1473,8 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
         @Test
         @DisplayName("bulk delete of more hashes than fit in one statement deletes exactly the known ones")
         void bulkDeleteManyHashes() {
-            assumeTrue(store instanceof BulkSessionStore, "the backend has no BulkSessionStore");
-            BulkSessionStore bulk = (BulkSessionStore) store;
+            assumeTrue(store.features().bulk().isPresent(), "the backend has no BulkSessionStore");
+            BulkSessionStore bulk = store.features().bulk().orElseThrow();
             List<StoredSession> sessions = new ArrayList<>();
             for (int i = 0; i < 1200; i++) {
                 sessions.add(data.session("many-" + (i % 10)));
@@ -1494,8 +1494,8 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
         @Test
         @DisplayName("after close, bulkStoreSessions and bulkDeleteSessionsByHash throw IllegalStateException")
         void closedRefusesBulkCalls() {
-            assumeTrue(store instanceof BulkSessionStore, "the backend has no BulkSessionStore");
-            BulkSessionStore bulk = (BulkSessionStore) store;
+            assumeTrue(store.features().bulk().isPresent(), "the backend has no BulkSessionStore");
+            BulkSessionStore bulk = store.features().bulk().orElseThrow();
             StoredSession kept = data.session();
             store.storeSession(kept);
             StoredSession s = data.session();
@@ -1512,8 +1512,8 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
         @Test
         @DisplayName("after close, inTransaction throws IllegalStateException without running the work")
         void closedRefusesTransactions() {
-            assumeTrue(store instanceof TransactionalTokenStore, "the backend has no TransactionalTokenStore");
-            TransactionalTokenStore tx = (TransactionalTokenStore) store;
+            assumeTrue(store.features().transactions().isPresent(), "the backend has no TransactionalTokenStore");
+            TransactionalTokenStore tx = store.features().transactions().orElseThrow();
             store.close();
             java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
             assertThrows(IllegalStateException.class, () -> tx.inTransaction(t -> {
@@ -1526,11 +1526,11 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
         @Test
         @DisplayName("a consume inside a rolled-back transaction takes nothing")
         void rolledBackConsume() {
-            assumeTrue(store instanceof TransactionalTokenStore, "the backend has no TransactionalTokenStore");
+            assumeTrue(store.features().transactions().isPresent(), "the backend has no TransactionalTokenStore");
             StateRecord state = data.state();
             store.storeState(state);
             IllegalStateException boom = new IllegalStateException("boom");
-            assertThrows(IllegalStateException.class, () -> ((TransactionalTokenStore) store).inTransaction(tx -> {
+            assertThrows(IllegalStateException.class, () -> store.features().transactions().orElseThrow().inTransaction(tx -> {
                 assertEquals(Optional.of(state), tx.consumeState(state.state()));
                 throw boom;
             }));
@@ -1540,10 +1540,10 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
         @Test
         @DisplayName("inTransaction commits all the work together")
         void transactionCommits() {
-            assumeTrue(store instanceof TransactionalTokenStore, "the backend has no TransactionalTokenStore");
+            assumeTrue(store.features().transactions().isPresent(), "the backend has no TransactionalTokenStore");
             StoredSession s = data.session();
             StateRecord state = data.state();
-            String result = ((TransactionalTokenStore) store).inTransaction(tx -> {
+            String result = store.features().transactions().orElseThrow().inTransaction(tx -> {
                 tx.storeSession(s);
                 tx.storeState(state);
                 return "done";
@@ -1556,14 +1556,14 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
         @Test
         @DisplayName("inTransaction rolls everything back when the work throws, and rethrows")
         void transactionRollsBack() {
-            assumeTrue(store instanceof TransactionalTokenStore, "the backend has no TransactionalTokenStore");
+            assumeTrue(store.features().transactions().isPresent(), "the backend has no TransactionalTokenStore");
             StoredSession kept = data.session();
             store.storeSession(kept);
             StoredSession s = data.session();
             StateRecord state = data.state();
             IllegalStateException boom = new IllegalStateException("boom");
             IllegalStateException thrown = assertThrows(IllegalStateException.class,
-                    () -> ((TransactionalTokenStore) store).inTransaction(tx -> {
+                    () -> store.features().transactions().orElseThrow().inTransaction(tx -> {
                         tx.storeSession(s);
                         tx.storeState(state);
                         tx.deleteSessionById(kept.sessionId());

@@ -1,12 +1,10 @@
 package dev.tokenstore.tck.buffering;
 
 import dev.tokenstore.BulkSessionStore;
-import dev.tokenstore.ChangeFeed;
-import dev.tokenstore.ChangeListener;
-import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.ForwardingTokenStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStore;
+import dev.tokenstore.TokenStoreFeatures;
 import dev.tokenstore.TransactionalTokenStore;
 import java.util.Collection;
 import java.util.List;
@@ -18,7 +16,7 @@ import java.util.function.Function;
  * session writes first pass {@link WriteFaults}. {@link #close()} is recorded, not forwarded: the kit
  * closes the backend store itself and can inspect it after the buffer is closed.
  */
-public class CapabilityHidingTokenStore extends ForwardingTokenStore {
+public final class CapabilityHidingTokenStore extends ForwardingTokenStore {
 
     /** Which capabilities the wrapped store shows. */
     public enum Flavor {
@@ -35,19 +33,35 @@ public class CapabilityHidingTokenStore extends ForwardingTokenStore {
         public boolean availableOn(TokenStore backend) {
             return switch (this) {
                 case SINGLE_OP, NATIVE -> true;
-                case TRANSACTIONAL -> backend instanceof TransactionalTokenStore;
-                case BULK -> backend instanceof BulkSessionStore;
+                case TRANSACTIONAL -> backend.features().transactions().isPresent();
+                case BULK -> backend.features().bulk().isPresent();
             };
         }
     }
 
     final TokenStore backend;
     final WriteFaults faults;
+    private final TokenStoreFeatures features;
     private volatile boolean closed;
 
-    CapabilityHidingTokenStore(TokenStore backend, WriteFaults faults) {
+    private CapabilityHidingTokenStore(TokenStore backend, WriteFaults faults, Flavor flavor) {
         this.backend = backend;
         this.faults = faults;
+        TokenStoreFeatures inner = backend.features();
+        BulkSessionStore bulk = inner.bulk().isPresent() ? new FaultingBulk() : null;
+        TransactionalTokenStore transactions = inner.transactions().isPresent() ? new FaultingTransactions() : null;
+        this.features = switch (flavor) {
+            case SINGLE_OP -> TokenStoreFeatures.NONE;
+            case TRANSACTIONAL -> TokenStoreFeatures.with(TokenStoreFeatures.NONE).transactions(transactions).build();
+            case BULK -> TokenStoreFeatures.with(TokenStoreFeatures.NONE).bulk(bulk).build();
+            case NATIVE -> TokenStoreFeatures.with(inner).bulk(bulk).transactions(transactions).build();
+        };
+    }
+
+    /** The flavour's capabilities: bulk writes and transactions pass the faults first; the rest is the backend's. */
+    @Override
+    public TokenStoreFeatures features() {
+        return features;
     }
 
     /**
@@ -59,22 +73,7 @@ public class CapabilityHidingTokenStore extends ForwardingTokenStore {
         if (!flavor.availableOn(backend)) {
             throw new IllegalArgumentException("flavor " + flavor + " is not available on " + backend);
         }
-        return switch (flavor) {
-            case SINGLE_OP -> new CapabilityHidingTokenStore(backend, faults);
-            case TRANSACTIONAL -> new Transactional(backend, faults);
-            case BULK -> new Bulk(backend, faults);
-            case NATIVE -> switch ((backend instanceof BulkSessionStore ? 1 : 0)
-                    | (backend instanceof TransactionalTokenStore ? 2 : 0) | (backend instanceof ChangeFeed ? 4 : 0)) {
-                case 1 -> new Bulk(backend, faults);
-                case 2 -> new Transactional(backend, faults);
-                case 3 -> new BulkTransactional(backend, faults);
-                case 4 -> new Feed(backend, faults);
-                case 5 -> new BulkFeed(backend, faults);
-                case 6 -> new TransactionalFeed(backend, faults);
-                case 7 -> new BulkTransactionalFeed(backend, faults);
-                default -> new CapabilityHidingTokenStore(backend, faults);
-            };
-        };
+        return new CapabilityHidingTokenStore(backend, faults, flavor);
     }
 
     @Override
@@ -109,18 +108,29 @@ public class CapabilityHidingTokenStore extends ForwardingTokenStore {
         return getClass().getSimpleName() + "[" + backend + "]";
     }
 
-    void bulkStore(List<StoredSession> sessions) {
-        faults.beforeWrite(sessions);
-        ((BulkSessionStore) backend).bulkStoreSessions(sessions);
+    private final class FaultingBulk implements BulkSessionStore {
+        @Override
+        public void bulkStoreSessions(List<StoredSession> sessions) {
+            faults.beforeWrite(sessions);
+            backend.features().bulk().orElseThrow().bulkStoreSessions(sessions);
+        }
+
+        @Override
+        public int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
+            return backend.features().bulk().orElseThrow().bulkDeleteSessionsByHash(accessTokenHashes);
+        }
     }
 
-    int bulkDelete(Collection<String> accessTokenHashes) {
-        return ((BulkSessionStore) backend).bulkDeleteSessionsByHash(accessTokenHashes);
+    private final class FaultingTransactions implements TransactionalTokenStore {
+        @Override
+        public <T> T inTransaction(Function<TokenStore, T> work) {
+            return transaction(work);
+        }
     }
 
-    <T> T transaction(Function<TokenStore, T> work) {
+    private <T> T transaction(Function<TokenStore, T> work) {
         faults.beforeWrite(List.of());
-        return ((TransactionalTokenStore) backend).inTransaction(tx -> work.apply(new ForwardingTokenStore() {
+        return backend.features().transactions().orElseThrow().inTransaction(tx -> work.apply(new ForwardingTokenStore() {
             @Override
             protected TokenStore delegate() {
                 return tx;
@@ -132,80 +142,5 @@ public class CapabilityHidingTokenStore extends ForwardingTokenStore {
                 tx.storeSession(session);
             }
         }));
-    }
-
-    ChangeSubscription subscribeToBackend(ChangeListener listener) {
-        return ((ChangeFeed) backend).subscribe(listener);
-    }
-
-    private interface BulkMixin extends BulkSessionStore {
-        @Override
-        default void bulkStoreSessions(List<StoredSession> sessions) {
-            ((CapabilityHidingTokenStore) this).bulkStore(sessions);
-        }
-
-        @Override
-        default int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
-            return ((CapabilityHidingTokenStore) this).bulkDelete(accessTokenHashes);
-        }
-    }
-
-    private interface TransactionalMixin extends TransactionalTokenStore {
-        @Override
-        default <T> T inTransaction(Function<TokenStore, T> work) {
-            return ((CapabilityHidingTokenStore) this).transaction(work);
-        }
-    }
-
-    private interface FeedMixin extends ChangeFeed {
-        @Override
-        default ChangeSubscription subscribe(ChangeListener listener) {
-            return ((CapabilityHidingTokenStore) this).subscribeToBackend(listener);
-        }
-    }
-
-    private static final class Bulk extends CapabilityHidingTokenStore implements BulkMixin {
-        Bulk(TokenStore backend, WriteFaults faults) {
-            super(backend, faults);
-        }
-    }
-
-    private static final class Transactional extends CapabilityHidingTokenStore implements TransactionalMixin {
-        Transactional(TokenStore backend, WriteFaults faults) {
-            super(backend, faults);
-        }
-    }
-
-    private static final class BulkTransactional extends CapabilityHidingTokenStore
-            implements BulkMixin, TransactionalMixin {
-        BulkTransactional(TokenStore backend, WriteFaults faults) {
-            super(backend, faults);
-        }
-    }
-
-    private static final class Feed extends CapabilityHidingTokenStore implements FeedMixin {
-        Feed(TokenStore backend, WriteFaults faults) {
-            super(backend, faults);
-        }
-    }
-
-    private static final class BulkFeed extends CapabilityHidingTokenStore implements BulkMixin, FeedMixin {
-        BulkFeed(TokenStore backend, WriteFaults faults) {
-            super(backend, faults);
-        }
-    }
-
-    private static final class TransactionalFeed extends CapabilityHidingTokenStore
-            implements TransactionalMixin, FeedMixin {
-        TransactionalFeed(TokenStore backend, WriteFaults faults) {
-            super(backend, faults);
-        }
-    }
-
-    private static final class BulkTransactionalFeed extends CapabilityHidingTokenStore
-            implements BulkMixin, TransactionalMixin, FeedMixin {
-        BulkTransactionalFeed(TokenStore backend, WriteFaults faults) {
-            super(backend, faults);
-        }
     }
 }
