@@ -136,6 +136,25 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     }
 
     /**
+     * A backend: its capabilities are the interfaces it implements, and it is the last layer of a
+     * stack (the SQL store it forwards to is how it is built, not a layer of its own).
+     */
+    @Override
+    public dev.tokenstore.TokenStoreFeatures features() {
+        return dev.tokenstore.TokenStoreFeatures.of(this);
+    }
+
+    @Override
+    public <T> java.util.Optional<T> unwrap(Class<T> type) {
+        return type.isInstance(this) ? java.util.Optional.of(type.cast(this)) : java.util.Optional.empty();
+    }
+
+    @Override
+    public List<TokenStore> layers() {
+        return List.of(this);
+    }
+
+    /**
      * The state of the circuit breaker in front of the database (closed, open, half-open), the
      * start of the current outage and the class of the last connection-level failure. Cheap; never
      * touches the database.

@@ -784,9 +784,9 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             ring.put(TokenStoreOptions.DEFAULT_KEY_ID, TEST_KEY);
             ring.put("k2", newKey);
             TokenStore both = openStore(b -> b.encryptionKeys(ring, "k2"));
-            assertTrue(both instanceof dev.tokenstore.KeyRotation,
+            assertTrue(both.features().keyRotation().isPresent(),
                     "a store that encrypts at rest offers KeyRotation, through every wrapping: " + both.getClass());
-            dev.tokenstore.KeyRotation rotation = (dev.tokenstore.KeyRotation) both;
+            dev.tokenstore.KeyRotation rotation = both.features().keyRotation().orElseThrow();
             assertTrue(rotation.valuesByKeyId().getOrDefault(TokenStoreOptions.DEFAULT_KEY_ID, 0L) > 0);
             dev.tokenstore.KeyRotation.ReencryptionReport report = rotation.reencrypt(2); // small chunks
             assertTrue(report.rowsRewritten() >= 6, report.toString());
@@ -949,7 +949,7 @@ public abstract class TokenStoreCompatibilityKit extends StoreKit {
             TokenStore takeover = track(decorate(track(fresh.open(keyed.toBuilder().allowPlaintext(true).build()))));
             assertEquals(Optional.of(s), takeover.loadSessionByAccessToken(s.accessToken()));
             assertEquals(Optional.of(client), takeover.loadClient("app"));
-            dev.tokenstore.KeyRotation rotation = (dev.tokenstore.KeyRotation) takeover;
+            dev.tokenstore.KeyRotation rotation = takeover.features().keyRotation().orElseThrow();
             assertTrue(rotation.valuesByKeyId().getOrDefault("plaintext", 0L) > 0, rotation.valuesByKeyId().toString());
             dev.tokenstore.KeyRotation.ReencryptionReport report = rotation.reencrypt(1);
             assertTrue(report.rowsRewritten() >= 3, report.toString());

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * A {@link TokenStore} in front of the backend under test that counts the reads reaching it, so a
  * caching kit can tell a cache hit from a load. It can also fail reads on demand, or hold one read
  * after it has read the backend (to put a load and a write in a known order). Writes and consumes
- * pass straight through, and so does {@code close()}.
+ * pass straight through, and so does {@code close()}. It offers no optional capability (so the
+ * cache over it follows no feed and writes one by one, and every read it counts is a real one).
  */
 public final class CountingTokenStore extends ForwardingTokenStore {
     /** The reads that are counted. */
@@ -33,6 +34,12 @@ public final class CountingTokenStore extends ForwardingTokenStore {
         for (Read read : Read.values()) {
             reads.put(read, new AtomicInteger());
         }
+    }
+
+    /** No optional capability passes through: what the counts mean would change with one. */
+    @Override
+    public dev.tokenstore.TokenStoreFeatures features() {
+        return dev.tokenstore.TokenStoreFeatures.NONE;
     }
 
     @Override

@@ -216,7 +216,8 @@ class DatabaseRefusalTest {
         raw.storeSession(holder);
         StoredSession thief = new StoredSession("sid-" + TestData.token(), "github", holder.userInfo(),
                 holder.accessToken(), null, null, null, null, holder.accessExpiresAt(), null, null, holder.createdAt());
-        if (raw instanceof dev.tokenstore.BulkSessionStore bulk) {
+        if (raw.features().bulk().isPresent()) {
+            dev.tokenstore.BulkSessionStore bulk = raw.features().bulk().get();
             IllegalArgumentException inUse = assertThrows(IllegalArgumentException.class,
                     () -> bulk.bulkStoreSessions(List.of(thief)));
             assertNoLeak(thief, inUse, "");
