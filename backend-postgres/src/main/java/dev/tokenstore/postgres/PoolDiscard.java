@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Discards a connection of a given data source: a HikariCP pool (or a data source that unwraps to
- * one) evicts it, so it is closed rather than handed out again; any other pool gets it aborted
- * ({@link ConnectionDiscard#ABORT}), which every pool sees as closed.
+ * one) evicts its own connection handles, so they are closed rather than handed out again; any other
+ * connection is aborted ({@link ConnectionDiscard#ABORT}): its server session ends, and with it
+ * every lock and setting it held.
  */
 final class PoolDiscard implements ConnectionDiscard {
     private static final Logger LOG = LoggerFactory.getLogger(PoolDiscard.class);
@@ -38,6 +39,11 @@ final class PoolDiscard implements ConnectionDiscard {
 
     @Override
     public void discard(Connection connection) {
+        if (!connection.getClass().getName().startsWith("com.zaxxer.hikari.")) {
+            // a wrapper around the pool's handle: HikariCP would not know it, so cut the connection itself
+            ConnectionDiscard.ABORT.discard(connection);
+            return;
+        }
         try {
             hikari.evictConnection(connection);
         } catch (RuntimeException e) {
