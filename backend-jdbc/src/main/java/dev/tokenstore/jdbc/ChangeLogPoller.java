@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  * gap before the first new row, or a counter that went back, means rows were pruned or the
  * database replaced: the receiver gets a reset. A failing poll is logged once and retried with
  * growing pauses (up to one second); the position is kept, so nothing is missed when it works again.
+ * A poll that failed for want of a connection tells the receiver the database is
+ * {@linkplain ChangeChannel.Receiver#unreachable unreachable}.
  */
 final class ChangeLogPoller implements ChangeChannel.Listening, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeLogPoller.class);
@@ -80,6 +82,9 @@ final class ChangeLogPoller implements ChangeChannel.Listening, Runnable {
             } catch (RuntimeException e) {
                 if (closed) {
                     break;
+                }
+                if (e instanceof dev.tokenstore.DatabaseUnavailableException) {
+                    receiver.unreachable();
                 }
                 if (!failing) {
                     LOG.warn("{}: reading the change log failed; the feed is behind until it works again ({})",

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -66,15 +67,19 @@ final class PostgresChangeChannel implements ChangeChannel {
 
     private final String schema;
     private final ConnectionFactory connections;
+    private final Predicate<SQLException> unavailable;
     private final String description;
     private final long heartbeatNanos;
     private final Object notifierLock = new Object();
     private Notifier notifier;
     private boolean closed;
 
-    PostgresChangeChannel(String schema, ConnectionFactory connections, String description, long heartbeatMillis) {
+    /** @param unavailable which failures mean the database cannot be reached (the dialect's {@code isUnavailable}) */
+    PostgresChangeChannel(String schema, ConnectionFactory connections, Predicate<SQLException> unavailable,
+                          String description, long heartbeatMillis) {
         this.schema = schema;
         this.connections = connections;
+        this.unavailable = unavailable;
         this.description = description;
         this.heartbeatNanos = heartbeatMillis * 1_000_000L;
     }
@@ -186,6 +191,10 @@ final class PostgresChangeChannel implements ChangeChannel {
         /** What failed and what that means meanwhile, for the log. */
         abstract String failed();
 
+        /** Called after each failed attempt, with its failure. Default: nothing. */
+        void attemptFailed(Exception e) {
+        }
+
         final void connected() {
             if (failing) {
                 LOG.info("{}: {}", description, recovered());
@@ -206,6 +215,7 @@ final class PostgresChangeChannel implements ChangeChannel {
                     if (stopped) {
                         break;
                     }
+                    attemptFailed(e);
                     if (!failing) {
                         LOG.warn("{}: {} ({}, SQLState {})", description, failed(), e.getClass().getName(),
                                 e instanceof SQLException sql ? sql.getSQLState() : "-");
@@ -331,6 +341,14 @@ final class PostgresChangeChannel implements ChangeChannel {
         @Override
         String recovered() {
             return "listening for changes again";
+        }
+
+        /** A connection-level failure (connect refused, connection lost, no reply) is evidence the database is unreachable. */
+        @Override
+        void attemptFailed(Exception e) {
+            if (e instanceof SQLException sql && unavailable.test(sql)) {
+                receiver.unreachable();
+            }
         }
 
         @Override

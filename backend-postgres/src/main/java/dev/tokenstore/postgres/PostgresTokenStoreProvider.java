@@ -76,9 +76,9 @@ public final class PostgresTokenStoreProvider implements TokenStoreProvider {
                     PoolDiscard.of(pool.dataSource()), Connection.TRANSACTION_READ_COMMITTED);
             listenerConnections = () -> ChannelConnection.own(PostgresPool.connectDirectly(options, settings));
         }
+        PostgresDialect dialect = new PostgresDialect(settings.schema());
         PostgresChangeChannel channel = new PostgresChangeChannel(settings.schema(), listenerConnections,
-                "tokenstore postgres " + source.description(), settings.changeHeartbeatMillis());
-        return JdbcTokenStore.builder(options, new PostgresDialect(settings.schema()), source).changeChannel(channel)
-                .build();
+                dialect::isUnavailable, "tokenstore postgres " + source.description(), settings.changeHeartbeatMillis());
+        return JdbcTokenStore.builder(options, dialect, source).changeChannel(channel).build();
     }
 }

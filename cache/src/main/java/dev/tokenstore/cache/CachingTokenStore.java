@@ -52,10 +52,9 @@ import java.util.function.Function;
  *   has not, every read goes to the delegate and nothing is kept, and once it has again
  *   everything cached before is dropped. So a session revoked, replaced or rotated through any
  *   instance is never served here later than {@code maxStaleness} after that write committed
- *   (plus the feed's own delivery time, which is within the same confirmation) — while this
- *   instance reaches the database: during an outage the delegate reports
- *   ({@link DatabaseHealth}), hits are served within their TTL unless
- *   {@link Builder#serveHitsWhileDatabaseUnavailable} is off. Without a feed,
+ *   (plus the feed's own delivery time, which is within the same confirmation),
+ *   whatever the state of the database. Serving hits through an outage is a choice with its own
+ *   bound: {@link Builder#serveHitsWhileDatabaseUnavailable}. Without a feed,
  *   writes by other instances are seen only once entries expire ({@code ttlCap}, and
  *   {@code negativeTtl} for cached misses).</li>
  *   <li>The wrapper implements {@link BulkSessionStore}, {@link TransactionalTokenStore} and
@@ -89,14 +88,17 @@ public class CachingTokenStore implements TokenStore {
     private final String description;
     private final FeedHealth health;
     private final Duration maxStaleness;
+    private final Duration outageServing;
     private volatile boolean closed;
 
     CachingTokenStore(Builder builder) {
         this.delegate = builder.delegate;
         ClockTicker ticker = new ClockTicker(builder.clock);
         this.maxStaleness = builder.maxStaleness;
-        this.health = new FeedHealth(ClockTicker.nanos(builder.maxStaleness), this::dropEverything,
-                builder.serveHitsWhileDatabaseUnavailable && delegate instanceof DatabaseHealth health
+        this.outageServing = builder.serveHitsWhileDatabaseUnavailable;
+        this.health = new FeedHealth(ClockTicker.nanos(builder.maxStaleness),
+                ClockTicker.nanos(builder.serveHitsWhileDatabaseUnavailable), this::dropEverything,
+                delegate instanceof DatabaseHealth health
                         ? () -> health.availability().state() != Availability.State.CLOSED : () -> false);
         this.delegateByAccessToken = delegate::loadSessionByAccessToken;
         this.delegateById = delegate::loadSessionById;
@@ -117,7 +119,8 @@ public class CachingTokenStore implements TokenStore {
         this.description = "CachingTokenStore[delegate=" + delegate + ", maxEntries=" + builder.maxEntries
                 + ", ttlCap=" + builder.ttlCap + ", skew=" + builder.skew + ", negativeTtl=" + builder.negativeTtl
                 + ", refreshAfter=" + builder.refreshAfter + ", changeFeed=" + follow
-                + ", maxStaleness=" + builder.maxStaleness + "]";
+                + ", maxStaleness=" + builder.maxStaleness
+                + ", serveHitsWhileDatabaseUnavailable=" + builder.serveHitsWhileDatabaseUnavailable + "]";
         if (follow) {
             health.watch(((ChangeFeed) delegate).subscribe(this::onChange));
         }
@@ -157,6 +160,15 @@ public class CachingTokenStore implements TokenStore {
     /** The longest the change feed may go unconfirmed before this cache stops answering from memory. */
     public Duration maxStaleness() {
         return maxStaleness;
+    }
+
+    /**
+     * How long after the feed's last confirmation hits are still served while the database looks
+     * unavailable ({@link Builder#serveHitsWhileDatabaseUnavailable}); zero (the default) when
+     * {@link #maxStaleness()} is the bound whatever the database's state.
+     */
+    public Duration serveHitsWhileDatabaseUnavailable() {
+        return outageServing;
     }
 
     /** True while this cache follows its delegate's change feed (see {@link Builder#changeFeed}). */
@@ -418,7 +430,7 @@ public class CachingTokenStore implements TokenStore {
         private Executor refreshExecutor;
         private Clock clock = Clock.systemUTC();
         private boolean changeFeed = true;
-        private boolean serveHitsWhileDatabaseUnavailable = true;
+        private Duration serveHitsWhileDatabaseUnavailable = Duration.ZERO;
         private Duration maxStaleness = Duration.ofSeconds(1);
 
         private Builder(TokenStore delegate) {
@@ -497,16 +509,19 @@ public class CachingTokenStore implements TokenStore {
         }
 
         /**
-         * While the delegate (a {@link DatabaseHealth} store, such as every JDBC backend) reports its
-         * database unavailable, keep answering hits from memory within their TTL although the
-         * change feed cannot confirm (default true): an outage then costs no cached hit, and no
-         * instance can commit a revocation to a database that is down. The trade-off: in a network
-         * partition where only this instance lost the database, revocations made elsewhere are seen
-         * here only as entries expire ({@code ttlCap}). Set false to fail closed: then, with the feed
-         * behind, every read goes to the (unavailable) database and fails fast.
+         * Serve cached hits through an outage, for at most {@code upTo} after the change feed last
+         * confirmed (off by default: {@link Duration#ZERO}). By default a cache whose feed cannot
+         * confirm stops answering from memory after {@link #maxStaleness}, whatever the state of
+         * the database, so a revocation committed by any instance is never served here later than
+         * that. With a positive {@code upTo} (longer than {@code maxStaleness}), while the database
+         * looks unavailable — the feed's own transport fails to reach it, or the delegate (a
+         * {@link DatabaseHealth} store) reports it unavailable — hits go on being served until
+         * {@code upTo} after the last confirmation, then the cache fails closed too. The price: in a
+         * network partition where only this instance lost the database, a revocation made by
+         * another instance may be served here for up to {@code upTo}.
          */
-        public Builder serveHitsWhileDatabaseUnavailable(boolean serve) {
-            this.serveHitsWhileDatabaseUnavailable = serve;
+        public Builder serveHitsWhileDatabaseUnavailable(Duration upTo) {
+            this.serveHitsWhileDatabaseUnavailable = Args.requireNotNegative(upTo, "serveHitsWhileDatabaseUnavailable");
             return this;
         }
 
@@ -517,6 +532,10 @@ public class CachingTokenStore implements TokenStore {
          * exactly when the delegate does.
          */
         public CachingTokenStore build() {
+            if (!serveHitsWhileDatabaseUnavailable.isZero() && serveHitsWhileDatabaseUnavailable.compareTo(maxStaleness) <= 0) {
+                throw new IllegalArgumentException("serveHitsWhileDatabaseUnavailable must be zero (off) or longer than "
+                        + "maxStaleness (" + maxStaleness + "), was " + serveHitsWhileDatabaseUnavailable);
+            }
             return CachingVariants.of(this, delegate);
         }
     }

@@ -142,7 +142,9 @@ final class TokenStoreFactory {
         TokenStoreProperties.Cache c = properties.getCache();
         try {
             CachingTokenStore.Builder builder = CachingTokenStore.builder(store).maxEntries(c.getMaxEntries())
-                    .ttlCap(c.getTtlCap()).skew(c.getSkew()).negativeTtl(c.getNegativeTtl());
+                    .ttlCap(c.getTtlCap()).skew(c.getSkew()).negativeTtl(c.getNegativeTtl())
+                    .maxStaleness(c.getMaxStaleness())
+                    .serveHitsWhileDatabaseUnavailable(c.getServeHitsWhileDatabaseUnavailable());
             if (c.getRefreshAfter() != null) {
                 builder.refreshAfter(c.getRefreshAfter());
             }
