@@ -25,29 +25,25 @@ public final class ConnectionState {
     /**
      * Switches {@code c} to auto-commit, {@code isolation} and read-write, and returns what it was.
      *
-     * @param found the isolation the connection is known to come with, or -1 to ask it
-     *              (pgjdbc asks the server: one round trip)
+     * @param known what the connection is known to come with (a previous {@link #takeOver} of the
+     *              same physical connection), or null to ask it: pgjdbc asks the server for the
+     *              isolation (one round trip), H2 runs a query for read-only
      */
-    public static ConnectionState takeOver(Connection c, int isolation, int found) throws SQLException {
+    public static ConnectionState takeOver(Connection c, int isolation, ConnectionState known) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         if (!autoCommit) {
             c.setAutoCommit(true);
         }
-        int was = found >= 0 ? found : c.getTransactionIsolation();
+        int was = known != null ? known.isolation : c.getTransactionIsolation();
         boolean changed = was != isolation && isolation != Connection.TRANSACTION_NONE;
         if (changed) {
             c.setTransactionIsolation(isolation);
         }
-        boolean readOnly = c.isReadOnly();
+        boolean readOnly = known != null ? known.readOnly : c.isReadOnly();
         if (readOnly) {
             c.setReadOnly(false);
         }
         return new ConnectionState(autoCommit, was, readOnly, changed);
-    }
-
-    /** The isolation the connection came with. */
-    public int isolationFound() {
-        return isolation;
     }
 
     /** True if {@link #restore} has anything to undo. */

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * <p>Whatever the pool's defaults, every lease is in auto-commit mode, read-write and at the
  * source's isolation (READ COMMITTED unless told otherwise); what the connection came with is put
  * back before it is returned ({@link ConnectionState}), so an application's own pool gets its
- * connections back as it lent them. The isolation a physical connection comes with is asked once
- * (pgjdbc asks the server) and remembered, as pools hand a connection out with the same settings
+ * connections back as it lent them. The isolation and read-only a physical connection comes with are
+ * asked once (pgjdbc asks the server for the isolation) and remembered, as pools hand a connection out with the same settings
  * each time (HikariCP resets what a borrower changed). A connection marked broken, or whose state
  * could not be put back, is discarded ({@link ConnectionDiscard}) instead of returned.
  */
@@ -32,7 +32,7 @@ public final class DataSourceConnectionSource implements ConnectionSource {
     private final AutoCloseable onClose;
     private final ConnectionDiscard discard;
     private final int isolation;
-    private final Map<Connection, Integer> isolationFound = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<Connection, ConnectionState> found = Collections.synchronizedMap(new WeakHashMap<>());
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -74,10 +74,10 @@ public final class DataSourceConnectionSource implements ConnectionSource {
         Connection c = dataSource.getConnection();
         try {
             Connection physical = physical(c);
-            Integer known = isolationFound.get(physical);
-            ConnectionState state = ConnectionState.takeOver(c, isolation, known == null ? -1 : known);
+            ConnectionState known = found.get(physical);
+            ConnectionState state = ConnectionState.takeOver(c, isolation, known);
             if (known == null) {
-                isolationFound.put(physical, state.isolationFound());
+                found.put(physical, state);
             }
             return new PooledLease(c, state);
         } catch (SQLException | RuntimeException e) {

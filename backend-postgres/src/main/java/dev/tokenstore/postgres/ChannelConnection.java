@@ -41,7 +41,7 @@ final class ChannelConnection {
     static ChannelConnection borrowed(Connection connection, ConnectionDiscard discard) throws SQLException {
         try {
             return new ChannelConnection(connection,
-                    ConnectionState.takeOver(connection, Connection.TRANSACTION_READ_COMMITTED, -1), discard);
+                    ConnectionState.takeOver(connection, Connection.TRANSACTION_READ_COMMITTED, null), discard);
         } catch (SQLException | RuntimeException e) {
             discard.discard(connection);
             throw e;
