@@ -12,6 +12,15 @@ public interface ChangeSubscription extends AutoCloseable {
      */
     long caughtUpNanos();
 
+    /**
+     * True while the feed's transport fails to reach the database (its listener cannot connect, or
+     * its reads fail for want of a connection), until it confirms again: evidence that the database
+     * is unreachable from this instance. Default false (a feed that cannot tell).
+     */
+    default boolean sourceUnreachable() {
+        return false;
+    }
+
     /** Stops delivery; idempotent. */
     @Override
     void close();

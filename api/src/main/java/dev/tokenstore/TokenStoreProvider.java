@@ -19,6 +19,16 @@ public interface TokenStoreProvider {
     TokenStore open(TokenStoreOptions options);
 
     /**
+     * True (the default) if this backend works over a caller's {@link TokenStoreOptions#dataSource()}.
+     * A backend that instead opens connections of its own to the database the data source points at
+     * (SQLite: one writer per file, in-process) returns false; {@link TokenStores#open(TokenStoreOptions)}
+     * then hands it the data source's URL and not the data source.
+     */
+    default boolean usesDataSource() {
+        return true;
+    }
+
+    /**
      * The URL opened when no URL is configured and this is the only embedded backend present
      * (SQLite: {@code ./tokenstore.db}); empty for backends that need a server or hold nothing.
      */

@@ -1,17 +1,25 @@
 package dev.tokenstore;
 
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Opens a {@link TokenStore} through whichever backend on the classpath accepts the URL.
  *
- * <p>The URL is, in order: the one given; the system property {@value #URL_PROPERTY}; the
+ * <p>The URL is, in order: the one given; with a {@link TokenStoreOptions#dataSource()} and no URL,
+ * the URL the data source's connections report ({@link java.sql.DatabaseMetaData#getURL()}), which
+ * picks the backend (the data source is then used as is, or, for a backend that opens its own
+ * connections, {@link TokenStoreProvider#usesDataSource()} false, only its URL); the system
+ * property {@value #URL_PROPERTY}; the
  * environment variable {@value #URL_ENV} (read through {@link TokenStoreOptions#environment()}, so
  * tests can replace it); otherwise, if exactly one backend with an embedded
  * default is present (SQLite {@code ./tokenstore.db}, H2 {@code ./tokenstore}), that default.
@@ -55,11 +63,37 @@ public final class TokenStores {
     static TokenStore open(TokenStoreOptions options, List<TokenStoreProvider> providers,
             UnaryOperator<String> systemProperties, UnaryOperator<String> environment) {
         Checks.requireNonNull(options, "options");
-        String url = resolveUrl(options.url(), providers, systemProperties, environment);
+        boolean fromDataSource = options.url() == null && options.dataSource() != null;
+        String url = fromDataSource ? urlOf(options.dataSource())
+                : resolveUrl(options.url(), providers, systemProperties, environment);
         TokenStoreProvider provider = providerFor(url, providers);
         LOG.debug("opening tokenstore {} with backend {}", Urls.redact(url), provider.name());
         TokenStoreOptions resolved = url.equals(options.url()) ? options : options.toBuilder().url(url).build();
+        if (fromDataSource && !provider.usesDataSource()) {
+            resolved = resolved.toBuilder().dataSource(null).build();
+        }
         return provider.open(resolved);
+    }
+
+    /**
+     * The JDBC URL a data source's connections report (one connection is borrowed and given back).
+     *
+     * @throws TokenStoreException if no connection can be had, or it reports no URL
+     */
+    public static String urlOf(DataSource dataSource) {
+        Checks.requireNonNull(dataSource, "dataSource");
+        try (Connection connection = dataSource.getConnection()) {
+            DatabaseMetaData meta = connection.getMetaData();
+            String url = meta.getURL();
+            if (url == null || url.isBlank()) {
+                throw new TokenStoreException("no tokenstore URL configured, and the data source ("
+                        + meta.getDatabaseProductName() + ") does not report its URL; pass TokenStoreOptions.url(...)");
+            }
+            return url.trim();
+        } catch (SQLException e) {
+            throw new TokenStoreException("no tokenstore URL configured and the data source could not be asked "
+                    + "for its database", e);
+        }
     }
 
     private static String resolveUrl(String given, List<TokenStoreProvider> providers,

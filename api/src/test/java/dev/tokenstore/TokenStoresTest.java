@@ -155,4 +155,115 @@ class TokenStoresTest {
         assertTrue(e.getMessage().contains("jdbc.cleanupChunkSize"));
         assertEquals(5, TokenStoreOptions.builder().build().intProperty("missing", 5));
     }
+
+    /** A provider recording the options it was given; {@code pooled} false stands in for SQLite. */
+    private static final class Recording implements TokenStoreProvider {
+        final String prefix;
+        final boolean pooled;
+        final List<TokenStoreOptions> opened = new ArrayList<>();
+
+        Recording(String prefix, boolean pooled) {
+            this.prefix = prefix;
+            this.pooled = pooled;
+        }
+
+        @Override
+        public String name() {
+            return prefix;
+        }
+
+        @Override
+        public boolean accepts(String url) {
+            return url.startsWith(prefix);
+        }
+
+        @Override
+        public TokenStore open(TokenStoreOptions options) {
+            opened.add(options);
+            return new InMemoryTokenStore(options.clock());
+        }
+
+        @Override
+        public boolean usesDataSource() {
+            return pooled;
+        }
+    }
+
+    /** A data source whose connections report {@code url} in their metadata, counting the borrows given back. */
+    private static javax.sql.DataSource reporting(String url, int[] closed) {
+        java.sql.DatabaseMetaData meta = (java.sql.DatabaseMetaData) java.lang.reflect.Proxy.newProxyInstance(
+                TokenStoresTest.class.getClassLoader(), new Class<?>[] {java.sql.DatabaseMetaData.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getURL" -> url;
+                    case "getDatabaseProductName" -> "FakeDB";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        java.sql.Connection connection = (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(
+                TokenStoresTest.class.getClassLoader(), new Class<?>[] {java.sql.Connection.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getMetaData" -> meta;
+                    case "close" -> {
+                        closed[0]++;
+                        yield null;
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(TokenStoresTest.class.getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getConnection" -> connection;
+                    case "toString" -> "reporting data source";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    @DisplayName("a data source and no URL: its connections' URL picks the backend, which gets the data source")
+    void dataSourceAloneItsUrlPicksTheBackend() {
+        Recording pooled = new Recording("jdbc:pooled:", true);
+        Recording own = new Recording("jdbc:own:", false);
+        int[] closed = {0};
+        javax.sql.DataSource ds = reporting("jdbc:pooled:db", closed);
+        TokenStoreOptions options = TokenStoreOptions.builder().allowPlaintext(true).dataSource(ds).build();
+        // neither tokenstore.url nor TOKENSTORE_URL wins over the data source given in code
+        TokenStores.open(options, List.of(own, pooled), name -> "jdbc:own:from-property",
+                name -> "jdbc:own:from-env").close();
+        assertEquals(1, pooled.opened.size());
+        assertEquals("jdbc:pooled:db", pooled.opened.get(0).url());
+        assertTrue(pooled.opened.get(0).dataSource() == ds, "the pooled backend works over the data source");
+        assertEquals(0, own.opened.size());
+        assertEquals(1, closed[0], "the connection asked for its URL is given back");
+    }
+
+    @Test
+    @DisplayName("a data source and no URL, for a backend that opens its own connections: only the URL is handed on")
+    void dataSourceAloneForABackendWithItsOwnConnections() {
+        Recording own = new Recording("jdbc:own:", false);
+        TokenStoreOptions options = TokenStoreOptions.builder().allowPlaintext(true)
+                .dataSource(reporting("jdbc:own:/tmp/x.db", new int[1])).build();
+        TokenStores.open(options, List.of(own), NOTHING, NOTHING).close();
+        assertEquals("jdbc:own:/tmp/x.db", own.opened.get(0).url());
+        assertEquals(null, own.opened.get(0).dataSource());
+    }
+
+    @Test
+    @DisplayName("a data source whose URL no backend accepts fails naming the backends found")
+    void dataSourceWithAnUnknownDatabase() {
+        TokenStoreOptions options = TokenStoreOptions.builder().allowPlaintext(true)
+                .dataSource(reporting("jdbc:nosuchdb://h/x?password=hunter2", new int[1])).build();
+        TokenStoreException e = assertThrows(TokenStoreException.class,
+                () -> TokenStores.open(options, List.of(new Recording("jdbc:pooled:", true)), NOTHING, NOTHING));
+        assertTrue(e.getMessage().contains("no tokenstore backend accepts"), e.getMessage());
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a data source that reports no URL fails saying so")
+    void dataSourceWithoutAUrl() {
+        TokenStoreOptions options = TokenStoreOptions.builder().allowPlaintext(true)
+                .dataSource(reporting(null, new int[1])).build();
+        TokenStoreException e = assertThrows(TokenStoreException.class,
+                () -> TokenStores.open(options, List.of(new Recording("jdbc:pooled:", true)), NOTHING, NOTHING));
+        assertTrue(e.getMessage().contains("does not report its URL"), e.getMessage());
+        assertTrue(e.getMessage().contains("FakeDB"), e.getMessage());
+    }
 }

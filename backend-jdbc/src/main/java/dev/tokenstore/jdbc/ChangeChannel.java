@@ -62,6 +62,13 @@ public interface ChangeChannel {
 
         /** Every payload committed before this {@link System#nanoTime()} reading has been delivered. */
         void caughtUp(long nanos);
+
+        /**
+         * An attempt to reach the database (connect, or read) failed at the connection level; the
+         * next {@link #caughtUp} ends that. Default: nothing.
+         */
+        default void unreachable() {
+        }
     }
 
     /** A running listener; closing it stops the thread and releases its connection. Idempotent. */

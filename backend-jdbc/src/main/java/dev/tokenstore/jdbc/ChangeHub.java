@@ -25,6 +25,7 @@ final class ChangeHub implements ChangeChannel.Receiver {
     private final Function<ChangeChannel.Receiver, ChangeChannel.Listening> transport;
     private final CopyOnWriteArrayList<ChangeListener> listeners = new CopyOnWriteArrayList<>();
     private volatile long caughtUp = never();
+    private volatile boolean unreachable;
     private volatile CountDownLatch firstConfirmation = new CountDownLatch(1);
     private ChangeChannel.Listening running; // guarded by this
     private boolean closed; // guarded by this
@@ -84,7 +85,13 @@ final class ChangeHub implements ChangeChannel.Receiver {
     @Override
     public void caughtUp(long nanos) {
         caughtUp = nanos;
+        unreachable = false;
         firstConfirmation.countDown();
+    }
+
+    @Override
+    public void unreachable() {
+        unreachable = true;
     }
 
     private void deliver(ChangeEvent event) {
@@ -110,6 +117,7 @@ final class ChangeHub implements ChangeChannel.Receiver {
             running = null;
         }
         caughtUp = never();
+        unreachable = false;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
@@ -136,6 +144,11 @@ final class ChangeHub implements ChangeChannel.Receiver {
         @Override
         public long caughtUpNanos() {
             return active ? caughtUp : never();
+        }
+
+        @Override
+        public boolean sourceUnreachable() {
+            return active && unreachable;
         }
 
         @Override

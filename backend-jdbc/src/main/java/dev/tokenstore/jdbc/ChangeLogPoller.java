@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * growing pauses (up to one second); the position is kept. The first poll that works after the
  * start and after any failed one also delivers a reset, as the PostgreSQL listener does after a
  * (re)connect: what a reader cached while its feed was not reading (a breaker's probe, a load
- * before the first poll) may have missed a change committed in that gap.
+ * before the first poll) may have missed a change committed in that gap. A poll that failed for
+ * want of a connection tells the receiver the database is
+ * {@linkplain ChangeChannel.Receiver#unreachable unreachable}.
  */
 final class ChangeLogPoller implements ChangeChannel.Listening, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeLogPoller.class);
@@ -88,6 +90,9 @@ final class ChangeLogPoller implements ChangeChannel.Listening, Runnable {
                     break;
                 }
                 gap = true;
+                if (e instanceof dev.tokenstore.DatabaseUnavailableException) {
+                    receiver.unreachable();
+                }
                 if (!failing) {
                     LOG.warn("{}: reading the change log failed; the feed is behind until it works again ({})",
                             storeName, e.getClass().getName());

@@ -11,8 +11,11 @@ import java.sql.SQLException;
  *
  * <p>Contract for implementations:
  * <ul>
- *   <li>every connection handed out is in auto-commit mode and fully set up (pragmas, session
- *   settings) — the engine does not configure connections;</li>
+ *   <li>every connection handed out is in auto-commit mode, read-write, at the isolation the
+ *   backend's transactions need (READ COMMITTED for {@link DataSourceConnectionSource}) and fully
+ *   set up (pragmas, session settings), whatever the defaults of the pool it comes from — the
+ *   engine does not configure connections; a source over a pool it does not own puts back what it
+ *   changed before returning a connection;</li>
  *   <li>the engine gives each lease back with {@link Lease#close()}, in auto-commit mode again,
  *   on the thread that took it; after {@link Lease#markBroken()} the connection must not be
  *   handed out again;</li>

@@ -2,7 +2,10 @@ package dev.tokenstore.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -10,9 +13,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ConnectionSource} over a (pooled) {@link DataSource}: reads and writes both borrow a
- * connection from it and give it back with {@link Connection#close()}. Broken connections are
- * left to the pool to evict (HikariCP does so for connection-class SQL errors). Closing the
- * source closes the pool only if it was handed over as owned ({@code onClose}).
+ * connection from it and give it back with {@link Connection#close()}. Closing the source closes
+ * the pool only if it was handed over as owned ({@code onClose}).
+ *
+ * <p>Whatever the pool's defaults, every lease is in auto-commit mode, read-write and at the
+ * source's isolation (READ COMMITTED unless told otherwise); what the connection came with is put
+ * back before it is returned ({@link ConnectionState}), so an application's own pool gets its
+ * connections back as it lent them. The isolation and read-only a physical connection comes with are
+ * asked once (pgjdbc asks the server for the isolation) and remembered, as pools hand a connection out with the same settings
+ * each time (HikariCP resets what a borrower changed). A connection marked broken, or whose state
+ * could not be put back, is discarded ({@link ConnectionDiscard}) instead of returned.
  */
 public final class DataSourceConnectionSource implements ConnectionSource {
     private static final Logger LOG = LoggerFactory.getLogger(DataSourceConnectionSource.class);
@@ -20,17 +30,33 @@ public final class DataSourceConnectionSource implements ConnectionSource {
     private final DataSource dataSource;
     private final String description;
     private final AutoCloseable onClose;
+    private final ConnectionDiscard discard;
+    private final int isolation;
+    private final Map<Connection, ConnectionState> found = Collections.synchronizedMap(new WeakHashMap<>());
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
-     * @param dataSource  where connections come from (switched to auto-commit if they are not)
+     * A source at READ COMMITTED that discards connections by aborting them.
+     *
+     * @param dataSource  where connections come from
      * @param description where the data lives, safe to show (no password)
      * @param onClose     what {@link #close()} releases (e.g. the pool), or null if the caller owns it
      */
     public DataSourceConnectionSource(DataSource dataSource, String description, AutoCloseable onClose) {
+        this(dataSource, description, onClose, ConnectionDiscard.ABORT, Connection.TRANSACTION_READ_COMMITTED);
+    }
+
+    /**
+     * @param discard   how to get rid of a connection that must not be handed out again
+     * @param isolation the isolation every lease runs at ({@link Connection#TRANSACTION_NONE} to keep the pool's)
+     */
+    public DataSourceConnectionSource(DataSource dataSource, String description, AutoCloseable onClose,
+                                      ConnectionDiscard discard, int isolation) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.description = Objects.requireNonNull(description, "description");
         this.onClose = onClose;
+        this.discard = Objects.requireNonNull(discard, "discard");
+        this.isolation = isolation;
     }
 
     @Override
@@ -43,22 +69,25 @@ public final class DataSourceConnectionSource implements ConnectionSource {
         return borrow();
     }
 
-    /** A connection in auto-commit mode, whatever the pool's default is. */
+    /** A connection in auto-commit mode at this source's isolation, whatever the pool's defaults are. */
     private Lease borrow() throws SQLException {
         Connection c = dataSource.getConnection();
         try {
-            if (!c.getAutoCommit()) {
-                c.setAutoCommit(true);
+            Connection physical = physical(c);
+            ConnectionState known = found.get(physical);
+            ConnectionState state = ConnectionState.takeOver(c, isolation, known);
+            if (known == null) {
+                found.put(physical, state);
             }
-            return new PooledLease(c);
+            return new PooledLease(c, state);
         } catch (SQLException | RuntimeException e) {
-            try {
-                c.close();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            discard.discard(c);
             throw e;
         }
+    }
+
+    private static Connection physical(Connection c) throws SQLException {
+        return c.isWrapperFor(Connection.class) ? c.unwrap(Connection.class) : c;
     }
 
     @Override
@@ -82,11 +111,14 @@ public final class DataSourceConnectionSource implements ConnectionSource {
         return "DataSourceConnectionSource[" + description + "]";
     }
 
-    private static final class PooledLease implements Lease {
+    private final class PooledLease implements Lease {
         private final Connection connection;
+        private final ConnectionState state;
+        private boolean broken;
 
-        PooledLease(Connection connection) {
+        PooledLease(Connection connection, ConnectionState state) {
             this.connection = connection;
+            this.state = state;
         }
 
         @Override
@@ -94,13 +126,25 @@ public final class DataSourceConnectionSource implements ConnectionSource {
             return connection;
         }
 
-        /** Nothing to do: the pool sees the connection's errors itself and evicts it. */
         @Override
         public void markBroken() {
+            broken = true;
         }
 
         @Override
         public void close() {
+            if (!broken && state.changed()) {
+                try {
+                    state.restore(connection);
+                } catch (SQLException | RuntimeException e) {
+                    LOG.warn("{}: putting back a borrowed connection's settings failed; discarding it", description, e);
+                    broken = true;
+                }
+            }
+            if (broken) {
+                discard.discard(connection);
+                return;
+            }
             try {
                 connection.close();
             } catch (SQLException e) {

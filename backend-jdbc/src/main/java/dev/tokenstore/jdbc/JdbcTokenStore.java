@@ -100,7 +100,8 @@ public final class JdbcTokenStore extends ForwardingTokenStore
         ChangePublisher publisher = !changeFeedOn ? ChangePublisher.OFF
                 : channel != null ? new ChannelPublisher(channel, topic, b.options.clock(), pruner)
                 : new ChangeLogPublisher(statements, b.options.clock(), pruner);
-        this.runner = new PooledRunner(source, b.dialect, failures, settings.maxRetries, lifecycle, guard, publisher);
+        LendingSource lending = new LendingSource(source);
+        this.runner = new PooledRunner(lending, b.dialect, failures, settings.maxRetries, lifecycle, guard, publisher);
         long pollNanos = settings.changePollMillis * 1_000_000L;
         this.changeHub = new ChangeHub(name, channel != null ? receiver -> channel.listen(topic, receiver)
                 : receiver -> ChangeLogPoller.start(runner, statements, pollNanos, name, receiver));
@@ -109,7 +110,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore
         this.rows = new Rows(cipher, settings.refuseUnboundValues);
         this.core = new StoreCore(new GuardedRunner(), statements, b.dialect, rows,
                 b.options.clock(), settings.cleanupChunkSize, publisher, b.options.refreshReuseGrace().toMillis());
-        this.cleanupLock = new CleanupLock(source, b.dialect, failures, lifecycle, settings.tablePrefix);
+        this.cleanupLock = new CleanupLock(source, lending, b.dialect, failures, lifecycle, settings.tablePrefix);
     }
 
     /**
@@ -183,7 +184,8 @@ public final class JdbcTokenStore extends ForwardingTokenStore
      * Runs {@code cleanup} (normally {@code cleanupExpired} of this store or of a wrapper over it)
      * unless another store instance over the same tables is cleaning, when the dialect has a
      * cleanup lock ({@link SqlDialect#locksCleanup}, PostgreSQL's advisory lock): the lock is held
-     * on one pooled connection for the whole cleanup, whose chunks run on other connections.
+     * on one pooled connection for the whole cleanup, which also serves the cleanup's chunks (and
+     * any other call of this store) whenever it is free, so a pool of one connection suffices.
      * Without a dialect lock the cleanup runs at once.
      */
     @Override

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -40,10 +41,12 @@ import org.slf4j.LoggerFactory;
  * transaction left open holds the horizon back: reads then re-read the rows since it began, and
  * still deliver each once.
  *
- * <p>Each listening store has one connection of its own, outside the pool, on a daemon thread
- * ({@code tokenstore-pg-changes-N}): it listens for wake-ups, reads on each wake-up and every
- * heartbeat, and on any failure reconnects with back-off (100 ms doubling to 5 s) and tells the
- * receiver to reset. The notify channel is the change-log table's name, qualified by the schema,
+ * <p>Each listening store has one connection of its own (outside the store's pool, or borrowed from
+ * the caller's data source and kept), on a daemon thread ({@code tokenstore-pg-changes-N}), in
+ * auto-commit at READ COMMITTED whatever that pool's defaults, so each read is a snapshot of its
+ * own: it listens for wake-ups, reads on each wake-up and every heartbeat, and on any failure
+ * reconnects with back-off (100 ms doubling to 5 s) and tells the receiver to reset. A borrowed
+ * connection is put back as it was found ({@link ChannelConnection}). The notify channel is the change-log table's name, qualified by the schema,
  * and hashed if longer than PostgreSQL's 63-byte identifiers.
  */
 final class PostgresChangeChannel implements ChangeChannel {
@@ -52,24 +55,31 @@ final class PostgresChangeChannel implements ChangeChannel {
     private static final long MIN_BACKOFF_NANOS = 100_000_000L;
     private static final long MAX_BACKOFF_NANOS = 5_000_000_000L;
     private static final long WAKEUP_SPACING_NANOS = 2_000_000L;
+    /** How long the listener waits for a wake-up at a time, so that it notices {@code close()} soon. */
+    private static final long WAIT_SLICE_NANOS = 50_000_000L;
+    private static final long STOP_WAIT_MILLIS = 2_000L;
 
-    /** Opens a connection of the channel's own (the listener's, the notifier's). */
+    /** Opens a connection of the channel's own (the listener's, the notifier's), kept until released. */
     @FunctionalInterface
     interface ConnectionFactory {
-        Connection open() throws SQLException;
+        ChannelConnection open() throws SQLException;
     }
 
     private final String schema;
     private final ConnectionFactory connections;
+    private final Predicate<SQLException> unavailable;
     private final String description;
     private final long heartbeatNanos;
     private final Object notifierLock = new Object();
     private Notifier notifier;
     private boolean closed;
 
-    PostgresChangeChannel(String schema, ConnectionFactory connections, String description, long heartbeatMillis) {
+    /** @param unavailable which failures mean the database cannot be reached (the dialect's {@code isUnavailable}) */
+    PostgresChangeChannel(String schema, ConnectionFactory connections, Predicate<SQLException> unavailable,
+                          String description, long heartbeatMillis) {
         this.schema = schema;
         this.connections = connections;
+        this.unavailable = unavailable;
         this.description = description;
         this.heartbeatNanos = heartbeatMillis * 1_000_000L;
     }
@@ -163,7 +173,7 @@ final class PostgresChangeChannel implements ChangeChannel {
     private abstract class Reconnecting implements Runnable {
         final Thread thread;
         volatile boolean stopped;
-        private volatile Connection connection;
+        private volatile ChannelConnection connection;
         private boolean failing;
         private long backoff = MIN_BACKOFF_NANOS;
 
@@ -173,13 +183,17 @@ final class PostgresChangeChannel implements ChangeChannel {
         }
 
         /** Works on {@code c} until stopped or it fails; calls {@link #connected} once set up. */
-        abstract void session(Connection c) throws SQLException;
+        abstract void session(ChannelConnection c) throws SQLException;
 
         /** What works again, for the log. */
         abstract String recovered();
 
         /** What failed and what that means meanwhile, for the log. */
         abstract String failed();
+
+        /** Called after each failed attempt, with its failure. Default: nothing. */
+        void attemptFailed(Exception e) {
+        }
 
         final void connected() {
             if (failing) {
@@ -192,13 +206,16 @@ final class PostgresChangeChannel implements ChangeChannel {
         @Override
         public final void run() {
             while (!stopped) {
-                try (Connection c = connections.open()) {
+                ChannelConnection c = null;
+                try {
+                    c = connections.open();
                     connection = c;
                     session(c);
                 } catch (SQLException | RuntimeException e) {
                     if (stopped) {
                         break;
                     }
+                    attemptFailed(e);
                     if (!failing) {
                         LOG.warn("{}: {} ({}, SQLState {})", description, failed(), e.getClass().getName(),
                                 e instanceof SQLException sql ? sql.getSQLState() : "-");
@@ -206,6 +223,9 @@ final class PostgresChangeChannel implements ChangeChannel {
                     }
                 } finally {
                     connection = null;
+                    if (c != null) {
+                        c.release(); // undoes what the session set before the pool gets it back
+                    }
                 }
                 if (!stopped) {
                     pause(this, backoff);
@@ -214,12 +234,21 @@ final class PostgresChangeChannel implements ChangeChannel {
             }
         }
 
-        /** Stops the thread (closing its connection wakes it out of a blocking read) and waits for it. */
+        /**
+         * Stops the thread and waits for it; it puts its connection back as it found it. A thread
+         * stuck in a reply that does not come (a server gone silent) has its connection discarded
+         * after {@value #STOP_WAIT_MILLIS} ms, which wakes it.
+         */
         final void stop() {
             stopped = true;
-            closeQuietly(connection);
             LockSupport.unpark(thread);
-            join(thread);
+            if (!join(thread, STOP_WAIT_MILLIS)) {
+                ChannelConnection c = connection;
+                if (c != null) {
+                    c.discard();
+                }
+                join(thread, 5_000);
+            }
         }
     }
 
@@ -240,11 +269,9 @@ final class PostgresChangeChannel implements ChangeChannel {
         }
 
         @Override
-        void session(Connection c) throws SQLException {
-            try (Statement st = c.createStatement()) {
-                st.execute("SET synchronous_commit = off"); // a wake-up need not wait for the disk
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, '')")) {
+        void session(ChannelConnection cc) throws SQLException {
+            cc.set("synchronous_commit", "off"); // a wake-up need not wait for the disk
+            try (PreparedStatement ps = cc.connection().prepareStatement("SELECT pg_notify(?, '')")) {
                 ps.setString(1, channel);
                 connected();
                 while (!stopped) {
@@ -298,15 +325,14 @@ final class PostgresChangeChannel implements ChangeChannel {
         }
 
         @Override
-        void session(Connection c) throws SQLException {
+        void session(ChannelConnection cc) throws SQLException {
+            Connection c = cc.connection();
             PGConnection pg = c.unwrap(PGConnection.class);
-            try (Statement st = c.createStatement()) {
-                // The read's "seq >= ?" must always be planned with its value (a short range of
-                // the primary key): a generic plan, which pgjdbc's server-side prepare invites
-                // after five runs, may scan the whole log on every read.
-                st.execute("SET plan_cache_mode = force_custom_plan");
-                st.execute("LISTEN " + quoted(channel));
-            }
+            // The read's "seq >= ?" must always be planned with its value (a short range of
+            // the primary key): a generic plan, which pgjdbc's server-side prepare invites
+            // after five runs, may scan the whole log on every read.
+            cc.set("plan_cache_mode", "force_custom_plan");
+            cc.listen(quoted(channel));
             connected();
             start(c);
             listen(c, pg);
@@ -315,6 +341,14 @@ final class PostgresChangeChannel implements ChangeChannel {
         @Override
         String recovered() {
             return "listening for changes again";
+        }
+
+        /** A connection-level failure (connect refused, connection lost, no reply) is evidence the database is unreachable. */
+        @Override
+        void attemptFailed(Exception e) {
+            if (e instanceof SQLException sql && unavailable.test(sql)) {
+                receiver.unreachable();
+            }
         }
 
         @Override
@@ -349,9 +383,22 @@ final class PostgresChangeChannel implements ChangeChannel {
                     long started = System.nanoTime();
                     read(read);
                     receiver.caughtUp(started);
-                    long waitMillis = Math.max(1, heartbeatNanos / 1_000_000L);
-                    // Any notification on the channel is a wake-up; its payload carries nothing.
-                    pg.getNotifications((int) Math.min(waitMillis, Integer.MAX_VALUE));
+                    awaitWakeUp(pg, started + heartbeatNanos);
+                }
+            }
+        }
+
+        /**
+         * Waits for a wake-up (any notification on the channel; its payload carries nothing) until
+         * {@code deadline}, in slices of at most {@value #WAIT_SLICE_NANOS} ns so that a stop is seen
+         * soon. Waiting reads only what the server sends: no round trip.
+         */
+        private void awaitWakeUp(PGConnection pg, long deadline) throws SQLException {
+            for (long left = deadline - System.nanoTime(); left > 0 && !stopped; left = deadline - System.nanoTime()) {
+                int millis = (int) Math.max(1, Math.min(left, WAIT_SLICE_NANOS) / 1_000_000L);
+                PGNotification[] woken = pg.getNotifications(millis);
+                if (woken != null && woken.length > 0) {
+                    return;
                 }
             }
         }
@@ -384,23 +431,16 @@ final class PostgresChangeChannel implements ChangeChannel {
         }
     }
 
-    private void closeQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                LOG.debug("{}: closing a change-feed connection failed", description, e);
-            }
+    /** Waits up to {@code millis} for {@code thread} to end; true if it has (or is the caller). */
+    private static boolean join(Thread thread, long millis) {
+        if (Thread.currentThread() == thread) {
+            return true;
         }
-    }
-
-    private static void join(Thread thread) {
-        if (Thread.currentThread() != thread) {
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        try {
+            thread.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        return !thread.isAlive();
     }
 }

@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What PostgreSQL (9.5 or later) does differently: one-time consume is a single
+ * What PostgreSQL ({@value #MIN_MAJOR_VERSION} or later; an older server is refused at open) does differently: one-time consume is a single
  * {@code DELETE … RETURNING}; bulk upserts bind one array per column and insert them with
  * {@code unnest} in one statement (falling back to a JDBC batch when a key repeats in the batch,
  * which one {@code ON CONFLICT} statement cannot do); bulk deletes bind one array
@@ -33,6 +33,8 @@ import java.util.stream.Collectors;
 final class PostgresDialect implements SqlDialect {
     /** Rows per {@code unnest} statement and values per {@code = ANY(?)} array. */
     static final int ARRAY_CHUNK = 5_000;
+    /** The oldest server the backend opens: the change feed numbers rows with {@code pg_current_xact_id()}. */
+    static final int MIN_MAJOR_VERSION = 13;
     private static final Set<String> SHUTDOWN_STATES = Set.of("57P01", "57P02", "57P03");
 
     private final String schema;
@@ -57,15 +59,25 @@ final class PostgresDialect implements SqlDialect {
     @Override
     public void prepareDatabase(Connection connection) throws SQLException {
         DatabaseMetaData meta = connection.getMetaData();
-        int major = meta.getDatabaseMajorVersion();
-        int minor = meta.getDatabaseMinorVersion();
-        if (major < 9 || major == 9 && minor < 5) {
-            throw new TokenStoreException("tokenstore needs PostgreSQL 9.5 or later (INSERT … ON CONFLICT); the server is "
-                    + meta.getDatabaseProductVersion());
-        }
+        requireSupported(meta.getDatabaseMajorVersion(), meta.getDatabaseProductVersion());
         if (schema != null && !schemaExists(connection)) {
             // The name was validated as a plain identifier, so it can be put into DDL as is.
             SqlDialect.execute(connection, "CREATE SCHEMA IF NOT EXISTS " + schema);
+        }
+    }
+
+    /**
+     * Refuses a server older than {@value #MIN_MAJOR_VERSION}: the change feed numbers its rows with
+     * {@code pg_current_xact_id()} and reads its horizon with {@code pg_snapshot_xmin()}, both new in 13,
+     * so on an older server every write would fail.
+     *
+     * @throws TokenStoreException naming the server's version and what needs 13
+     */
+    static void requireSupported(int major, String productVersion) {
+        if (major < MIN_MAJOR_VERSION) {
+            throw new TokenStoreException("tokenstore needs PostgreSQL " + MIN_MAJOR_VERSION + " or later (its change "
+                    + "feed uses pg_current_xact_id() and pg_snapshot_xmin(), new in 13); the server is PostgreSQL "
+                    + productVersion);
         }
     }
 

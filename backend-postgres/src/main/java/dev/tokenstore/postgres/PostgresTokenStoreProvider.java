@@ -4,9 +4,11 @@ import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.TokenStoreProvider;
 import dev.tokenstore.Urls;
+import dev.tokenstore.jdbc.ConnectionDiscard;
 import dev.tokenstore.jdbc.ConnectionSource;
 import dev.tokenstore.jdbc.DataSourceConnectionSource;
 import dev.tokenstore.jdbc.JdbcTokenStore;
+import java.sql.Connection;
 import javax.sql.DataSource;
 
 /**
@@ -29,6 +31,12 @@ import javax.sql.DataSource;
  * ({@link PostgresChangeChannel}); its listener opens one connection of its own (from the caller's
  * data source when one is given) only while someone is subscribed, and its notifier one after the
  * first write.
+ *
+ * <p>A caller's data source gets its connections back as it lent them: every call runs in
+ * auto-commit at READ COMMITTED whatever the pool's defaults, and what the store changed
+ * (auto-commit, isolation, read-only, the feed's {@code LISTEN}, {@code synchronous_commit} and
+ * {@code plan_cache_mode}) is undone before a connection is returned; one that cannot be put back
+ * is evicted from a HikariCP pool (aborted in any other).
  */
 public final class PostgresTokenStoreProvider implements TokenStoreProvider {
     /** URL prefix this provider accepts. */
@@ -54,20 +62,23 @@ public final class PostgresTokenStoreProvider implements TokenStoreProvider {
         ConnectionSource source;
         PostgresChangeChannel.ConnectionFactory listenerConnections;
         if (given != null) {
-            source = new DataSourceConnectionSource(given, "postgres data source " + given.getClass().getName(), null);
-            listenerConnections = given::getConnection;
+            ConnectionDiscard discard = PoolDiscard.of(given);
+            source = new DataSourceConnectionSource(given, "postgres data source " + given.getClass().getName(), null,
+                    discard, Connection.TRANSACTION_READ_COMMITTED);
+            listenerConnections = () -> ChannelConnection.borrowed(given.getConnection(), discard);
         } else {
             if (!accepts(options.url())) {
                 throw new IllegalArgumentException("url must start with " + URL_PREFIX
                         + " (or set a dataSource), was '" + Urls.redact(options.url()) + "'");
             }
             PostgresPool pool = PostgresPool.start(options, settings);
-            source = new DataSourceConnectionSource(pool.dataSource(), pool.description(), pool);
-            listenerConnections = () -> PostgresPool.connectDirectly(options, settings);
+            source = new DataSourceConnectionSource(pool.dataSource(), pool.description(), pool,
+                    PoolDiscard.of(pool.dataSource()), Connection.TRANSACTION_READ_COMMITTED);
+            listenerConnections = () -> ChannelConnection.own(PostgresPool.connectDirectly(options, settings));
         }
+        PostgresDialect dialect = new PostgresDialect(settings.schema());
         PostgresChangeChannel channel = new PostgresChangeChannel(settings.schema(), listenerConnections,
-                "tokenstore postgres " + source.description(), settings.changeHeartbeatMillis());
-        return JdbcTokenStore.builder(options, new PostgresDialect(settings.schema()), source).changeChannel(channel)
-                .build();
+                dialect::isUnavailable, "tokenstore postgres " + source.description(), settings.changeHeartbeatMillis());
+        return JdbcTokenStore.builder(options, dialect, source).changeChannel(channel).build();
     }
 }

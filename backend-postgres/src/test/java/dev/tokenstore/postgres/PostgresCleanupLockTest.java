@@ -8,6 +8,16 @@ import dev.tokenstore.CleanupResult;
 import dev.tokenstore.CleanupRun;
 import dev.tokenstore.CleanupScheduler;
 import dev.tokenstore.TokenStore;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -72,6 +82,83 @@ class PostgresCleanupLockTest extends PostgresFixture {
             // the cleanup's own failure comes back unchanged
         }
         assertEquals(Optional.of(CleanupResult.NONE), ((CleanupCoordination) b).cleanupIfNoOtherInstanceIs(b::cleanupExpired));
+    }
+
+    @Test
+    void withAPoolOfOneTheCleanupRunsOnTheConnectionThatHoldsTheLock() throws Exception {
+        TokenStore a = open(o -> o.poolSize(1).property("jdbc.cleanupChunkSize", "10"));
+        for (int i = 0; i < 25; i++) {
+            a.storeState(data.state(Duration.ofSeconds(5)));
+        }
+        clock.advance(Duration.ofMinutes(1));
+        Optional<CleanupResult> result = ((CleanupCoordination) a).cleanupIfNoOtherInstanceIs(() -> {
+            assertEquals(Optional.empty(), a.loadSessionById("none"), "a read during the cleanup gets a connection");
+            return a.cleanupExpired();
+        });
+        assertEquals(Optional.of(new CleanupResult(25, 0, 0)), result, "three chunks on the only connection");
+        assertEquals(0, advisoryLocksHeld(), "the lock is released");
+        assertEquals(Optional.of(CleanupResult.NONE), ((CleanupCoordination) a).cleanupIfNoOtherInstanceIs(a::cleanupExpired));
+    }
+
+    @Test
+    void aConnectionWhoseUnlockFailedIsNotReturnedHoldingTheLock() throws Exception {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(server.jdbcUrl());
+        config.setUsername(server.user());
+        config.setPassword(server.password());
+        config.setSchema(schema.name());
+        config.setMaximumPoolSize(2);
+        config.setPoolName("unlock-fails");
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            DataSource failingUnlock = unlockFails(pool);
+            TokenStore a = open(o -> o.property("postgres.schema", null).url(null).dataSource(failingUnlock));
+            TokenStore b = open();
+            a.storeState(data.state(Duration.ofSeconds(5)));
+            clock.advance(Duration.ofMinutes(1));
+            assertEquals(Optional.of(new CleanupResult(1, 0, 0)),
+                    ((CleanupCoordination) a).cleanupIfNoOtherInstanceIs(a::cleanupExpired),
+                    "the cleanup ran; only the unlock failed");
+            assertEquals(0, advisoryLocksHeld(), "the connection holding the lock was discarded, not pooled");
+            assertEquals(Optional.of(CleanupResult.NONE), ((CleanupCoordination) b).cleanupIfNoOtherInstanceIs(b::cleanupExpired),
+                    "another instance may clean");
+            a.storeState(data.state(Duration.ofMinutes(5)));
+            assertEquals(1, count("tokenstore_states"), "the pool still serves the store");
+        }
+    }
+
+    /** Advisory locks held by any session of the server. */
+    private long advisoryLocksHeld() throws SQLException {
+        try (Connection c = server.connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** {@code pool}, whose connections fail to run {@code pg_advisory_unlock} (without a word to the server). */
+    private static DataSource unlockFails(HikariDataSource pool) {
+        ClassLoader loader = PostgresCleanupLockTest.class.getClassLoader();
+        return (DataSource) Proxy.newProxyInstance(loader, new Class<?>[] {DataSource.class}, (p, m, args) -> {
+            Object result = invoke(m, pool, args);
+            if (!m.getName().equals("getConnection")) {
+                return result;
+            }
+            Connection real = (Connection) result;
+            return Proxy.newProxyInstance(loader, new Class<?>[] {Connection.class}, (cp, cm, cargs) -> {
+                if (cm.getName().equals("prepareStatement") && String.valueOf(cargs[0]).contains("pg_advisory_unlock")) {
+                    throw new SQLException("injected: the unlock did not run", "XX000");
+                }
+                return invoke(cm, real, cargs);
+            });
+        });
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     private static void await(CountDownLatch latch) {

@@ -54,6 +54,20 @@ class PostgresDialectTest extends PostgresFixture {
     }
 
     @Test
+    void aServerBefore13IsRefusedNamingItsVersionAndWhatNeeds13() {
+        dev.tokenstore.TokenStoreException e = assertThrows(dev.tokenstore.TokenStoreException.class,
+                () -> PostgresDialect.requireSupported(12, "12.19 (Debian 12.19-1)"));
+        assertTrue(e.getMessage().contains("12.19 (Debian 12.19-1)"), e.getMessage());
+        assertTrue(e.getMessage().contains("PostgreSQL 13 or later"), e.getMessage());
+        assertTrue(e.getMessage().contains("pg_current_xact_id") && e.getMessage().contains("pg_snapshot_xmin"),
+                e.getMessage());
+        assertThrows(dev.tokenstore.TokenStoreException.class, () -> PostgresDialect.requireSupported(9, "9.6.24"));
+        assertDoesNotThrow(() -> PostgresDialect.requireSupported(13, "13.0"));
+        assertDoesNotThrow(() -> PostgresDialect.requireSupported(17, "17.2"));
+        open(); // the server this runs on (17) opens: the check reads the real version through the same method
+    }
+
+    @Test
     void upsertReplacesTheRowAndConsumeIsOneDeleteReturning() throws SQLException {
         assertTrue(new PostgresDialect(null).supportsDeleteReturning());
         TokenStore store = open();

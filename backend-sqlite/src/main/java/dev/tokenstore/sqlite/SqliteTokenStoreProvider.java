@@ -34,6 +34,12 @@ public final class SqliteTokenStoreProvider implements TokenStoreProvider {
         return url != null && url.startsWith(URL_PREFIX);
     }
 
+    /** False: SQLite opens its own connections to the file (one writer, in-process), given only its URL. */
+    @Override
+    public boolean usesDataSource() {
+        return false;
+    }
+
     @Override
     public Optional<String> embeddedDefaultUrl() {
         return Optional.of(EMBEDDED_DEFAULT_URL);

@@ -51,10 +51,9 @@ import java.util.function.Function;
  *   has not, every read goes to the delegate and nothing is kept, and once it has again
  *   everything cached before is dropped. So a session revoked, replaced or rotated through any
  *   instance is never served here later than {@code maxStaleness} after that write committed
- *   (plus the feed's own delivery time, which is within the same confirmation) — while this
- *   instance reaches the database: during an outage the delegate reports
- *   ({@link DatabaseHealth}), hits are served within their TTL unless
- *   {@link Builder#serveHitsWhileDatabaseUnavailable} is off. Without a feed,
+ *   (plus the feed's own delivery time, which is within the same confirmation),
+ *   whatever the state of the database. Serving hits through an outage is a choice with its own
+ *   bound: {@link Builder#serveHitsWhileDatabaseUnavailable}. Without a feed,
  *   writes by other instances are seen only once entries expire ({@code ttlCap}, and
  *   {@code negativeTtl} for cached misses).</li>
  *   <li>Its {@link #features()} are the delegate's ({@link CacheFeatures}): bulk writes and
@@ -89,16 +88,18 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     private final Duration maxStaleness;
     private final TokenStoreFeatures features;
     private final boolean follow;
+    private final Duration outageServing;
     private volatile boolean closed;
 
     private CachingTokenStore(Builder builder) {
         this.delegate = builder.delegate;
         ClockTicker ticker = new ClockTicker(builder.clock);
         this.maxStaleness = builder.maxStaleness;
+        this.outageServing = builder.serveHitsWhileDatabaseUnavailable;
         DatabaseHealth database = delegate.features().databaseHealth().orElse(null);
-        this.health = new FeedHealth(ClockTicker.nanos(builder.maxStaleness), this::dropEverything,
-                builder.serveHitsWhileDatabaseUnavailable && database != null
-                        ? () -> database.availability().state() != Availability.State.CLOSED : () -> false);
+        this.health = new FeedHealth(ClockTicker.nanos(builder.maxStaleness),
+                ClockTicker.nanos(builder.serveHitsWhileDatabaseUnavailable), this::dropEverything,
+                database != null ? () -> database.availability().state() != Availability.State.CLOSED : () -> false);
         this.delegateByAccessToken = delegate::loadSessionByAccessToken;
         this.delegateById = delegate::loadSessionById;
         this.delegateByRefreshToken = delegate::loadSessionByRefreshToken;
@@ -119,7 +120,8 @@ public final class CachingTokenStore extends ForwardingTokenStore {
         this.description = "CachingTokenStore[delegate=" + delegate + ", maxEntries=" + builder.maxEntries
                 + ", ttlCap=" + builder.ttlCap + ", skew=" + builder.skew + ", negativeTtl=" + builder.negativeTtl
                 + ", refreshAfter=" + builder.refreshAfter + ", changeFeed=" + follow
-                + ", maxStaleness=" + builder.maxStaleness + "]";
+                + ", maxStaleness=" + builder.maxStaleness
+                + ", serveHitsWhileDatabaseUnavailable=" + builder.serveHitsWhileDatabaseUnavailable + "]";
     }
 
     /** Subscribes to the delegate's feed (when following one), once the cache is fully built. */
@@ -170,6 +172,15 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     /** The longest the change feed may go unconfirmed before this cache stops answering from memory. */
     public Duration maxStaleness() {
         return maxStaleness;
+    }
+
+    /**
+     * How long after the feed's last confirmation hits are still served while the database looks
+     * unavailable ({@link Builder#serveHitsWhileDatabaseUnavailable}); zero (the default) when
+     * {@link #maxStaleness()} is the bound whatever the database's state.
+     */
+    public Duration serveHitsWhileDatabaseUnavailable() {
+        return outageServing;
     }
 
     /** True while this cache follows its delegate's change feed (see {@link Builder#changeFeed}). */
@@ -427,7 +438,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
         private Executor refreshExecutor;
         private Clock clock = Clock.systemUTC();
         private boolean changeFeed = true;
-        private boolean serveHitsWhileDatabaseUnavailable = true;
+        private Duration serveHitsWhileDatabaseUnavailable = Duration.ZERO;
         private Duration maxStaleness = Duration.ofSeconds(1);
 
         private Builder(TokenStore delegate) {
@@ -506,16 +517,19 @@ public final class CachingTokenStore extends ForwardingTokenStore {
         }
 
         /**
-         * While the delegate (a {@link DatabaseHealth} store, such as every JDBC backend) reports its
-         * database unavailable, keep answering hits from memory within their TTL although the
-         * change feed cannot confirm (default true): an outage then costs no cached hit, and no
-         * instance can commit a revocation to a database that is down. The trade-off: in a network
-         * partition where only this instance lost the database, revocations made elsewhere are seen
-         * here only as entries expire ({@code ttlCap}). Set false to fail closed: then, with the feed
-         * behind, every read goes to the (unavailable) database and fails fast.
+         * Serve cached hits through an outage, for at most {@code upTo} after the change feed last
+         * confirmed (off by default: {@link Duration#ZERO}). By default a cache whose feed cannot
+         * confirm stops answering from memory after {@link #maxStaleness}, whatever the state of
+         * the database, so a revocation committed by any instance is never served here later than
+         * that. With a positive {@code upTo} (longer than {@code maxStaleness}), while the database
+         * looks unavailable — the feed's own transport fails to reach it, or the delegate (a
+         * {@link DatabaseHealth} store) reports it unavailable — hits go on being served until
+         * {@code upTo} after the last confirmation, then the cache fails closed too. The price: in a
+         * network partition where only this instance lost the database, a revocation made by
+         * another instance may be served here for up to {@code upTo}.
          */
-        public Builder serveHitsWhileDatabaseUnavailable(boolean serve) {
-            this.serveHitsWhileDatabaseUnavailable = serve;
+        public Builder serveHitsWhileDatabaseUnavailable(Duration upTo) {
+            this.serveHitsWhileDatabaseUnavailable = Args.requireNotNegative(upTo, "serveHitsWhileDatabaseUnavailable");
             return this;
         }
 
@@ -524,6 +538,10 @@ public final class CachingTokenStore extends ForwardingTokenStore {
          * {@link #changeFeed} is on). Its {@link #features()} are the delegate's.
          */
         public CachingTokenStore build() {
+            if (!serveHitsWhileDatabaseUnavailable.isZero() && serveHitsWhileDatabaseUnavailable.compareTo(maxStaleness) <= 0) {
+                throw new IllegalArgumentException("serveHitsWhileDatabaseUnavailable must be zero (off) or longer than "
+                        + "maxStaleness (" + maxStaleness + "), was " + serveHitsWhileDatabaseUnavailable);
+            }
             return new CachingTokenStore(this).started();
         }
     }

@@ -7,16 +7,29 @@ import dev.tokenstore.ChangeSubscription;
  * the feed has confirmed, within {@code maxStaleness}, that it delivered everything committed:
  * otherwise a write by another instance could be missed. Once the feed confirms again after a
  * lapse that a read noticed, everything cached is dropped before anything is served again.
+ *
+ * <p>Only when serving through an outage was chosen ({@code outageNanos} above zero), a feed
+ * behind by more than {@code maxStaleness} but less than {@code outageNanos} still lets hits be
+ * served while the database looks unavailable: the feed's own transport cannot reach it, or the
+ * delegate reports it unavailable. Past {@code outageNanos} nothing is served from memory.
  */
 final class FeedHealth {
     private final long maxStalenessNanos;
+    private final long outageNanos;
     private final Runnable dropEverything;
     private final java.util.function.BooleanSupplier databaseUnavailable;
     private volatile ChangeSubscription subscription;
     private volatile boolean lapsed;
 
-    FeedHealth(long maxStalenessNanos, Runnable dropEverything, java.util.function.BooleanSupplier databaseUnavailable) {
+    /**
+     * @param outageNanos         how long after the feed's last confirmation hits may be served while the
+     *                            database looks unavailable; 0: never past {@code maxStalenessNanos}
+     * @param databaseUnavailable whether the delegate reports its database unavailable
+     */
+    FeedHealth(long maxStalenessNanos, long outageNanos, Runnable dropEverything,
+               java.util.function.BooleanSupplier databaseUnavailable) {
         this.maxStalenessNanos = maxStalenessNanos;
+        this.outageNanos = outageNanos;
         this.dropEverything = dropEverything;
         this.databaseUnavailable = databaseUnavailable;
     }
@@ -44,13 +57,14 @@ final class FeedHealth {
         if (feed == null) {
             return true;
         }
-        if (System.nanoTime() - feed.caughtUpNanos() < maxStalenessNanos) {
+        long behind = System.nanoTime() - feed.caughtUpNanos();
+        if (behind < maxStalenessNanos) {
             if (lapsed) {
                 recover();
             }
             return true;
         }
-        if (databaseUnavailable.getAsBoolean()) {
+        if (behind < outageNanos && (feed.sourceUnreachable() || databaseUnavailable.getAsBoolean())) {
             return true;
         }
         lapsed = true;

@@ -39,6 +39,24 @@ class BuilderTest {
         rejects("refreshAfter", () -> b.refreshAfter(Duration.ofMinutes(-1)));
         rejects("refreshExecutor", () -> b.refreshExecutor(null));
         rejects("clock", () -> b.clock(null));
+        rejects("serveHitsWhileDatabaseUnavailable", () -> b.serveHitsWhileDatabaseUnavailable(Duration.ofSeconds(-1)));
+        rejects("serveHitsWhileDatabaseUnavailable", () -> b.serveHitsWhileDatabaseUnavailable(null));
+        rejects("serveHitsWhileDatabaseUnavailable", () -> CachingTokenStore.builder(delegate).clock(clock)
+                .maxStaleness(Duration.ofSeconds(2)).serveHitsWhileDatabaseUnavailable(Duration.ofSeconds(2)).build());
+    }
+
+    @Test
+    @DisplayName("serving hits through an outage is off unless chosen, and then bounded by the duration chosen")
+    void outageServingIsAChoice() {
+        try (CachingTokenStore cached = CachingTokenStore.builder(delegate).clock(clock).build()) {
+            assertEquals(Duration.ZERO, cached.serveHitsWhileDatabaseUnavailable());
+            assertEquals(Duration.ofSeconds(1), cached.maxStaleness());
+        }
+        try (CachingTokenStore cached = CachingTokenStore.builder(delegate).clock(clock)
+                .serveHitsWhileDatabaseUnavailable(Duration.ofSeconds(30)).build()) {
+            assertEquals(Duration.ofSeconds(30), cached.serveHitsWhileDatabaseUnavailable());
+            assertTrue(cached.toString().contains("serveHitsWhileDatabaseUnavailable=PT30S"), cached.toString());
+        }
     }
 
     @Test

@@ -8,9 +8,6 @@ import dev.tokenstore.TokenStores;
 import dev.tokenstore.Urls;
 import dev.tokenstore.buffer.BufferedTokenStore;
 import dev.tokenstore.cache.CachingTokenStore;
-import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -41,19 +38,19 @@ final class TokenStoreFactory {
         String url = blankToNull(properties.getUrl());
         TokenStoreOptions.Builder options = TokenStoreOptions.builder().environment(environment);
         if (url == null && dataSource != null) {
-            url = urlOf(dataSource);
-            // SQLite opens its own connections to the same file (one writer, in-process); others use the pool.
-            if (!url.startsWith("jdbc:sqlite:")) {
-                options.dataSource(dataSource);
-            }
-            LOG.info("tokenstore.url is not set: using the application's DataSource ({})", Urls.redact(url));
+            // TokenStores picks the backend from the data source's URL, as for any caller of
+            // TokenStores.open with only a data source (SQLite gets the file's URL, the others the pool).
+            String found = urlOf(dataSource);
+            requireBackendFor(found);
+            options.dataSource(dataSource);
+            LOG.info("tokenstore.url is not set: using the application's DataSource ({})", Urls.redact(found));
         }
         if (url != null) {
             requireBackendFor(url);
             options.url(url);
         }
         TokenStoreOptions built = configure(options, url);
-        TokenStore store = openBackend(built, url);
+        TokenStore store = openBackend(built, url != null || built.dataSource() != null);
         try {
             if (properties.getBuffer().isEnabled()) {
                 store = buffer(store);
@@ -104,8 +101,8 @@ final class TokenStoreFactory {
         return built;
     }
 
-    private static TokenStore openBackend(TokenStoreOptions options, String url) {
-        if (url != null) {
+    private static TokenStore openBackend(TokenStoreOptions options, boolean databaseKnown) {
+        if (databaseKnown) {
             return TokenStores.open(options);
         }
         try {
@@ -145,7 +142,9 @@ final class TokenStoreFactory {
         TokenStoreProperties.Cache c = properties.getCache();
         try {
             CachingTokenStore.Builder builder = CachingTokenStore.builder(store).maxEntries(c.getMaxEntries())
-                    .ttlCap(c.getTtlCap()).skew(c.getSkew()).negativeTtl(c.getNegativeTtl());
+                    .ttlCap(c.getTtlCap()).skew(c.getSkew()).negativeTtl(c.getNegativeTtl())
+                    .maxStaleness(c.getMaxStaleness())
+                    .serveHitsWhileDatabaseUnavailable(c.getServeHitsWhileDatabaseUnavailable());
             if (c.getRefreshAfter() != null) {
                 builder.refreshAfter(c.getRefreshAfter());
             }
@@ -155,19 +154,13 @@ final class TokenStoreFactory {
         }
     }
 
-    /** The JDBC URL the data source connects to, from its metadata (it picks the backend and dialect). */
+    /** The JDBC URL the data source connects to ({@link TokenStores#urlOf}), failures naming {@value #URL}. */
     static String urlOf(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
-            DatabaseMetaData meta = connection.getMetaData();
-            String url = meta.getURL();
-            if (url == null || url.isBlank()) {
-                throw new InvalidConfigurationPropertyValueException(URL, null, "not set, and the DataSource ("
-                        + meta.getDatabaseProductName() + ") does not report its URL; set " + URL);
-            }
-            return url;
-        } catch (SQLException e) {
-            throw new TokenStoreException("tokenstore.url is not set and the application's DataSource could not "
-                    + "be asked for its database", e);
+        try {
+            return TokenStores.urlOf(dataSource);
+        } catch (TokenStoreException e) {
+            throw withCause(new InvalidConfigurationPropertyValueException(URL, null, "not set, and the "
+                    + "application's DataSource could not give its URL: " + e.getMessage()), e);
         }
     }
 

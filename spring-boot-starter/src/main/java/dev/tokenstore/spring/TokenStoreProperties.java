@@ -136,6 +136,36 @@ public class TokenStoreProperties {
         /** Refresh cached clients in the background after this long (unset: no refresh). */
         private Duration refreshAfter;
 
+        /**
+         * How long the change feed may go unconfirmed before the cache stops answering from memory:
+         * the bound on how long another instance's revocation can go unseen.
+         */
+        private Duration maxStaleness = Duration.ofSeconds(1);
+
+        /**
+         * Serve cached hits while the database looks unavailable, for at most this long after the
+         * change feed last confirmed (0, the default: never past max-staleness). Longer than
+         * max-staleness when set; in a network partition, another instance's revocation may be
+         * served here for up to this long.
+         */
+        private Duration serveHitsWhileDatabaseUnavailable = Duration.ZERO;
+
+        public Duration getMaxStaleness() {
+            return maxStaleness;
+        }
+
+        public void setMaxStaleness(Duration maxStaleness) {
+            this.maxStaleness = maxStaleness;
+        }
+
+        public Duration getServeHitsWhileDatabaseUnavailable() {
+            return serveHitsWhileDatabaseUnavailable;
+        }
+
+        public void setServeHitsWhileDatabaseUnavailable(Duration serveHitsWhileDatabaseUnavailable) {
+            this.serveHitsWhileDatabaseUnavailable = serveHitsWhileDatabaseUnavailable;
+        }
+
         public boolean isEnabled() {
             return enabled;
         }

@@ -92,6 +92,26 @@ public class TokenStoreAutoConfigurationTest {
     }
 
     @Test
+    void theCachesStalenessBoundAndOutageServingComeFromProperties() {
+        runner().withPropertyValues(sqliteUrl("bounds.db"), "tokenstore.cache.enabled=true").run(context -> {
+            CachingTokenStore cached = (CachingTokenStore) context.getBean(TokenStore.class);
+            assertThat(cached.maxStaleness()).isEqualTo(java.time.Duration.ofSeconds(1));
+            assertThat(cached.serveHitsWhileDatabaseUnavailable()).isEqualTo(java.time.Duration.ZERO);
+        });
+        runner().withPropertyValues(sqliteUrl("outage.db"), "tokenstore.cache.enabled=true",
+                "tokenstore.cache.max-staleness=500ms", "tokenstore.cache.serve-hits-while-database-unavailable=30s")
+                .run(context -> {
+                    CachingTokenStore cached = (CachingTokenStore) context.getBean(TokenStore.class);
+                    assertThat(cached.maxStaleness()).isEqualTo(java.time.Duration.ofMillis(500));
+                    assertThat(cached.serveHitsWhileDatabaseUnavailable()).isEqualTo(java.time.Duration.ofSeconds(30));
+                });
+        runner().withPropertyValues(sqliteUrl("badoutage.db"), "tokenstore.cache.enabled=true",
+                "tokenstore.cache.serve-hits-while-database-unavailable=1s")
+                .run(context -> assertThat(messages(context.getStartupFailure()))
+                        .contains("tokenstore.cache.serve-hits-while-database-unavailable"));
+    }
+
+    @Test
     void withoutAUrlTheApplicationsDataSourceIsUsedAndItsDatabasePicksTheBackend() {
         runner().withUserConfiguration(H2DataSource.class).run(context -> {
             TokenStore store = context.getBean(TokenStore.class);

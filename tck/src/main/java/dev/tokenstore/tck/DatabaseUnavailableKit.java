@@ -102,12 +102,12 @@ public abstract class DatabaseUnavailableKit extends StoreKit {
     }
 
     @Test
-    @DisplayName("cached hits are served during the outage within their TTL, never past it; misses fail fast")
+    @DisplayName("serving through an outage chosen: cached hits are served within their TTL, never past it; misses fail fast")
     void cachedHitsKeepWorking() {
         assumeTrue(storage.canStopDatabase(), CANNOT_STOP);
         TokenStore raw = openRaw(b -> b);
         CachingTokenStore cached = track(CachingTokenStore.builder(raw).clock(clock).ttlCap(Duration.ofMinutes(5))
-                .skew(Duration.ofSeconds(1)).build());
+                .skew(Duration.ofSeconds(1)).serveHitsWhileDatabaseUnavailable(Duration.ofMinutes(10)).build());
         StoredSession hot = data.session("ada");
         StoredSession revoked = data.session("bob");
         cached.storeSession(hot);
@@ -143,6 +143,106 @@ public abstract class DatabaseUnavailableKit extends StoreKit {
         }
         assertEquals(Optional.of(hot), recover(raw, () -> cached.loadSessionByAccessToken(hot.accessToken())));
         assertEquals(Optional.empty(), cached.loadSessionByAccessToken(revoked.accessToken()));
+    }
+
+    @Test
+    @DisplayName("by default a cache stops answering from memory once its feed is maxStaleness behind, though the database is down")
+    void byDefaultHitsStopAtMaxStaleness() {
+        assumeTrue(storage.canStopDatabase(), CANNOT_STOP);
+        TokenStore raw = openRaw(b -> b);
+        Duration maxStaleness = Duration.ofMillis(300);
+        CachingTokenStore cached = track(CachingTokenStore.builder(raw).clock(clock).maxStaleness(maxStaleness).build());
+        assertEquals(Duration.ZERO, cached.serveHitsWhileDatabaseUnavailable(), "off by default");
+        StoredSession hot = warmAfterEcho(cached);
+        storage.stopDatabase();
+        try {
+            HitsSeen seen = watchHits(cached, raw, hot, maxStaleness);
+            assertTrue(seen.served > 0, "hits were served while the feed was within maxStaleness");
+            // and still not once the store itself reports the database unavailable (its breaker open)
+            tripOpen(raw, () -> cached.loadSessionByAccessToken("at-never-seen-" + TestData.token()));
+            for (int i = 0; i < 20; i++) {
+                assertEquals(Optional.empty(), notServed(() -> cached.loadSessionByAccessToken(hot.accessToken())),
+                        "not served from memory with the breaker open and the feed behind");
+            }
+        } finally {
+            storage.startDatabase();
+        }
+        assertEquals(Optional.of(hot), recover(raw, () -> cached.loadSessionByAccessToken(hot.accessToken())));
+    }
+
+    @Test
+    @DisplayName("serving through an outage starts at once on the feed's failed reconnects and ends at the chosen bound")
+    void outageServingIsBounded() {
+        assumeTrue(storage.canStopDatabase(), CANNOT_STOP);
+        TokenStore raw = openRaw(b -> b);
+        Duration maxStaleness = Duration.ofMillis(200);
+        Duration upTo = Duration.ofMillis(1500);
+        CachingTokenStore cached = track(CachingTokenStore.builder(raw).clock(clock).maxStaleness(maxStaleness)
+                .serveHitsWhileDatabaseUnavailable(upTo).build());
+        StoredSession hot = warmAfterEcho(cached);
+        storage.stopDatabase();
+        try {
+            HitsSeen seen = watchHits(cached, raw, hot, upTo);
+            // No call reached the database before (hits do not), so its breaker was closed: the feed's
+            // failed reconnects alone told the cache that the database is unavailable.
+            assertTrue(seen.longestServedLagBreakerClosed.compareTo(maxStaleness) >= 0, "hits were served past "
+                    + "maxStaleness with the breaker closed; the feed was behind "
+                    + seen.longestServedLagBreakerClosed.toMillis() + " ms at most");
+        } finally {
+            storage.startDatabase();
+        }
+        assertEquals(Optional.of(hot), recover(raw, () -> cached.loadSessionByAccessToken(hot.accessToken())));
+    }
+
+    /** What {@link #watchHits} saw. */
+    private static final class HitsSeen {
+        int served;
+        /** The feed's longest lag at a hit served while the raw store's breaker was closed. */
+        Duration longestServedLagBreakerClosed = Duration.ZERO;
+    }
+
+    /**
+     * Looks {@code s} up through {@code cached} while the database is down, until the cache has
+     * refused it a few times in a row with its feed at least {@code bound} behind; every hit served
+     * must have been served with the feed less than {@code bound} behind (read before the call, so
+     * the lag at the call was no smaller: nothing confirms while the database is down).
+     */
+    private static HitsSeen watchHits(CachingTokenStore cached, TokenStore raw, StoredSession s, Duration bound) {
+        HitsSeen seen = new HitsSeen();
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        int refusedPastBound = 0;
+        while (refusedPastBound < 5) {
+            Duration lag = cached.changeFeedLag().orElseThrow();
+            boolean breakerClosed = raw instanceof DatabaseHealth health
+                    && health.availability().state() == Availability.State.CLOSED;
+            Optional<StoredSession> answer = notServed(() -> cached.loadSessionByAccessToken(s.accessToken()));
+            if (answer.isPresent()) {
+                assertTrue(lag.compareTo(bound) < 0, "served with the feed " + lag.toMillis() + " ms behind, bound "
+                        + bound.toMillis() + " ms");
+                seen.served++;
+                if (breakerClosed && lag.compareTo(seen.longestServedLagBreakerClosed) > 0) {
+                    seen.longestServedLagBreakerClosed = lag;
+                }
+            } else if (lag.compareTo(bound) >= 0) {
+                refusedPastBound++;
+            }
+            if (System.nanoTime() > deadline) {
+                fail("the cache did not fail closed within " + DEADLINE);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+        return seen;
+    }
+
+    /** Stores a session, lets the feed echo the write back, and caches it again; returns it. */
+    private StoredSession warmAfterEcho(CachingTokenStore cached) {
+        StoredSession hot = data.session("ada");
+        cached.storeSession(hot);
+        long written = System.nanoTime();
+        Eventually.within(Eventually.FEED_DEADLINE, "the feed has delivered the write",
+                () -> cached.changeFeedLag().map(lag -> System.nanoTime() - lag.toNanos() - written > 0).orElse(true));
+        assertEquals(Optional.of(hot), cached.loadSessionByAccessToken(hot.accessToken()));
+        return hot;
     }
 
     @Test

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.TestInfo;
  * a write is done (and a duplicate token refused) when the call returns, which only group commit
  * keeps; write-behind's own promises are the buffering suite's to check.
  */
-abstract class BackendRuns {
+abstract class BackendRuns implements BackendRun {
 
     /** Fresh, empty storage of this backend. */
     abstract TestStorage storage();

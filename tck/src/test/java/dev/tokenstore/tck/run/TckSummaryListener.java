@@ -15,7 +15,7 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 
 /**
- * Counts every kit test of the backend runs (the {@link BackendRuns} subclasses) by backend and
+ * Counts every kit test of the backend runs (the {@link BackendRun} classes) by backend and
  * wrapping into {@link KitRuns}, where {@link BackendRuns} checks them, and after the run prints
  * one line per backend (and per backend × wrapping) with its passed / skipped / failed counts,
  * then every skipped test with its reason, and writes the same to {@code target/tck-summary.txt}.
@@ -117,7 +117,7 @@ public final class TckSummaryListener implements TestExecutionListener {
     private static boolean isBackendRun(TestIdentifier top) {
         return top.getSource().map(s -> {
             try {
-                return BackendRuns.class.isAssignableFrom(((ClassSource) s).getJavaClass());
+                return BackendRun.class.isAssignableFrom(((ClassSource) s).getJavaClass());
             } catch (RuntimeException e) {
                 return false;
             }
