@@ -70,6 +70,11 @@ final class AppPoolStorage implements TestStorage {
     }
 
     @Override
+    public Optional<Integer> swapTokenHashesBetweenRows() {
+        return plain.swapTokenHashesBetweenRows();
+    }
+
+    @Override
     public Optional<Integer> swapEncryptedValuesBetweenColumns() {
         return plain.swapEncryptedValuesBetweenColumns();
     }

@@ -1,10 +1,16 @@
 package dev.tokenstore.tck.run;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokenstore.TokenStore;
+import dev.tokenstore.buffer.AckMode;
+import dev.tokenstore.buffer.BufferedTokenStore;
 import dev.tokenstore.postgres.testing.PostgresTestServer;
 import dev.tokenstore.postgres.testing.TestSchema;
 import dev.tokenstore.tck.DatabaseUnavailableKit;
 import dev.tokenstore.tck.JdbcTestStorage;
 import dev.tokenstore.tck.TestStorage;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -72,6 +78,26 @@ class PostgresTckTest extends BackendRuns {
         @Override
         protected TestStorage newStorage() {
             return restartable();
+        }
+    }
+
+    /** The same outage kit with the cache over a buffer over the store, as the starter builds it. */
+    @Nested
+    @DisplayName("database unavailable, cache over buffer")
+    class UnavailableCacheOverBuffer extends DatabaseUnavailableKit {
+        @Override
+        protected TestStorage newStorage() {
+            return restartable();
+        }
+
+        @Override
+        protected TokenStore underCache(TokenStore raw) {
+            TokenStore buffer = track(BufferedTokenStore.builder(raw).clock(clock).ackMode(AckMode.GROUP_COMMIT)
+                    .maxDelay(Duration.ofMillis(2)).build());
+            assertTrue(buffer.features().databaseHealth().isPresent() && buffer.features().changeFeed().isPresent()
+                    && buffer.features().cleanupCoordination().isPresent() && buffer.features().keyRotation().isPresent(),
+                    "a buffer over PostgreSQL shows its health, feed, cleanup coordination and key rotation");
+            return buffer;
         }
     }
 }
