@@ -24,19 +24,8 @@ import org.junit.jupiter.api.Test;
  * data. Each refused write is a {@link TokenStoreException} of kind {@code REFUSED} that names the
  * session only by fingerprint.
  */
-abstract class FinalityContract {
+abstract class FinalityContract extends SessionContract {
 
-    abstract TokenStoreCompatibilityKit kit();
-
-    private TokenStore store() {
-        return kit().store;
-    }
-
-    private StoredSession stored() {
-        StoredSession s = kit().data.session();
-        store().storeSession(s);
-        return s;
-    }
 
     /** A second instance over the same data (skips where the backend has none). */
     private TokenStore other() {
@@ -52,11 +41,6 @@ abstract class FinalityContract {
         assertFalse(message.contains(write.accessToken()), "no token in the message");
     }
 
-    private static void assertGone(TokenStore target, StoredSession s) {
-        assertEquals(Optional.empty(), target.loadSessionById(s.sessionId()), "by id");
-        assertEquals(Optional.empty(), target.loadSessionByAccessToken(s.accessToken()), "by access token");
-        assertEquals(Optional.empty(), target.loadSessionByRefreshToken(s.refreshToken()), "by refresh token");
-    }
 
     /** Revokes {@code s} one way on {@code through}, then writes its old copy again on {@code writer}. */
     private void revokeThenRewrite(BiConsumer<TokenStore, StoredSession> revoke, boolean twoInstances) {

@@ -74,16 +74,7 @@ final class JdbcRawAccess {
                 if (values.size() < 2) {
                     continue;
                 }
-                String update = "UPDATE " + table + " SET " + column + " = ? WHERE " + column + " = ?";
-                try (PreparedStatement ps = c.prepareStatement(update)) {
-                    String parked = "swap-in-progress";
-                    for (String[] step : new String[][] {{parked, values.get(0)}, {values.get(0), values.get(1)},
-                            {values.get(1), parked}}) {
-                        ps.setString(1, step[0]);
-                        ps.setString(2, step[1]);
-                        ps.executeUpdate();
-                    }
-                }
+                swapValues(c, table, column, values.get(0), values.get(1));
                 swapped++;
             }
         }
@@ -117,16 +108,7 @@ final class JdbcRawAccess {
                 if (values.size() < 2) {
                     continue;
                 }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE " + table + " SET " + column + " = ? WHERE " + column + " = ?")) {
-                    String parked = "swap-in-progress";
-                    for (String[] step : new String[][] {{parked, values.get(0)}, {values.get(0), values.get(1)},
-                            {values.get(1), parked}}) {
-                        ps.setString(1, step[0]);
-                        ps.setString(2, step[1]);
-                        ps.executeUpdate();
-                    }
-                }
+                swapValues(c, table, column, values.get(0), values.get(1));
                 swapped++;
             }
         }
@@ -200,6 +182,19 @@ final class JdbcRawAccess {
         int at = value.lastIndexOf(':') + 8;
         char replacement = value.charAt(at) == 'A' ? 'B' : 'A';
         return value.substring(0, at) + replacement + value.substring(at + 1);
+    }
+
+    /** Swaps two values of a column in place, through a parked value (so a unique index never sees both at once). */
+    private static void swapValues(Connection c, String table, String column, String a, String b) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE " + table + " SET " + column + " = ? WHERE " + column + " = ?")) {
+            String parked = "swap-in-progress";
+            for (String[] step : new String[][] {{parked, a}, {a, b}, {b, parked}}) {
+                ps.setString(1, step[0]);
+                ps.setString(2, step[1]);
+                ps.executeUpdate();
+            }
+        }
     }
 
     private static List<String> tables(Connection c, String schema) throws SQLException {

@@ -23,26 +23,10 @@ import org.junit.jupiter.api.Test;
  * the store under test (raw or wrapped): atomic rotation, reuse detection that revokes, the grace
  * window, expiry, bad input and cleanup of retired tokens.
  */
-abstract class RotationContract {
+abstract class RotationContract extends SessionContract {
     private static final Duration GRACE = Duration.ofSeconds(30);
 
-    abstract TokenStoreCompatibilityKit kit();
 
-    private TokenStore store() {
-        return kit().store;
-    }
-
-    private StoredSession stored() {
-        StoredSession s = kit().data.session();
-        store().storeSession(s);
-        return s;
-    }
-
-    private void assertGone(TokenStore target, StoredSession s) {
-        assertEquals(Optional.empty(), target.loadSessionByAccessToken(s.accessToken()), "by access token");
-        assertEquals(Optional.empty(), target.loadSessionById(s.sessionId()), "by id");
-        assertEquals(Optional.empty(), target.loadSessionByRefreshToken(s.refreshToken()), "by refresh token");
-    }
 
     @Test
     @DisplayName("rotation replaces the session: the old tokens find nothing, the new ones find the next session")
