@@ -423,7 +423,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore
                 // before the migration converts values: a wrong key then fails naming its id
                 keyChecks.checkAtOpen(runner);
             }
-            runner.write("migrate schema", tx -> migrator.migrate(tx.connection()));
+            runner.write("migrate schema", tx -> migrator.migrate(tx.connection(), found));
         }
         keyChecks.checkAtOpen(runner);
     }

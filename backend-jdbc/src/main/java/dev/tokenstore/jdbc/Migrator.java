@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings the schema to {@link Schema#CURRENT_VERSION}: reads the highest version in
- * {@code <prefix>schema_version} (none, or an empty table, is version 0) and applies every later
- * step, all in one write transaction so two processes opening a new database at once do not
+ * {@code <prefix>schema_version} (none, or an empty table, is version 0); creates a fresh database
+ * at the current version directly ({@link Schema#baseline}), or applies every later step to an
+ * earlier one, all in one write transaction so two processes opening a new database at once do not
  * both migrate. A database newer than this code is refused.
  */
 final class Migrator {
@@ -43,12 +44,20 @@ final class Migrator {
         }
     }
 
-    /** Migrates inside the caller's write transaction; returns the version the database had. */
-    int migrate(Connection c) throws SQLException {
+    /**
+     * Migrates inside the caller's write transaction; returns the version the database had.
+     * {@code peeked} is what {@link #peekVersion} found before: -1 (no version table at all) means
+     * no earlier release ever started on this database.
+     */
+    int migrate(Connection c, int peeked) throws SQLException {
         dialect.lockForMigration(c);
         SqlDialect.execute(c, schema.createVersionTable(dialect));
         int found = readVersion(c);
         refuseNewer(found);
+        if (found == 0 && (peeked < 0 || !holdsTablesOfAnEarlierRelease(c))) {
+            createAtCurrentVersion(c);
+            return found;
+        }
         if (found >= 1 && found < 3) {
             versionThree.verifyKeys(c); // before any DDL: some engines (H2) commit at each DDL statement
         }
@@ -66,17 +75,54 @@ final class Migrator {
             } else if (next == 4) {
                 versionFour.copy(c);
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.version
-                    + " (version, applied_at) VALUES (?, ?)")) {
-                ps.setInt(1, next);
-                ps.setLong(2, clock.millis());
-                ps.executeUpdate();
-            }
+            recordVersion(c, next);
         }
         if (found < Schema.CURRENT_VERSION) {
             LOG.info("{}: schema migrated from version {} to {}", storeName, found, Schema.CURRENT_VERSION);
         }
         return found;
+    }
+
+    /**
+     * A fresh database: every table at the current version at once (the baseline), the change-log
+     * counter's row, and last its version row.
+     */
+    private void createAtCurrentVersion(Connection c) throws SQLException {
+        for (String statement : schema.baseline(dialect)) {
+            SqlDialect.execute(c, statement);
+        }
+        addChangeCounterRow(c);
+        recordVersion(c, Schema.CURRENT_VERSION); // last: a database with its version row is complete
+        LOG.info("{}: schema created at version {}", storeName, Schema.CURRENT_VERSION);
+    }
+
+    /**
+     * True if a database without a version row still holds a sessions table of version 1 or 2: an
+     * earlier release's first migration cut short where DDL commits on its own (H2, HSQLDB). It is
+     * migrated step by step from version 1, not given the baseline (whose {@code IF NOT EXISTS}
+     * would keep the old table).
+     */
+    private boolean holdsTablesOfAnEarlierRelease(Connection c) throws SQLException {
+        return TableCopy.hasColumn(c, schema.sessions, "session_id");
+    }
+
+    private void addChangeCounterRow(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + schema.changeSeq + " WHERE id = 1");
+             ResultSet rs = ps.executeQuery()) {
+            if (rs.next() && rs.getInt(1) > 0) {
+                return; // a baseline cut short after this row
+            }
+        }
+        SqlDialect.execute(c, "INSERT INTO " + schema.changeSeq + " (id, seq) VALUES (1, 0)");
+    }
+
+    private void recordVersion(Connection c, int version) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.version
+                + " (version, applied_at) VALUES (?, ?)")) {
+            ps.setInt(1, version);
+            ps.setLong(2, clock.millis());
+            ps.executeUpdate();
+        }
     }
 
     void refuseNewer(int found) {

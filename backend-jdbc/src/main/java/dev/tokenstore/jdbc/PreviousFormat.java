@@ -136,11 +136,15 @@ public final class PreviousFormat {
      * would otherwise keep the old ones.
      */
     private static void reset(Connection c, Schema s, SqlDialect d, int version) throws SQLException {
-        for (String table : List.of(s.sessions, s.authCodes, s.retiredTokens, s.keyChecks, s.changeLog,
-                s.changeSeq, s.states, s.clients)) {
+        for (String table : List.of(s.sessions, s.authCodes, s.retiredTokens, s.keyChecks, s.revokedSessions,
+                s.changeLog, s.changeSeq, s.states, s.clients)) {
             SqlDialect.execute(c, "DROP TABLE " + table);
         }
-        SqlDialect.execute(c, "DELETE FROM " + s.version + " WHERE version > " + version);
+        // the version rows an earlier release recorded (a fresh database now records only the current one)
+        SqlDialect.execute(c, "DELETE FROM " + s.version);
+        for (int v = 1; v <= version; v++) {
+            SqlDialect.execute(c, "INSERT INTO " + s.version + " (version, applied_at) VALUES (" + v + ", 0)");
+        }
         for (int v = 1; v <= Math.min(version, 2); v++) {
             for (String statement : s.migrationTo(v, d)) {
                 SqlDialect.execute(c, statement);

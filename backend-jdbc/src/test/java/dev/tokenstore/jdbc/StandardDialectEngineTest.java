@@ -249,12 +249,10 @@ class StandardDialectEngineTest {
         try (Connection c = dataSource().getConnection(); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery(
                     "SELECT version, applied_at FROM tokenstore_schema_version ORDER BY version")) {
-                for (int version = 1; version <= Schema.CURRENT_VERSION; version++) {
-                    assertTrue(rs.next(), "version " + version + " recorded");
-                    assertEquals(version, rs.getInt(1));
-                    assertEquals(T0.toEpochMilli(), rs.getLong(2));
-                }
-                assertFalse(rs.next());
+                assertTrue(rs.next(), "a fresh database is created at the current version directly");
+                assertEquals(Schema.CURRENT_VERSION, rs.getInt(1));
+                assertEquals(T0.toEpochMilli(), rs.getLong(2));
+                assertFalse(rs.next(), "no earlier version was built on the way");
             }
             st.executeUpdate("INSERT INTO tokenstore_schema_version VALUES (" + (Schema.CURRENT_VERSION + 1) + ", 0)");
         }
@@ -263,6 +261,63 @@ class StandardDialectEngineTest {
                 && e.getMessage().contains("engine.db"),
                 e.getMessage());
         assertEquals(2, sourcesClosed.get(), "a failed open closes the connection source");
+    }
+
+    @Test
+    void aFreshDatabaseHasTheSchemaThatEveryStepFromVersionTwoBuilds() throws SQLException {
+        open(at(T0)).close();
+        List<String> baseline = schemaObjects();
+        assertEquals(1, changeCounterRows(), "the change log's counter row");
+
+        JdbcTokenStore writer = open(at(T0));
+        PreviousFormat.writeVersion2(writer, List.of(), List.of(), List.of(), List.of());
+        writer.close();
+        assertEquals(2, maxVersion());
+        open(at(T0)).close();
+        assertEquals(Schema.CURRENT_VERSION, maxVersion());
+        assertEquals(baseline, schemaObjects(), "tables and indexes, with their DDL, as the steps leave them");
+        assertEquals(1, changeCounterRows());
+    }
+
+    @Test
+    void anEarlierReleasesFirstMigrationCutShortIsMigratedStepByStep() throws SQLException {
+        Schema schema = new Schema("tokenstore_");
+        try (Connection c = dataSource().getConnection()) {
+            // version 1's tables committed, its version row not (where each DDL statement commits)
+            SqlDialect.execute(c, schema.createVersionTable(new StandardDialect()));
+            for (String statement : schema.migrationTo(1, new StandardDialect())) {
+                SqlDialect.execute(c, statement);
+            }
+        }
+        JdbcTokenStore store = open(at(T0));
+        StoredSession s = session("sid-cut", "at-cut", "rt-cut", Duration.ofHours(1));
+        store.storeSession(s);
+        assertEquals(Optional.of(s), store.loadSessionByRefreshToken("rt-cut"));
+        assertEquals(Schema.CURRENT_VERSION, maxVersion());
+        assertTrue(tableExists("tokenstore_sessions"), "the version-1 sessions table was replaced, not kept");
+        assertEquals(1, changeCounterRows());
+    }
+
+    /** Every table and index of the store, with the DDL SQLite keeps for it, by name. */
+    private List<String> schemaObjects() throws SQLException {
+        List<String> objects = new ArrayList<>();
+        try (Connection c = dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT type, name, sql FROM sqlite_master "
+                     + "WHERE name NOT LIKE 'sqlite_%' ORDER BY name")) {
+            while (rs.next()) {
+                objects.add(rs.getString(1) + " " + rs.getString(2) + ": " + rs.getString(3));
+            }
+        }
+        assertTrue(objects.size() > 10, "tables and indexes found: " + objects);
+        return objects;
+    }
+
+    private int changeCounterRows() throws SQLException {
+        try (Connection c = dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM tokenstore_change_seq")) {
+            assertTrue(rs.next());
+            return rs.getInt(1);
+        }
     }
 
     @Test
@@ -479,7 +534,7 @@ class StandardDialectEngineTest {
             boolean finished;
             try (Connection c = dataSource().getConnection()) {
                 c.setAutoCommit(true);
-                migrator.migrate(CutShort.after(c, cutAfter));
+                migrator.migrate(CutShort.after(c, cutAfter), migrator.peekVersion(c));
                 finished = true;
             } catch (SQLException e) {
                 assertEquals(CutShort.MESSAGE, e.getMessage());
@@ -506,6 +561,48 @@ class StandardDialectEngineTest {
             cuts++;
         }
         assertTrue(cuts > 20, "the step has its renames, creates, copies and drops to cut between: " + cuts);
+    }
+
+    /**
+     * A fresh database's creation at the current version cut short after any of its statements, each
+     * committed on its own, then opened again: it completes, and the store reads, writes and feeds
+     * changes as one created in one go.
+     */
+    @Test
+    void theBaselineCutShortAfterAnyStatementCompletesAtTheNextOpen() throws Exception {
+        TokenCipher cipher = TokenCipher.withKeys(java.util.Map.of(TokenStoreOptions.DEFAULT_KEY_ID, KEY),
+                TokenStoreOptions.DEFAULT_KEY_ID);
+        int cuts = 0;
+        for (int cutAfter = 1; ; cutAfter++) {
+            for (String file : List.of("engine.db", "engine.db-wal", "engine.db-shm")) {
+                java.nio.file.Files.deleteIfExists(dir.resolve(file));
+            }
+            Migrator migrator = new Migrator(new Schema("tokenstore_"), new StandardDialect(), at(T0), "cut short",
+                    new Rows(cipher, false));
+            boolean finished;
+            try (Connection c = dataSource().getConnection()) {
+                c.setAutoCommit(true);
+                migrator.migrate(CutShort.after(c, cutAfter), -1);
+                finished = true;
+            } catch (SQLException e) {
+                assertEquals(CutShort.MESSAGE, e.getMessage());
+                finished = false;
+            }
+            JdbcTokenStore reopened = open(at(T0));
+            String at = "cut after statement " + cutAfter;
+            StoredSession s = session("sid-" + cutAfter, "at-" + cutAfter, "rt-" + cutAfter, Duration.ofHours(1));
+            reopened.storeSession(s);
+            assertEquals(Optional.of(s), reopened.loadSessionByRefreshToken("rt-" + cutAfter), at);
+            assertEquals(Schema.CURRENT_VERSION, maxVersion(), at);
+            assertEquals(1, changeCounterRows(), at);
+            reopened.close();
+            opened.remove(reopened);
+            if (finished) {
+                break;
+            }
+            cuts++;
+        }
+        assertTrue(cuts > 15, "the baseline has its creates and rows to cut between: " + cuts);
     }
 
     /** A connection whose statements fail with {@link #MESSAGE} from the n-th executed one on. */
