@@ -12,26 +12,14 @@ final class Checks {
     private Checks() {
     }
 
-    /** A required, non-blank string (lookup keys, settings: no length limit). */
+    /** A required, non-blank string (lookup keys, settings: no length limit); see {@link Arguments}. */
     static String requireText(String value, String field) {
-        if (value == null) {
-            throw new IllegalArgumentException(field + " is required (was null)");
-        }
-        if (value.isBlank()) {
-            throw new IllegalArgumentException(field + " must not be blank");
-        }
-        return value;
+        return Arguments.requireText(value, field);
     }
 
     /** A required, non-blank string of at most {@code max} chars without NUL or lone surrogates. */
     static String requireText(String value, String field, int max) {
-        if (value == null) {
-            throw new IllegalArgumentException(field + " is required (was null)");
-        }
-        if (value.isBlank()) {
-            throw new IllegalArgumentException(field + " must not be blank");
-        }
-        return text(value, field, max);
+        return text(Arguments.requireText(value, field), field, max);
     }
 
     /** An optional string (null passes) of at most {@code max} chars without NUL or lone surrogates. */
@@ -48,10 +36,7 @@ final class Checks {
     }
 
     static <T> T requireNonNull(T value, String field) {
-        if (value == null) {
-            throw new IllegalArgumentException(field + " is required (was null)");
-        }
-        return value;
+        return Arguments.requireNonNull(value, field);
     }
 
     /** Times are kept to the millisecond so every backend returns exactly what it was given. */

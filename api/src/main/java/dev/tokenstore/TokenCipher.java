@@ -377,34 +377,6 @@ public final class TokenCipher {
     }
 
     /**
-     * The stored form of {@code value} in format 1 (bound to the key id only); null stays null.
-     *
-     * @deprecated format 1 does not bind a value to its place; kept to write old-format data in
-     *             migration tests. Use {@link #encrypt(String, Place)}.
-     */
-    @Deprecated
-    public String encrypt(String value) {
-        if (value == null) {
-            return null;
-        }
-        if (!encrypts()) {
-            return PLAIN_PREFIX + value;
-        }
-        byte[] nonce = new byte[NONCE_BYTES];
-        RANDOM.nextBytes(nonce);
-        try {
-            Cipher cipher = AES_GCM_ENCRYPT.get();
-            cipher.init(Cipher.ENCRYPT_MODE, keys.get(primaryId), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(aad(primaryId));
-            byte[] sealed = cipher.doFinal(value.getBytes(StandardCharsets.UTF_8));
-            byte[] out = ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
-            return ENCRYPTED_PREFIX + primaryId + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
-        } catch (GeneralSecurityException e) {
-            throw new TokenStoreException("encryption failed with key id '" + primaryId + "'", e);
-        }
-    }
-
-    /**
      * The value behind a stored form of format 1 (or plaintext); null stays null. Format 2 values
      * need their place: {@link #decrypt(String, Place)}.
      *

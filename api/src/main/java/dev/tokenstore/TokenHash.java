@@ -22,9 +22,7 @@ public final class TokenHash {
      * @throws IllegalArgumentException if {@code token} is null
      */
     public static String sha256Hex(String token) {
-        if (token == null) {
-            throw new IllegalArgumentException("token is required (was null)");
-        }
+        Arguments.requireNonNull(token, "token");
         MessageDigest digest = SHA256.get();
         return HEX.formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokenstore.testing.FormatOneValues;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -18,6 +19,9 @@ import org.junit.jupiter.api.Test;
 class TokenCipherTest {
     private static final byte[] K1 = key(1);
     private static final byte[] K2 = key(2);
+    private static final TokenCipher.Place PLACE = new TokenCipher.Place("sessions", "secrets_enc", "row");
+    /** Format 1 values as an earlier release wrote them under k1 (this release reads them, never writes them). */
+    private static final FormatOneValues FORMAT_ONE_K1 = FormatOneValues.withKey("k1", key(1));
 
     private static byte[] key(int fill) {
         byte[] k = new byte[32];
@@ -29,14 +33,14 @@ class TokenCipherTest {
     @DisplayName("round trip, fresh nonce per value, key id in the ciphertext, no plaintext visible")
     void roundTrip() {
         TokenCipher cipher = TokenCipher.withKeys(Map.of("k1", K1), "k1");
-        String a = cipher.encrypt("my-secret-token-ünïcødé");
-        String b = cipher.encrypt("my-secret-token-ünïcødé");
+        String a = FORMAT_ONE_K1.encrypt("my-secret-token-ünïcødé");
+        String b = FORMAT_ONE_K1.encrypt("my-secret-token-ünïcødé");
         assertNotEquals(a, b);
         assertTrue(a.startsWith("ts1:k1:"), a);
         assertFalse(a.contains("my-secret"));
         assertEquals("my-secret-token-ünïcødé", cipher.decrypt(a));
-        assertEquals("", cipher.decrypt(cipher.encrypt("")));
-        assertNull(cipher.encrypt(null));
+        assertEquals("", cipher.decrypt(FORMAT_ONE_K1.encrypt("")));
+        assertNull(cipher.encrypt(null, PLACE));
         assertNull(cipher.decrypt(null));
         assertTrue(cipher.encrypts());
     }
@@ -45,22 +49,22 @@ class TokenCipherTest {
     @DisplayName("rotation: the primary key encrypts, older keys still decrypt")
     void rotation() {
         TokenCipher old = TokenCipher.withKeys(Map.of("k1", K1), "k1");
-        String written = old.encrypt("token");
+        String written = FORMAT_ONE_K1.encrypt("token");
         Map<String, byte[]> ring = new LinkedHashMap<>();
         ring.put("k1", K1);
         ring.put("k2", K2);
         TokenCipher rotated = TokenCipher.withKeys(ring, "k2");
         assertEquals("token", rotated.decrypt(written));
-        String rewritten = rotated.encrypt("token");
-        assertTrue(rewritten.startsWith("ts1:k2:"));
-        TokenStoreException e = assertThrows(TokenStoreException.class, () -> old.decrypt(rewritten));
+        String rewritten = rotated.encrypt("token", PLACE);
+        assertTrue(rewritten.startsWith("ts2:k2:"));
+        TokenStoreException e = assertThrows(TokenStoreException.class, () -> old.decrypt(rewritten, PLACE));
         assertTrue(e.getMessage().contains("k2"), e.getMessage());
     }
 
     @Test
     @DisplayName("a wrong key under the same id fails authentication, never returns garbage")
     void wrongKey() {
-        String written = TokenCipher.withKeys(Map.of("k1", K1), "k1").encrypt("token");
+        String written = FORMAT_ONE_K1.encrypt("token");
         TokenStoreException e = assertThrows(TokenStoreException.class,
                 () -> TokenCipher.withKeys(Map.of("k1", K2), "k1").decrypt(written));
         assertTrue(e.getMessage().contains("wrong key or tampered"), e.getMessage());
@@ -71,7 +75,7 @@ class TokenCipherTest {
     @DisplayName("tampered, truncated, foreign or re-labelled values are rejected")
     void tamper() {
         TokenCipher cipher = TokenCipher.withKeys(Map.of("k1", K1, "k2", K2), "k1");
-        String written = cipher.encrypt("token");
+        String written = FORMAT_ONE_K1.encrypt("token");
         String body = written.substring("ts1:k1:".length());
         byte[] raw = Base64.getUrlDecoder().decode(body);
         raw[raw.length - 1] ^= 1;
@@ -107,16 +111,16 @@ class TokenCipherTest {
                 && refused.getMessage().contains(TokenStoreOptions.ENCRYPTION_KEY_ENV), refused.getMessage());
         TokenCipher allowed = TokenCipher.fromOptions(none.toBuilder().allowPlaintext(true).build());
         assertFalse(allowed.encrypts());
-        assertEquals("plain:v", allowed.encrypt("v"));
+        assertEquals("plain:v", allowed.encrypt("v", PLACE));
 
         TokenStoreOptions keyed = TokenStoreOptions.builder().encryptionKeys(Map.of("x", K1), "x").build();
         assertTrue(TokenCipher.fromOptions(keyed).encrypts());
         assertTrue(TokenCipher.fromOptions(keyed.toBuilder().allowPlaintext(true).build()).encrypts(),
                 "allowPlaintext never turns encryption off when there is a key");
         TokenCipher plain = TokenCipher.plaintext();
-        assertEquals("plain:v", plain.encrypt("v"));
+        assertEquals("plain:v", plain.encrypt("v", PLACE));
         assertEquals("v", plain.decrypt("plain:v"));
-        assertThrows(TokenStoreException.class, () -> plain.decrypt(TokenCipher.withKeys(Map.of("k1", K1), "k1").encrypt("v")));
+        assertThrows(TokenStoreException.class, () -> plain.decrypt(FORMAT_ONE_K1.encrypt("v")));
     }
 
     @Test
@@ -150,7 +154,7 @@ class TokenCipherTest {
         assertEquals("new", fromEnv.primaryKeyId());
         assertEquals(Set.of("new", "old"), fromEnv.encryptionKeys().keySet());
         assertTrue(Arrays.equals(K2, fromEnv.encryptionKeys().get("new")));
-        assertTrue(TokenCipher.fromOptions(fromEnv).encrypt("v").startsWith("ts1:new:"));
+        assertTrue(TokenCipher.fromOptions(fromEnv).encrypt("v", PLACE).startsWith("ts2:new:"));
         assertEquals(fromEnv.encryptionKeys().keySet(), fromEnv.toBuilder().build().encryptionKeys().keySet(),
                 "a rebuilt copy keeps the keys it was built with");
 

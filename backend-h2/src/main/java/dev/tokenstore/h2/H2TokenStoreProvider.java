@@ -1,5 +1,6 @@
 package dev.tokenstore.h2;
 
+import dev.tokenstore.Arguments;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.TokenStoreProvider;
@@ -43,9 +44,7 @@ public final class H2TokenStoreProvider implements TokenStoreProvider {
 
     @Override
     public TokenStore open(TokenStoreOptions options) {
-        if (options == null) {
-            throw new IllegalArgumentException("options is required (was null)");
-        }
+        Arguments.requireNonNull(options, "options");
         H2Settings settings = H2Settings.from(options);
         return JdbcTokenStore.builder(options, new H2Dialect(), H2Connections.open(options, settings)).build();
     }

@@ -1,5 +1,6 @@
 package dev.tokenstore.hsqldb;
 
+import dev.tokenstore.Arguments;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.TokenStoreProvider;
@@ -43,9 +44,7 @@ public final class HsqldbTokenStoreProvider implements TokenStoreProvider {
 
     @Override
     public TokenStore open(TokenStoreOptions options) {
-        if (options == null) {
-            throw new IllegalArgumentException("options is required (was null)");
-        }
+        Arguments.requireNonNull(options, "options");
         HsqldbSettings settings = HsqldbSettings.from(options);
         return JdbcTokenStore.builder(options, new HsqldbDialect(), HsqldbConnections.open(options, settings))
                 .name("tokenstore hsqldb " + settings.description).build();

@@ -1,5 +1,6 @@
 package dev.tokenstore.jdbc;
 
+import dev.tokenstore.Arguments;
 import dev.tokenstore.ChangeEvent;
 import dev.tokenstore.ChangeListener;
 import dev.tokenstore.ChangeSubscription;
@@ -36,9 +37,7 @@ final class ChangeHub implements ChangeChannel.Receiver {
     }
 
     ChangeSubscription subscribe(ChangeListener listener) {
-        if (listener == null) {
-            throw new IllegalArgumentException("listener is required (was null)");
-        }
+        Arguments.requireNonNull(listener, "listener");
         CountDownLatch confirmed;
         synchronized (this) {
             if (closed) {

@@ -1,5 +1,6 @@
 package dev.tokenstore.jdbc;
 
+import dev.tokenstore.Arguments;
 import dev.tokenstore.CleanupResult;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -37,9 +38,7 @@ final class CleanupLock {
     }
 
     Optional<CleanupResult> runIfFree(Supplier<CleanupResult> cleanup) {
-        if (cleanup == null) {
-            throw new IllegalArgumentException("cleanup is required (was null)");
-        }
+        Arguments.requireNonNull(cleanup, "cleanup");
         lifecycle.ensureOpen();
         if (!dialect.locksCleanup()) {
             return Optional.of(cleanup.get());

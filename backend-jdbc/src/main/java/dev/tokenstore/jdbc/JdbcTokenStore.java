@@ -16,7 +16,6 @@ import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreException;
 import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.TransactionalTokenStore;
-import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -70,47 +69,46 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     private final String name;
     private final ConnectionSource source;
     private final Lifecycle lifecycle;
-    private final PooledRunner runner;
-    private final StoreCore core;
-    private final Failures failures;
+    private final SqlTokenStore sql;
     private final CircuitGuard guard;
     private final String tablePrefix;
-    private final ChangeHub changeHub;
-    private final ChangeChannel channel;
-    private final boolean changeFeedOn;
-    private final ThreadLocal<Boolean> inTransaction = new ThreadLocal<>();
+    private final StoreChangeFeed changeFeed;
+    private final NestedTransactions transactions;
     private final CleanupLock cleanupLock;
-    private final Statements statements;
-    private final Rows rows;
-    private final SqlDialect dialect;
+    private final EngineAccess access;
+    private final Runnable opening;
 
+    /** Wires the engine's parts; {@link Builder#build()} then runs the {@link OpenSequence}. */
     private JdbcTokenStore(Builder b, JdbcSettings settings, BreakerSettings breaker, TokenCipher cipher) {
         this.name = b.name != null ? b.name : "tokenstore " + b.dialect.name() + " " + b.source.description();
         this.source = b.source;
         this.tablePrefix = settings.tablePrefix;
         this.lifecycle = new Lifecycle(name);
-        this.failures = new Failures(name, b.dialect);
+        Failures failures = new Failures(name, b.dialect);
         this.guard = new CircuitGuard(breaker, b.dialect, name, b.options.clock());
         Statements statements = new Statements(new Schema(settings.tablePrefix), b.dialect);
         ChangeChannel channel = b.changeChannel;
         String topic = statements.schema.changeLog;
-        this.changeFeedOn = settings.changeFeed;
-        this.channel = channel;
         ChangeLogPruner pruner = new ChangeLogPruner(statements, settings.changeRetentionSeconds * 1000L);
-        ChangePublisher publisher = !changeFeedOn ? ChangePublisher.OFF
+        ChangePublisher publisher = !settings.changeFeed ? ChangePublisher.OFF
                 : channel != null ? new ChannelPublisher(channel, topic, b.options.clock(), pruner)
                 : new ChangeLogPublisher(statements, b.options.clock(), pruner);
         LendingSource lending = new LendingSource(source);
-        this.runner = new PooledRunner(lending, b.dialect, failures, settings.maxRetries, lifecycle, guard, publisher);
+        PooledRunner runner = new PooledRunner(lending, b.dialect, failures, settings.maxRetries, lifecycle, guard,
+                publisher);
         long pollNanos = settings.changePollMillis * 1_000_000L;
-        this.changeHub = new ChangeHub(name, channel != null ? receiver -> channel.listen(topic, receiver)
-                : receiver -> ChangeLogPoller.start(runner, statements, pollNanos, name, receiver));
-        this.statements = statements;
-        this.dialect = b.dialect;
-        this.rows = new Rows(cipher, settings.refuseUnboundValues);
-        this.core = new StoreCore(new GuardedRunner(), statements, b.dialect, rows,
-                b.options.clock(), settings.cleanupChunkSize, publisher, b.options.refreshReuseGrace().toMillis());
+        this.changeFeed = new StoreChangeFeed(new ChangeHub(name, channel != null
+                ? receiver -> channel.listen(topic, receiver)
+                : receiver -> ChangeLogPoller.start(runner, statements, pollNanos, name, receiver)),
+                channel, settings.changeFeed);
+        Rows rows = new Rows(cipher, settings.refuseUnboundValues);
+        this.transactions = new NestedTransactions(runner, failures);
+        this.sql = new SqlTokenStore(new SqlContext(transactions.outerRunner(), statements, b.dialect, rows,
+                b.options.clock(), publisher), settings.cleanupChunkSize, b.options.refreshReuseGrace().toMillis());
         this.cleanupLock = new CleanupLock(source, lending, b.dialect, failures, lifecycle, settings.tablePrefix);
+        this.access = new EngineAccess(runner, statements, b.dialect, rows);
+        this.opening = () -> OpenSequence.run(source, runner, failures, statements, b.dialect, rows,
+                b.options.clock(), name);
     }
 
     /**
@@ -133,7 +131,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     /** Every single-op call goes to the engine core, which runs it in its own transaction. */
     @Override
     protected TokenStore delegate() {
-        return core;
+        return sql;
     }
 
     /**
@@ -172,12 +170,12 @@ public final class JdbcTokenStore extends ForwardingTokenStore
 
     @Override
     public void bulkStoreSessions(List<StoredSession> sessions) {
-        core.bulkStoreSessions(sessions);
+        sql.bulkStoreSessions(sessions);
     }
 
     @Override
     public int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
-        return core.bulkDeleteSessionsByHash(accessTokenHashes);
+        return sql.bulkDeleteSessionsByHash(accessTokenHashes);
     }
 
     /**
@@ -204,37 +202,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore
      */
     @Override
     public <T> T inTransaction(Function<TokenStore, T> work) {
-        Objects.requireNonNull(work, "work");
-        if (Boolean.TRUE.equals(inTransaction.get())) {
-            throw new IllegalStateException("inTransaction calls may not nest");
-        }
-        try {
-            return runner.write("inTransaction", tx -> {
-                BoundRunner bound = new BoundRunner(tx, failures);
-                inTransaction.set(Boolean.TRUE);
-                try {
-                    return work.apply(core.withRunner(bound));
-                } catch (RuntimeException e) {
-                    throw new WorkFailed(e);
-                } finally {
-                    inTransaction.remove();
-                    bound.end();
-                }
-            }, false);
-        } catch (WorkFailed e) {
-            throw e.failure; // the work's own exception, unchanged, after the rollback
-        }
-    }
-
-    /** Carries an exception thrown by inTransaction work through the runner, which rolls back. */
-    private static final class WorkFailed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient RuntimeException failure;
-
-        WorkFailed(RuntimeException failure) {
-            super(null, failure, false, false);
-            this.failure = failure;
-        }
+        return transactions.run(sql, work);
     }
 
     /**
@@ -244,39 +212,13 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     @Override
     public ChangeSubscription subscribe(ChangeListener listener) {
         lifecycle.ensureOpen();
-        if (!changeFeedOn) {
-            if (listener == null) {
-                throw new IllegalArgumentException("listener is required (was null)");
-            }
-            return SingleInstance.SUBSCRIPTION;
-        }
-        return changeHub.subscribe(listener);
-    }
-
-    /**
-     * With {@code jdbc.changeFeed=off} (one instance only): nothing is published, and a
-     * subscription hears nothing and is always caught up, as nothing else writes.
-     */
-    private enum SingleInstance implements ChangeSubscription {
-        SUBSCRIPTION;
-
-        @Override
-        public long caughtUpNanos() {
-            return System.nanoTime();
-        }
-
-        @Override
-        public void close() {
-        }
+        return changeFeed.subscribe(listener);
     }
 
     /** Stops the change feed and closes the connection source; later calls throw {@link IllegalStateException}. Idempotent. */
     @Override
     public void close() {
-        changeHub.close();
-        if (channel != null) {
-            channel.close();
-        }
+        changeFeed.close();
         if (lifecycle.close()) {
             source.close();
             LOG.debug("{} closed", name);
@@ -290,58 +232,24 @@ public final class JdbcTokenStore extends ForwardingTokenStore
     @Override
     public ReencryptionReport reencrypt(int chunkSize) {
         lifecycle.ensureOpen();
-        return new Reencryptor(this).run(chunkSize, true);
+        return new Reencryptor(access, name).run(chunkSize, true);
     }
 
     /** How many stored values each key id protects (read in chunks of 500 rows); see {@link KeyRotation}. */
     @Override
     public java.util.Map<String, Long> valuesByKeyId() {
         lifecycle.ensureOpen();
-        return new Reencryptor(this).run(DEFAULT_CHUNK_SIZE, false).valuesByKeyId();
+        return new Reencryptor(access, name).run(DEFAULT_CHUNK_SIZE, false).valuesByKeyId();
     }
 
-    /** One write transaction on this store's connections (for {@link PreviousFormat} and re-encryption). */
-    <T> T writeRaw(String operation, SqlWork<T> work) {
-        return runner.write(operation, work);
-    }
-
-    /** One read on this store's connections. */
-    <T> T readRaw(String operation, SqlWork<T> work) {
-        return runner.read(operation, work);
-    }
-
-    Statements statements() {
-        return statements;
-    }
-
-    SqlDialect dialect() {
-        return dialect;
-    }
-
-    Rows rows() {
-        return rows;
+    /** The engine's maintenance access to this store (re-encryption; the migration tests' earlier-format writer). */
+    EngineAccess access() {
+        return access;
     }
 
     @Override
     public String toString() {
         return "JdbcTokenStore[" + name + ", prefix=" + tablePrefix + "]";
-    }
-
-    /** The pooled runner, refusing writes from inside this thread's inTransaction work. */
-    private final class GuardedRunner implements Runner {
-        @Override
-        public <T> T read(String operation, SqlWork<T> work) {
-            return runner.read(operation, work);
-        }
-
-        @Override
-        public <T> T write(String operation, SqlWork<T> work) {
-            if (Boolean.TRUE.equals(inTransaction.get())) {
-                throw new IllegalStateException(operation + " was called on the outer store inside inTransaction; "
-                        + "use the TokenStore passed to the work function");
-            }
-            return runner.write(operation, work);
-        }
     }
 
     /** Builds and opens a {@link JdbcTokenStore}. */
@@ -395,7 +303,7 @@ public final class JdbcTokenStore extends ForwardingTokenStore
                 BreakerSettings breaker = BreakerSettings.from(options);
                 TokenCipher cipher = TokenCipher.fromOptions(options);
                 store = new JdbcTokenStore(this, settings, breaker, cipher);
-                store.open(dialect, options);
+                store.opening.run();
                 return store;
             } catch (RuntimeException | Error e) {
                 if (store != null) {
@@ -406,25 +314,5 @@ public final class JdbcTokenStore extends ForwardingTokenStore
                 throw e;
             }
         }
-    }
-
-    private void open(SqlDialect dialect, TokenStoreOptions options) {
-        try (ConnectionSource.Lease lease = source.write()) {
-            dialect.prepareDatabase(lease.connection());
-        } catch (SQLException e) {
-            throw failures.wrap("open", e);
-        }
-        Migrator migrator = new Migrator(new Schema(tablePrefix), dialect, options.clock(), name, rows);
-        int found = runner.read("open", tx -> migrator.peekVersion(tx.connection()));
-        migrator.refuseNewer(found);
-        KeyChecks keyChecks = new KeyChecks(statements, dialect, rows.cipher(), options.clock(), name);
-        if (found < Schema.CURRENT_VERSION) {
-            if (found >= KeyChecks.SINCE_VERSION) {
-                // before the migration converts values: a wrong key then fails naming its id
-                keyChecks.checkAtOpen(runner);
-            }
-            runner.write("migrate schema", tx -> migrator.migrate(tx.connection(), found));
-        }
-        keyChecks.checkAtOpen(runner);
     }
 }

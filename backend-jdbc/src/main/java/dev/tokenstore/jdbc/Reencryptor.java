@@ -27,12 +27,14 @@ final class Reencryptor {
     private record Table(String name, String logical, String key, List<String> encrypted, boolean userKey) {
     }
 
-    private final JdbcTokenStore store;
+    private final EngineAccess store;
+    private final String storeName;
     private final TokenCipher cipher;
     private final List<Table> tables;
 
-    Reencryptor(JdbcTokenStore store) {
+    Reencryptor(EngineAccess store, String storeName) {
         this.store = store;
+        this.storeName = storeName;
         this.cipher = store.rows().cipher();
         Schema s = store.statements().schema;
         this.tables = List.of(
@@ -62,8 +64,8 @@ final class Reencryptor {
             int chunks = 0;
             while (true) {
                 Chunk chunk = rewrite
-                        ? store.writeRaw("reencrypt " + table.logical(), tx -> chunk(tx, table, after[0], chunkSize, true))
-                        : store.readRaw("count values by key id", tx -> chunk(tx, table, after[0], chunkSize, false));
+                        ? store.write("reencrypt " + table.logical(), tx -> chunk(tx, table, after[0], chunkSize, true))
+                        : store.read("count values by key id", tx -> chunk(tx, table, after[0], chunkSize, false));
                 chunk.counts.forEach((id, n) -> counts.merge(id, n, Long::sum));
                 totals[0] += chunk.checked;
                 totals[1] += chunk.rewritten;
@@ -72,7 +74,7 @@ final class Reencryptor {
                 tableRewritten += chunk.rewritten;
                 chunks++;
                 if (rewrite && chunks % 10 == 0) {
-                    LOG.info("{}: re-encrypting {}: {} rows checked, {} rewritten so far", store.name(),
+                    LOG.info("{}: re-encrypting {}: {} rows checked, {} rewritten so far", storeName,
                             table.logical(), tableChecked, tableRewritten);
                 }
                 if (chunk.checked < chunkSize) {
@@ -81,13 +83,13 @@ final class Reencryptor {
                 after[0] = chunk.lastKey;
             }
             if (rewrite) {
-                LOG.info("{}: re-encrypted {}: {} rows checked, {} rewritten", store.name(), table.logical(),
+                LOG.info("{}: re-encrypted {}: {} rows checked, {} rewritten", storeName, table.logical(),
                         tableChecked, tableRewritten);
             }
         }
         if (rewrite) {
             LOG.info("{}: re-encryption done under primary key id '{}': {} rows checked, {} rewritten, {} changed "
-                    + "by live writes meanwhile; values by key id: {}", store.name(), cipher.primaryKeyId(), totals[0],
+                    + "by live writes meanwhile; values by key id: {}", storeName, cipher.primaryKeyId(), totals[0],
                     totals[1], totals[2], counts);
         }
         return new ReencryptionReport(totals[0], totals[1], totals[2], counts);

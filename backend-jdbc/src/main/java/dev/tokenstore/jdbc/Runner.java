@@ -1,7 +1,7 @@
 package dev.tokenstore.jdbc;
 
 /**
- * Runs {@link SqlWork} for {@link StoreCore}: a pooled runner gives each call its own connection
+ * Runs {@link SqlWork} for {@link SqlTokenStore}: a pooled runner gives each call its own connection
  * and transaction; a bound runner runs everything on the connection of an enclosing
  * {@code inTransaction}. Either way an {@link java.sql.SQLException} leaves as a
  * {@link dev.tokenstore.TokenStoreException} naming the store and the operation.

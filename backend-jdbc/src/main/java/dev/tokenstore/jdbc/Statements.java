@@ -101,7 +101,7 @@ final class Statements {
                 java.util.List.of("token_hash"));
 
         upsertRevoked = d.typedUpsertSql(s.revokedSessions, Schema.REVOKED_COLUMNS, java.util.List.of("session_hash"));
-        // What refuses a session write (see StoreCore#refuseUndoing): a live tombstone of its id
+        // What refuses a session write (see SqlTokenStore#refuseUndoing): a live tombstone of its id
         // (1), a live retirement of its refresh token (2). One round trip for both.
         writeBlockers = "SELECT 1 FROM " + s.revokedSessions + " WHERE session_hash = ? AND expires_at > ? "
                 + "UNION ALL SELECT 2 FROM " + s.retiredTokens + " WHERE token_hash = ? AND expires_at > ?";

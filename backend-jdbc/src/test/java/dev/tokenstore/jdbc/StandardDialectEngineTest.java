@@ -54,6 +54,8 @@ import org.sqlite.SQLiteDataSource;
 class StandardDialectEngineTest {
     private static final byte[] KEY = "engine-test-key-of-exactly-32-b!".getBytes(StandardCharsets.US_ASCII);
     private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+    /** The key of every store this test opens, for writing the earlier formats. */
+    private static final TokenStoreOptions KEYED = TokenStoreOptions.builder().encryptionKey(KEY).build();
 
     @TempDir
     Path dir;
@@ -270,7 +272,7 @@ class StandardDialectEngineTest {
         assertEquals(1, changeCounterRows(), "the change log's counter row");
 
         JdbcTokenStore writer = open(at(T0));
-        PreviousFormat.writeVersion2(writer, List.of(), List.of(), List.of(), List.of());
+        PreviousFormat.writeVersion2(writer, KEYED, List.of(), List.of(), List.of(), List.of());
         writer.close();
         assertEquals(2, maxVersion());
         open(at(T0)).close();
@@ -351,7 +353,7 @@ class StandardDialectEngineTest {
                 List.of(), T0.plusSeconds(60), T0);
         AuthCodeRecord code = code("code-old", "sid-old");
         JdbcTokenStore writer = open(at(T0));
-        PreviousFormat.writeVersion2(writer, List.of(s), List.of(client), List.of(state), List.of(code));
+        PreviousFormat.writeVersion2(writer, KEYED, List.of(s), List.of(client), List.of(state), List.of(code));
         writer.close();
         try (Connection c = dataSource().getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT session_id, user_id, access_token_enc FROM tokenstore_sessions")) {
@@ -489,7 +491,7 @@ class StandardDialectEngineTest {
         StoredSession s = session("sid-old", "at-old", "rt-old", Duration.ofHours(1));
         ClientRecord client = client("secret-old");
         JdbcTokenStore writer = open(at(T0));
-        PreviousFormat.writeVersion2(writer, List.of(s), List.of(client), List.of(), List.of());
+        PreviousFormat.writeVersion2(writer, KEYED, List.of(s), List.of(client), List.of(), List.of());
         writer.close();
         assertEquals(Optional.of(s), open(at(T0)).loadSessionByAccessToken("at-old"),
                 "by default format-1 values read back after the migration");
@@ -526,7 +528,7 @@ class StandardDialectEngineTest {
         int cuts = 0;
         for (int cutAfter = 1; ; cutAfter++) {
             JdbcTokenStore writer = open(at(T0));
-            PreviousFormat.writeVersion2(writer, List.of(s, other), List.of(client), List.of(), List.of(code));
+            PreviousFormat.writeVersion2(writer, KEYED, List.of(s, other), List.of(client), List.of(), List.of(code));
             writer.close();
             opened.remove(writer);
             Migrator migrator = new Migrator(new Schema("tokenstore_"), new StandardDialect(), at(T0), "cut short",

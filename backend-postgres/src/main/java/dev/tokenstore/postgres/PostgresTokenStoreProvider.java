@@ -1,5 +1,6 @@
 package dev.tokenstore.postgres;
 
+import dev.tokenstore.Arguments;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreOptions;
 import dev.tokenstore.TokenStoreProvider;
@@ -54,9 +55,7 @@ public final class PostgresTokenStoreProvider implements TokenStoreProvider {
 
     @Override
     public TokenStore open(TokenStoreOptions options) {
-        if (options == null) {
-            throw new IllegalArgumentException("options is required (was null)");
-        }
+        Arguments.requireNonNull(options, "options");
         PostgresSettings settings = PostgresSettings.from(options);
         DataSource given = options.dataSource();
         ConnectionSource source;

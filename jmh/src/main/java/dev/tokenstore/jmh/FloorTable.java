@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenCipher;
+import dev.tokenstore.testing.FormatOneValues;
 import dev.tokenstore.TokenHash;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -116,8 +117,7 @@ final class FloorTable {
     }
 
     /** The row a backend writing {@code shape} would write for {@code s}. */
-    @SuppressWarnings("deprecation") // format 1 is what version 2 wrote
-    static Row row(StoredSession s, TokenCipher cipher, Shape shape) {
+    static Row row(StoredSession s, TokenCipher cipher, FormatOneValues formatOne, Shape shape) {
         String user;
         try {
             user = JSON.writeValueAsString(Map.of("provider", s.userInfo().provider(), "userId", s.userId(),
@@ -129,8 +129,8 @@ final class FloorTable {
         }
         if (shape == Shape.V2) {
             return new Row(s.sessionId(), null, s.provider(), s.userId(), s.accessTokenHash(), s.refreshTokenHash(),
-                    cipher.encrypt(s.accessToken()), cipher.encrypt(s.refreshToken()),
-                    cipher.encrypt(s.providerAccessToken()), cipher.encrypt(s.providerRefreshToken()), user,
+                    formatOne.encrypt(s.accessToken()), formatOne.encrypt(s.refreshToken()), // what version 2 wrote
+                    formatOne.encrypt(s.providerAccessToken()), formatOne.encrypt(s.providerRefreshToken()), user,
                     millis(s.providerExpiresAt()), millis(s.accessExpiresAt()), millis(s.refreshExpiresAt()),
                     millis(s.issuedAt()), millis(s.createdAt()));
         }

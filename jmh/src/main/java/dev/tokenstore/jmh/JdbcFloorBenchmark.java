@@ -2,6 +2,7 @@ package dev.tokenstore.jmh;
 
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenCipher;
+import dev.tokenstore.testing.FormatOneValues;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -76,6 +77,7 @@ public class JdbcFloorBenchmark {
         byte[] key = new byte[32];
         new Random(StoreState.SEED).nextBytes(key);
         TokenCipher cipher = TokenCipher.withKeys(Map.of("default", key), "default");
+        FormatOneValues formatOne = FormatOneValues.withKey("default", key);
         SessionFactory factory = new SessionFactory(StoreState.SEED);
         Instant now = Instant.now();
         hashes = new String[preload];
@@ -83,7 +85,7 @@ public class JdbcFloorBenchmark {
         List<FloorTable.Row> chunk = new ArrayList<>(StoreFixture.PRELOAD_CHUNK);
         for (int i = 0; i < preload; i++) {
             StoredSession s = factory.session(now);
-            FloorTable.Row row = FloorTable.row(s, cipher, rowShape);
+            FloorTable.Row row = FloorTable.row(s, cipher, formatOne, rowShape);
             hashes[i] = row.accessHash();
             if (i < templates.length) {
                 templates[i] = row;

@@ -1,5 +1,6 @@
 package dev.tokenstore.micrometer;
 
+import dev.tokenstore.Arguments;
 import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
@@ -55,15 +56,9 @@ public final class TimedTokenStore extends ForwardingTokenStore {
 
     /** Times {@code delegate}'s operations in {@code registry}, tagged {@code store=name} and {@code tags}. */
     public static TimedTokenStore wrap(TokenStore delegate, MeterRegistry registry, String name, Iterable<Tag> tags) {
-        if (delegate == null) {
-            throw new IllegalArgumentException("delegate is required (was null)");
-        }
-        if (registry == null) {
-            throw new IllegalArgumentException("registry is required (was null)");
-        }
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("name must not be blank");
-        }
+        Arguments.requireNonNull(delegate, "delegate");
+        Arguments.requireNonNull(registry, "registry");
+        Arguments.requireText(name, "name");
         OperationTimers timers = new OperationTimers(registry, Tags.of(tags).and("store", name));
         return new TimedTokenStore(delegate, timers);
     }

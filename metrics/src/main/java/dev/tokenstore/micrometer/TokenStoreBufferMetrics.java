@@ -1,5 +1,6 @@
 package dev.tokenstore.micrometer;
 
+import dev.tokenstore.Arguments;
 import dev.tokenstore.buffer.BufferStats;
 import dev.tokenstore.buffer.BufferedTokenStore;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -44,12 +45,8 @@ public final class TokenStoreBufferMetrics implements MeterBinder {
 
     /** Meters for {@code buffer}, tagged {@code buffer=name} and {@code tags}. */
     public TokenStoreBufferMetrics(BufferedTokenStore buffer, String name, Iterable<Tag> tags) {
-        if (buffer == null) {
-            throw new IllegalArgumentException("buffer is required (was null)");
-        }
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("name must not be blank");
-        }
+        Arguments.requireNonNull(buffer, "buffer");
+        Arguments.requireText(name, "name");
         this.buffer = buffer;
         this.tags = Tags.of(tags).and("buffer", name);
     }

@@ -1,5 +1,6 @@
 package dev.tokenstore.micrometer;
 
+import dev.tokenstore.Arguments;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.buffer.BufferedTokenStore;
 import dev.tokenstore.cache.CachingTokenStore;
@@ -29,12 +30,8 @@ public final class TokenStoreMetrics implements MeterBinder {
 
     /** Meters for the wrappers in {@code store}, tagged {@code cache=name} / {@code buffer=name} and {@code tags}. */
     public TokenStoreMetrics(TokenStore store, String name, Iterable<Tag> tags) {
-        if (store == null) {
-            throw new IllegalArgumentException("store is required (was null)");
-        }
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("name must not be blank");
-        }
+        Arguments.requireNonNull(store, "store");
+        Arguments.requireText(name, "name");
         this.store = store;
         this.name = name;
         this.tags = Tags.of(tags);

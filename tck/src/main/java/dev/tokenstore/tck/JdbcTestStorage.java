@@ -205,7 +205,7 @@ public final class JdbcTestStorage implements TestStorage {
             if (stepsBack == 1) {
                 PreviousFormat.writeVersion3(store, sessions, clients, states, codes);
             } else {
-                PreviousFormat.writeVersion2(store, sessions, clients, states, codes);
+                PreviousFormat.writeVersion2(store, options, sessions, clients, states, codes);
             }
         }
         return true;

@@ -89,7 +89,7 @@ final class AppPoolStorage implements TestStorage {
             if (stepsBack == 1) {
                 dev.tokenstore.jdbc.PreviousFormat.writeVersion3(store, sessions, clients, states, codes);
             } else {
-                dev.tokenstore.jdbc.PreviousFormat.writeVersion2(store, sessions, clients, states, codes);
+                dev.tokenstore.jdbc.PreviousFormat.writeVersion2(store, options, sessions, clients, states, codes);
             }
         }
         return true;

@@ -7,13 +7,16 @@ import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenCipher;
 import dev.tokenstore.TokenHash;
 import dev.tokenstore.TokenStore;
+import dev.tokenstore.TokenStoreOptions;
+import dev.tokenstore.testing.FormatOneValues;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 
 /**
- * For migration tests only: turns the database under an open {@link JdbcTokenStore} back into
+ * For migration tests only (in this module's test jar, {@code tokenstore-jdbc:tests}, not in the
+ * engine): turns the database under an open {@link JdbcTokenStore} back into
  * what an earlier release wrote, holding the given records — schema version 3 (six encrypted
  * values per session, in {@link TokenCipher} format 2) or schema version 2 (values in format 1
  * bound to the key id only, session ids, user ids and user JSON in the clear). Close the store
@@ -25,18 +28,18 @@ public final class PreviousFormat {
 
     /**
      * Replaces everything in the store's database with {@code sessions}, {@code clients},
-     * {@code states} and {@code codes} written in schema version 2.
+     * {@code states} and {@code codes} written in schema version 2, its values encrypted with the
+     * primary key of {@code options} (the store's).
      *
      * @throws IllegalArgumentException if {@code store} is not a {@link JdbcTokenStore}
      */
-    @SuppressWarnings("deprecation")
-    public static void writeVersion2(TokenStore store, List<StoredSession> sessions, List<ClientRecord> clients,
-                                     List<StateRecord> states, List<AuthCodeRecord> codes) {
+    public static void writeVersion2(TokenStore store, TokenStoreOptions options, List<StoredSession> sessions,
+                                     List<ClientRecord> clients, List<StateRecord> states, List<AuthCodeRecord> codes) {
         JdbcTokenStore jdbc = jdbc(store);
-        Schema s = jdbc.statements().schema;
-        SqlDialect d = jdbc.dialect();
-        TokenCipher cipher = jdbc.rows().cipher();
-        jdbc.writeRaw("write previous format", tx -> {
+        Schema s = jdbc.access().statements().schema;
+        SqlDialect d = jdbc.access().dialect();
+        FormatOneValues cipher = FormatOneValues.of(options);
+        jdbc.access().write("write previous format", tx -> {
             Connection c = tx.connection();
             reset(c, s, d, 2);
             for (StoredSession x : sessions) {
@@ -85,11 +88,11 @@ public final class PreviousFormat {
     public static void writeVersion3(TokenStore store, List<StoredSession> sessions, List<ClientRecord> clients,
                                      List<StateRecord> states, List<AuthCodeRecord> codes) {
         JdbcTokenStore jdbc = jdbc(store);
-        Schema s = jdbc.statements().schema;
-        SqlDialect d = jdbc.dialect();
-        Rows rows = jdbc.rows();
+        Schema s = jdbc.access().statements().schema;
+        SqlDialect d = jdbc.access().dialect();
+        Rows rows = jdbc.access().rows();
         TokenCipher cipher = rows.cipher();
-        jdbc.writeRaw("write previous format", tx -> {
+        jdbc.access().write("write previous format", tx -> {
             Connection c = tx.connection();
             reset(c, s, d, 3);
             String t = Schema.SESSIONS;
