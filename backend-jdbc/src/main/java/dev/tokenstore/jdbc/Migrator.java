@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,16 +24,30 @@ final class Migrator {
     private final SqlDialect dialect;
     private final Clock clock;
     private final String storeName;
-    private final VersionThree versionThree;
-    private final VersionFour versionFour;
+    private final List<SchemaStep> steps;
 
     Migrator(Schema schema, SqlDialect dialect, Clock clock, String storeName, Rows rows) {
         this.schema = schema;
         this.dialect = dialect;
         this.clock = clock;
         this.storeName = storeName;
-        this.versionThree = new VersionThree(schema, dialect, rows, storeName);
-        this.versionFour = new VersionFour(schema, dialect, rows);
+        this.steps = steps(schema, dialect, rows, storeName);
+    }
+
+    /** Every step of the schema's history, in order: the one table migrations are dispatched from. */
+    static List<SchemaStep> steps(Schema schema, SqlDialect dialect, Rows rows, String storeName) {
+        List<SchemaStep> steps = List.of(new SchemaVersion1(schema, dialect), new SchemaVersion2(schema, dialect),
+                new SchemaVersion3(schema, dialect, rows, storeName), new SchemaVersion4(schema, dialect, rows),
+                new SchemaVersion5(schema, dialect));
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).version() != i + 1) {
+                throw new IllegalStateException("schema step " + (i + 1) + " is for version " + steps.get(i).version());
+            }
+        }
+        if (steps.size() != Schema.CURRENT_VERSION) {
+            throw new IllegalStateException("schema steps end at " + steps.size() + ", not " + Schema.CURRENT_VERSION);
+        }
+        return steps;
     }
 
     /** The version found with a plain read, or -1 if there is no version table yet. */
@@ -58,24 +73,20 @@ final class Migrator {
             createAtCurrentVersion(c);
             return found;
         }
-        if (found >= 1 && found < 3) {
-            versionThree.verifyKeys(c); // before any DDL: some engines (H2) commit at each DDL statement
-        }
-        for (int next = found + 1; next <= Schema.CURRENT_VERSION; next++) {
-            if (next == 3) {
-                versionThree.setAside(c);
-            } else if (next == 4) {
-                versionFour.setAside(c);
+        List<SchemaStep> pending = steps.subList(Math.max(found, 0), steps.size());
+        if (found >= 1) {
+            // before any DDL: some engines (H2, HSQLDB) commit at each DDL statement
+            for (SchemaStep step : pending) {
+                step.checkBeforeMigrating(c);
             }
-            for (String statement : schema.migrationTo(next, dialect)) {
+        }
+        for (SchemaStep step : pending) {
+            step.before(c);
+            for (String statement : step.ddl()) {
                 SqlDialect.execute(c, statement);
             }
-            if (next == 3) {
-                versionThree.copy(c);
-            } else if (next == 4) {
-                versionFour.copy(c);
-            }
-            recordVersion(c, next);
+            step.after(c);
+            recordVersion(c, step.version());
         }
         if (found < Schema.CURRENT_VERSION) {
             LOG.info("{}: schema migrated from version {} to {}", storeName, found, Schema.CURRENT_VERSION);

@@ -4,8 +4,10 @@ import java.sql.Types;
 import java.util.List;
 
 /**
- * Table and column names of one table prefix, and the DDL of every schema version. Column lists
- * here fix the order of values in the rows {@link Rows} builds.
+ * Table and column names of one table prefix, and the DDL of every table in its current form (a
+ * fresh database is created from it, {@link #baseline}); what each earlier version changed is
+ * its own {@link SchemaStep}. Column lists here fix the order of values in the rows {@link Rows}
+ * builds.
  */
 final class Schema {
     /** The schema version this code writes; a database at a higher version is refused. */
@@ -106,7 +108,7 @@ final class Schema {
 
     /**
      * The name a table of version {@code version} has while the next version copies it (see
-     * {@link VersionThree}, {@link VersionFour}).
+     * {@link SchemaVersion3}, {@link SchemaVersion4}).
      */
     String previous(String table, int version) {
         return table + "_v" + version;
@@ -118,31 +120,6 @@ final class Schema {
     }
 
     /**
-     * The statements that take the schema from {@code toVersion - 1} to {@code toVersion}. Each must
-     * be safe to run again ({@code IF NOT EXISTS}, guarded inserts): some databases (HSQLDB) commit
-     * before every DDL statement, so a migration cut short can leave part of a step committed and
-     * its version unrecorded, and the next open runs the whole step again.
-     */
-    List<String> migrationTo(int toVersion, SqlDialect d) {
-        if (toVersion == 1) {
-            return version1(d);
-        }
-        if (toVersion == 2) {
-            return version2(d);
-        }
-        if (toVersion == 3) {
-            return version3(d);
-        }
-        if (toVersion == 4) {
-            return version4(d);
-        }
-        if (toVersion == 5) {
-            return version5(d);
-        }
-        throw new IllegalArgumentException("no migration to schema version " + toVersion);
-    }
-
-    /**
      * A fresh database at {@link #CURRENT_VERSION} in one step: every table and index as the steps
      * from version 1 leave them, without creating the earlier tables only to set them aside and
      * copy them (a fresh HSQLDB database opens about three times faster). The change-log counter's
@@ -150,53 +127,12 @@ final class Schema {
      * short where DDL commits on its own left only current-version tables.
      */
     List<String> baseline(SqlDialect d) {
-        return concat(statesTable(d), clientsTable(d), changeLogTables(d), version3AuthCodes(d),
-                version3RetiredAndKeyChecks(d), version4(d), version5(d));
-    }
-
-    private List<String> version1(SqlDialect d) {
-        String k = d.keyType();
-        String t = d.textType();
-        String b = d.bigintType();
-        return concat(statesTable(d), List.of(
-                "CREATE TABLE IF NOT EXISTS " + authCodes + " ("
-                        + "code_hash " + k + " NOT NULL PRIMARY KEY, "
-                        + "session_id " + k + " NOT NULL, "
-                        + "client_id " + t + " NOT NULL, "
-                        + "redirect_uri " + t + " NOT NULL, "
-                        + "code_challenge_enc " + t + ", "
-                        + "code_challenge_method " + t + ", "
-                        + "scopes_json " + t + " NOT NULL, "
-                        + "expires_at " + b + " NOT NULL, "
-                        + "created_at " + b + " NOT NULL)",
-                "CREATE INDEX IF NOT EXISTS " + authCodes + "_expires_at_idx ON " + authCodes + " (expires_at)",
-                "CREATE TABLE IF NOT EXISTS " + sessions + " ("
-                        + "session_id " + k + " NOT NULL PRIMARY KEY, "
-                        + "provider " + t + " NOT NULL, "
-                        + "user_id " + k + " NOT NULL, "
-                        + "user_info_json " + t + " NOT NULL, "
-                        + "access_token_hash " + k + " NOT NULL, "
-                        + "access_token_enc " + t + " NOT NULL, "
-                        + "refresh_token_hash " + k + ", "
-                        + "refresh_token_enc " + t + ", "
-                        + "provider_access_token_enc " + t + ", "
-                        + "provider_refresh_token_enc " + t + ", "
-                        + "provider_expires_at " + b + ", "
-                        + "access_expires_at " + b + " NOT NULL, "
-                        + "refresh_expires_at " + b + ", "
-                        + "purge_after " + b + " NOT NULL, "
-                        + "issued_at " + b + " NOT NULL, "
-                        + "created_at " + b + " NOT NULL)",
-                "CREATE UNIQUE INDEX IF NOT EXISTS " + sessions + "_access_token_hash_uq ON " + sessions
-                        + " (access_token_hash)",
-                "CREATE UNIQUE INDEX IF NOT EXISTS " + sessions + "_refresh_token_hash_uq ON " + sessions
-                        + " (refresh_token_hash)",
-                "CREATE INDEX IF NOT EXISTS " + sessions + "_user_id_idx ON " + sessions + " (user_id)",
-                "CREATE INDEX IF NOT EXISTS " + sessions + "_purge_after_idx ON " + sessions + " (purge_after)"), clientsTable(d));
+        return concat(statesTable(d), clientsTable(d), changeLogTables(d), authCodesTable(d),
+                retiredAndKeyChecksTables(d), sessionsTable(d), revokedSessionsTable(d));
     }
 
     /** The states table and its index: unchanged since version 1. */
-    private List<String> statesTable(SqlDialect d) {
+    List<String> statesTable(SqlDialect d) {
         String k = d.keyType();
         String t = d.textType();
         String b = d.bigintType();
@@ -216,7 +152,7 @@ final class Schema {
     }
 
     /** The clients table: unchanged since version 1. */
-    private List<String> clientsTable(SqlDialect d) {
+    List<String> clientsTable(SqlDialect d) {
         String k = d.keyType();
         String t = d.textType();
         String b = d.bigintType();
@@ -233,31 +169,8 @@ final class Schema {
                         + "created_at " + b + " NOT NULL)");
     }
 
-    /**
-     * Version 2: the change log read by other store instances (a one-row counter whose lock orders
-     * the rows where writers overlap, and the rows; no index on created_at, which pruning does not
-     * need since rows are in time order), and refresh tokens retired by rotation.
-     */
-    private List<String> version2(SqlDialect d) {
-        String k = d.keyType();
-        String t = d.textType();
-        String b = d.bigintType();
-        return concat(changeLogTables(d), List.of(
-                // Guarded: where DDL commits (HSQLDB), a cut-short migration may have committed this row.
-                "INSERT INTO " + changeSeq + " (id, seq) SELECT 1, 0 FROM " + version + " WHERE version = 1 "
-                        + "AND NOT EXISTS (SELECT 1 FROM " + changeSeq + " WHERE id = 1)",
-                "CREATE TABLE IF NOT EXISTS " + retiredTokens + " ("
-                        + "token_hash " + k + " NOT NULL PRIMARY KEY, "
-                        + "session_id " + k + " NOT NULL, "
-                        + "successor_hash " + k + ", "
-                        + "retired_at " + b + " NOT NULL, "
-                        + "expires_at " + b + " NOT NULL)",
-                "CREATE INDEX IF NOT EXISTS " + retiredTokens + "_expires_at_idx ON " + retiredTokens
-                        + " (expires_at)"));
-    }
-
     /** The change log's counter and rows tables: unchanged since version 2 (the counter's row is added apart). */
-    private List<String> changeLogTables(SqlDialect d) {
+    List<String> changeLogTables(SqlDialect d) {
         String b = d.bigintType();
         return List.of(
                 "CREATE TABLE IF NOT EXISTS " + changeSeq + " (id " + d.intType() + " NOT NULL PRIMARY KEY, "
@@ -268,82 +181,16 @@ final class Schema {
                         + "payload " + d.textType() + " NOT NULL)");
     }
 
-    /** The three tables version 3 replaces (renamed to {@link #previous}, created anew, rows copied). */
-    List<String> replacedByVersion3() {
-        return List.of(authCodes, sessions, retiredTokens);
-    }
-
-    /**
-     * Sets a version-2 table aside for version 3: drops its indexes (version 3 reuses their names,
-     * and index names are per schema, not per table) and renames it to {@link #previous}. Run only
-     * while the table still has its version-2 columns (see {@link VersionThree}).
-     */
-    List<String> setAsideForVersion3(String table) {
-        List<String> indexes;
-        if (table.equals(sessions)) {
-            indexes = List.of(sessions + "_access_token_hash_uq", sessions + "_refresh_token_hash_uq",
-                    sessions + "_user_id_idx", sessions + "_purge_after_idx");
-        } else if (table.equals(authCodes) || table.equals(retiredTokens)) {
-            indexes = List.of(table + "_expires_at_idx");
-        } else {
-            throw new IllegalArgumentException("version 3 does not replace " + table);
-        }
-        return setAside(table, indexes, 2);
-    }
-
-    /**
-     * Sets the version-3 sessions table aside for version 4: drops its indexes (version 4 reuses
-     * their names) and renames it to {@link #previous} (run only while it has its version-3
-     * columns, see {@link VersionFour}).
-     */
-    List<String> setAsideForVersion4() {
-        return setAside(sessions, List.of(sessions + "_access_token_hash_uq", sessions + "_refresh_token_hash_uq",
-                sessions + "_user_key_idx", sessions + "_purge_after_idx"), 3);
-    }
-
-    private List<String> setAside(String table, List<String> indexes, int version) {
+    /** Drops {@code indexes} and renames {@code table} to {@link #previous}: the start of a step that replaces it. */
+    List<String> setAside(String table, List<String> indexes, int version) {
         List<String> statements = new java.util.ArrayList<>();
         indexes.forEach(index -> statements.add("DROP INDEX IF EXISTS " + index));
         statements.add("ALTER TABLE " + table + " RENAME TO " + previous(table, version));
         return statements;
     }
 
-    /**
-     * Version 3, nothing identifying in the clear: sessions keyed by the SHA-256 of their id
-     * ({@code session_hash}) with the id itself encrypted ({@code session_id_enc}), the user id only
-     * as a keyed hash ({@code user_key}), the user JSON encrypted ({@code user_info_enc}); auth codes
-     * and retired refresh tokens name their session only encrypted or hashed; and a check value per
-     * key id ({@code key_checks}). Before these statements {@link VersionThree} sets the three changed
-     * tables aside ({@link #setAsideForVersion3}); after them it copies and converts their rows (that
-     * needs the cipher) and drops the {@code _v2} tables. Like every step, safe to run again.
-     */
-    private List<String> version3(SqlDialect d) {
-        String k = d.keyType();
-        String t = d.textType();
-        String b = d.bigintType();
-        return concat(version3AuthCodes(d), List.of(
-                "CREATE TABLE IF NOT EXISTS " + sessions + " ("
-                        + "session_hash " + k + " NOT NULL PRIMARY KEY, "
-                        + "session_id_enc " + t + " NOT NULL, "
-                        + "provider " + t + " NOT NULL, "
-                        + "user_key " + k + " NOT NULL, "
-                        + "user_info_enc " + t + " NOT NULL, "
-                        + "access_token_hash " + k + " NOT NULL, "
-                        + "access_token_enc " + t + " NOT NULL, "
-                        + "refresh_token_hash " + k + ", "
-                        + "refresh_token_enc " + t + ", "
-                        + "provider_access_token_enc " + t + ", "
-                        + "provider_refresh_token_enc " + t + ", "
-                        + "provider_expires_at " + b + ", "
-                        + "access_expires_at " + b + " NOT NULL, "
-                        + "refresh_expires_at " + b + ", "
-                        + "purge_after " + b + " NOT NULL, "
-                        + "issued_at " + b + " NOT NULL, "
-                        + "created_at " + b + " NOT NULL)"), sessionIndexes(), version3RetiredAndKeyChecks(d));
-    }
-
-    /** The auth codes table and its index: as version 3 made them. */
-    private List<String> version3AuthCodes(SqlDialect d) {
+    /** The auth codes table and its index, as version 3 made them (the current form). */
+    List<String> authCodesTable(SqlDialect d) {
         String k = d.keyType();
         String t = d.textType();
         String b = d.bigintType();
@@ -361,8 +208,8 @@ final class Schema {
                 "CREATE INDEX IF NOT EXISTS " + authCodes + "_expires_at_idx ON " + authCodes + " (expires_at)");
     }
 
-    /** The retired refresh tokens (with their index) and key checks tables: as version 3 made them. */
-    private List<String> version3RetiredAndKeyChecks(SqlDialect d) {
+    /** The retired refresh tokens (with their index) and key checks tables, as version 3 made them (the current form). */
+    List<String> retiredAndKeyChecksTables(SqlDialect d) {
         String k = d.keyType();
         String t = d.textType();
         String b = d.bigintType();
@@ -382,14 +229,8 @@ final class Schema {
                         + "created_at " + b + " NOT NULL)");
     }
 
-    /**
-     * Version 4, fewer ciphertexts per session: the user JSON and the four tokens in one encrypted
-     * value ({@code secrets_enc}, {@link SessionSecrets}), so a session costs two AES-GCM operations
-     * to write or read instead of six, and its row is about 250 characters shorter (each value
-     * carries its own key id, salt, nonce and tag). Before these statements {@link VersionFour} sets
-     * the version-3 sessions aside; after them it copies and converts the rows.
-     */
-    private List<String> version4(SqlDialect d) {
+    /** The sessions table with its indexes, as version 4 made it (the current form). */
+    List<String> sessionsTable(SqlDialect d) {
         String k = d.keyType();
         String t = d.textType();
         String b = d.bigintType();
@@ -411,12 +252,8 @@ final class Schema {
                 sessionIndexes());
     }
 
-    /**
-     * Version 5, revocations are final: a tombstone per revoked session (keyed by its
-     * {@code session_hash}, kept until the session would have expired anyway), so no late or stale
-     * write brings a revoked session back. Nothing to copy.
-     */
-    private List<String> version5(SqlDialect d) {
+    /** The revoked sessions' tombstones with their index, as version 5 made them (the current form). */
+    List<String> revokedSessionsTable(SqlDialect d) {
         return List.of(
                 "CREATE TABLE IF NOT EXISTS " + revokedSessions + " ("
                         + "session_hash " + d.keyType() + " NOT NULL PRIMARY KEY, "
@@ -426,7 +263,7 @@ final class Schema {
     }
 
     /** The indexes of the sessions table since version 3 (version 4 recreates them with the table). */
-    private List<String> sessionIndexes() {
+    List<String> sessionIndexes() {
         return List.of(
                 "CREATE UNIQUE INDEX IF NOT EXISTS " + sessions + "_access_token_hash_uq ON " + sessions
                         + " (access_token_hash)",
@@ -437,7 +274,7 @@ final class Schema {
     }
 
     @SafeVarargs
-    private static List<String> concat(List<String>... parts) {
+    static List<String> concat(List<String>... parts) {
         List<String> all = new java.util.ArrayList<>();
         for (List<String> part : parts) {
             all.addAll(part);

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What the data steps of migrations share ({@link VersionThree}, {@link VersionFour}): copying a
+ * What the data steps of migrations share ({@link SchemaVersion3}, {@link SchemaVersion4}): copying a
  * set-aside table into its new form in batches, row by row through a mapper, and asking the
  * database's metadata whether a table has a column (which tells a migration cut short where it
  * stopped).
@@ -83,7 +83,8 @@ final class TableCopy {
         return md.storesLowerCaseIdentifiers() ? identifier.toLowerCase(Locale.ROOT) : identifier;
     }
 
-    static Long longOrNull(ResultSet rs, int column) throws SQLException {
+    /** The column's value, or null where it is SQL NULL (columns are read by name in the copies). */
+    static Long longOrNull(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
     }

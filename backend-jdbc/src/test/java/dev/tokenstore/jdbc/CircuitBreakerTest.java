@@ -98,7 +98,7 @@ class CircuitBreakerTest {
     private JdbcTokenStore open(UnaryOperator<TokenStoreOptions.Builder> adjust) {
         TokenStoreOptions options = adjust.apply(TokenStoreOptions.builder().url("jdbc:sqlite:breaker")
                 .clock(clock).encryptionKey(KEY)).build();
-        JdbcTokenStore store = JdbcTokenStore.builder(options, new StandardDialectEngineTest.StandardDialect(),
+        JdbcTokenStore store = JdbcTokenStore.builder(options, new EngineTestSupport.StandardDialect(),
                 switchable()).build();
         opened.add(store);
         return store;
@@ -314,7 +314,7 @@ class CircuitBreakerTest {
     @Test
     @DisplayName("connection-level failures are told from data errors")
     void classification() {
-        SqlDialect dialect = new StandardDialectEngineTest.StandardDialect();
+        SqlDialect dialect = new EngineTestSupport.StandardDialect();
         assertTrue(dialect.isUnavailable(new SQLException("refused", "08001")));
         assertTrue(dialect.isUnavailable(new SQLException("io", "XX000", new java.net.SocketTimeoutException())));
         assertTrue(dialect.isUnavailable(new SQLTransientConnectionException("pool timeout")));

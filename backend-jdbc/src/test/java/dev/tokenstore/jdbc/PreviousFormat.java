@@ -148,16 +148,18 @@ public final class PreviousFormat {
         for (int v = 1; v <= version; v++) {
             SqlDialect.execute(c, "INSERT INTO " + s.version + " (version, applied_at) VALUES (" + v + ", 0)");
         }
+        List<SchemaStep> steps = Migrator.steps(s, d, null, "previous format");
         for (int v = 1; v <= Math.min(version, 2); v++) {
-            for (String statement : s.migrationTo(v, d)) {
+            for (String statement : steps.get(v - 1).ddl()) {
                 SqlDialect.execute(c, statement);
             }
         }
         if (version == 3) {
-            for (String table : s.replacedByVersion3()) {
+            SchemaVersion3 three = (SchemaVersion3) steps.get(2);
+            for (String table : three.replacedByVersion3()) {
                 SqlDialect.execute(c, "DROP TABLE " + table);
             }
-            for (String statement : s.migrationTo(3, d)) {
+            for (String statement : three.ddl()) {
                 SqlDialect.execute(c, statement);
             }
         }
