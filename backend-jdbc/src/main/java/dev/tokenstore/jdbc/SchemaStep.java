@@ -14,26 +14,37 @@ import java.util.List;
  * the next open runs the whole step again ({@code IF NOT EXISTS}, guarded inserts, and data steps
  * that read what is done from the tables themselves).
  */
-interface SchemaStep {
+abstract class SchemaStep {
+    final Schema schema;
+    final SqlDialect dialect;
+    private final int version;
+
+    SchemaStep(int version, Schema schema, SqlDialect dialect) {
+        this.version = version;
+        this.schema = schema;
+        this.dialect = dialect;
+    }
 
     /** The version this step takes the schema to. */
-    int version();
+    final int version() {
+        return version;
+    }
 
     /**
      * Checks run before the first DDL of a migration that includes this step, on a database that
      * already has data of an earlier version (for example that the keys decrypt what it holds).
      */
-    default void checkBeforeMigrating(Connection c) throws SQLException {
+    void checkBeforeMigrating(Connection c) throws SQLException {
     }
 
     /** Before the DDL: sets aside the tables this step replaces. */
-    default void before(Connection c) throws SQLException {
+    void before(Connection c) throws SQLException {
     }
 
     /** The DDL statements of this step, in order. */
-    List<String> ddl();
+    abstract List<String> ddl();
 
     /** After the DDL: copies and converts the rows of the tables set aside, then drops them. */
-    default void after(Connection c) throws SQLException {
+    void after(Connection c) throws SQLException {
     }
 }

@@ -7,22 +7,13 @@ import java.util.List;
  * clear, each token in a column of its own) and clients. Its sessions and auth codes tables are
  * frozen here as they were; version 3 replaced them.
  */
-final class SchemaVersion1 implements SchemaStep {
-    private final Schema schema;
-    private final SqlDialect dialect;
-
+final class SchemaVersion1 extends SchemaStep {
     SchemaVersion1(Schema schema, SqlDialect dialect) {
-        this.schema = schema;
-        this.dialect = dialect;
+        super(1, schema, dialect);
     }
 
     @Override
-    public int version() {
-        return 1;
-    }
-
-    @Override
-    public List<String> ddl() {
+    List<String> ddl() {
         SqlDialect d = dialect;
         String k = d.keyType();
         String t = d.textType();

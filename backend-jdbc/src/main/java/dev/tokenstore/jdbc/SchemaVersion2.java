@@ -7,22 +7,13 @@ import java.util.List;
  * the rows where writers overlap, and the rows; no index on created_at, which pruning does not
  * need since rows are in time order), and refresh tokens retired by rotation.
  */
-final class SchemaVersion2 implements SchemaStep {
-    private final Schema schema;
-    private final SqlDialect dialect;
-
+final class SchemaVersion2 extends SchemaStep {
     SchemaVersion2(Schema schema, SqlDialect dialect) {
-        this.schema = schema;
-        this.dialect = dialect;
+        super(2, schema, dialect);
     }
 
     @Override
-    public int version() {
-        return 2;
-    }
-
-    @Override
-    public List<String> ddl() {
+    List<String> ddl() {
         SqlDialect d = dialect;
         String k = d.keyType();
         String t = d.textType();

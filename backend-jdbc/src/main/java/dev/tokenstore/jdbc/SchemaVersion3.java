@@ -31,26 +31,18 @@ import java.util.List;
  * version-2 {@code session_id} column is set aside, a set-aside table that is still there is copied
  * again (into an emptied new table) and dropped.
  */
-final class SchemaVersion3 implements SchemaStep {
-    private final Schema schema;
-    private final SqlDialect dialect;
+final class SchemaVersion3 extends SchemaStep {
     private final Rows rows;
     private final String storeName;
 
     SchemaVersion3(Schema schema, SqlDialect dialect, Rows rows, String storeName) {
-        this.schema = schema;
-        this.dialect = dialect;
+        super(3, schema, dialect);
         this.rows = rows;
         this.storeName = storeName;
     }
 
     @Override
-    public int version() {
-        return 3;
-    }
-
-    @Override
-    public List<String> ddl() {
+    List<String> ddl() {
         SqlDialect d = dialect;
         String k = d.keyType();
         String t = d.textType();
@@ -104,7 +96,7 @@ final class SchemaVersion3 implements SchemaStep {
      * (a session's access token or a client secret); fails naming the key id if it does not.
      */
     @Override
-    public void checkBeforeMigrating(Connection c) throws SQLException {
+    void checkBeforeMigrating(Connection c) throws SQLException {
         TokenCipher cipher = rows.cipher();
         // a run cut short may have left the sessions set aside, or (partly) copied already
         List<String> sessionTables = new ArrayList<>();
@@ -154,7 +146,7 @@ final class SchemaVersion3 implements SchemaStep {
 
     /** Sets aside (see {@link #setAsideForVersion3}) each changed table not set aside yet. */
     @Override
-    public void before(Connection c) throws SQLException {
+    void before(Connection c) throws SQLException {
         for (String table : replacedByVersion3()) {
             if (hasColumn(c, table, "session_id")) {
                 for (String statement : setAsideForVersion3(table)) {
@@ -169,7 +161,7 @@ final class SchemaVersion3 implements SchemaStep {
      * is emptied first: it holds nothing but rows of an earlier copy of the same table cut short.
      */
     @Override
-    public void after(Connection c) throws SQLException {
+    void after(Connection c) throws SQLException {
         copyIfSetAside(c, schema.sessions, this::copySessions);
         copyIfSetAside(c, schema.authCodes, this::copyAuthCodes);
         copyIfSetAside(c, schema.retiredTokens, this::copyRetired);

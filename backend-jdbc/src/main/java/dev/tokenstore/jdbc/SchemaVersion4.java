@@ -26,24 +26,16 @@ import java.util.List;
  * {@code key_checks} before this runs (version 3 has them), so a wrong key fails naming its id
  * before anything changes.
  */
-final class SchemaVersion4 implements SchemaStep {
-    private final Schema schema;
-    private final SqlDialect dialect;
+final class SchemaVersion4 extends SchemaStep {
     private final Rows rows;
 
     SchemaVersion4(Schema schema, SqlDialect dialect, Rows rows) {
-        this.schema = schema;
-        this.dialect = dialect;
+        super(4, schema, dialect);
         this.rows = rows;
     }
 
     @Override
-    public int version() {
-        return 4;
-    }
-
-    @Override
-    public List<String> ddl() {
+    List<String> ddl() {
         return schema.sessionsTable(dialect);
     }
 
@@ -58,7 +50,7 @@ final class SchemaVersion4 implements SchemaStep {
     }
 
     @Override
-    public void before(Connection c) throws SQLException {
+    void before(Connection c) throws SQLException {
         if (hasColumn(c, schema.sessions, "access_token_enc")) {
             for (String statement : setAsideForVersion4()) {
                 SqlDialect.execute(c, statement);
@@ -67,7 +59,7 @@ final class SchemaVersion4 implements SchemaStep {
     }
 
     @Override
-    public void after(Connection c) throws SQLException {
+    void after(Connection c) throws SQLException {
         String setAside = schema.previous(schema.sessions, 3);
         if (!hasColumn(c, setAside, "access_token_enc")) {
             return;

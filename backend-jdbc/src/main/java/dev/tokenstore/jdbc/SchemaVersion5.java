@@ -8,22 +8,13 @@ import java.util.List;
  * write brings a revoked session back. Its table is the current one
  * ({@link Schema#revokedSessionsTable}); nothing to copy.
  */
-final class SchemaVersion5 implements SchemaStep {
-    private final Schema schema;
-    private final SqlDialect dialect;
-
+final class SchemaVersion5 extends SchemaStep {
     SchemaVersion5(Schema schema, SqlDialect dialect) {
-        this.schema = schema;
-        this.dialect = dialect;
+        super(5, schema, dialect);
     }
 
     @Override
-    public int version() {
-        return 5;
-    }
-
-    @Override
-    public List<String> ddl() {
+    List<String> ddl() {
         return schema.revokedSessionsTable(dialect);
     }
 }
