@@ -264,17 +264,7 @@ class MigrationTest extends EngineTestSupport {
             PreviousFormat.writeVersion2(writer, KEYED, List.of(s, other), List.of(client), List.of(), List.of(code));
             writer.close();
             opened.remove(writer);
-            Migrator migrator = new Migrator(new Schema("tokenstore_"), new StandardDialect(), at(T0), "cut short",
-                    new Rows(cipher, false));
-            boolean finished;
-            try (Connection c = dataSource().getConnection()) {
-                c.setAutoCommit(true);
-                migrator.migrate(CutShort.after(c, cutAfter), migrator.peekVersion(c));
-                finished = true;
-            } catch (SQLException e) {
-                assertEquals(CutShort.MESSAGE, e.getMessage());
-                finished = false;
-            }
+            boolean finished = migrateCutShort(cipher, cutAfter, false);
             JdbcTokenStore reopened = open(at(T0));
             String at = "cut after statement " + cutAfter;
             assertEquals(Optional.of(s), reopened.loadSessionByRefreshToken("rt-old"), at);
@@ -312,17 +302,7 @@ class MigrationTest extends EngineTestSupport {
             for (String file : List.of("engine.db", "engine.db-wal", "engine.db-shm")) {
                 java.nio.file.Files.deleteIfExists(dir.resolve(file));
             }
-            Migrator migrator = new Migrator(new Schema("tokenstore_"), new StandardDialect(), at(T0), "cut short",
-                    new Rows(cipher, false));
-            boolean finished;
-            try (Connection c = dataSource().getConnection()) {
-                c.setAutoCommit(true);
-                migrator.migrate(CutShort.after(c, cutAfter), -1);
-                finished = true;
-            } catch (SQLException e) {
-                assertEquals(CutShort.MESSAGE, e.getMessage());
-                finished = false;
-            }
+            boolean finished = migrateCutShort(cipher, cutAfter, true);
             JdbcTokenStore reopened = open(at(T0));
             String at = "cut after statement " + cutAfter;
             StoredSession s = session("sid-" + cutAfter, "at-" + cutAfter, "rt-" + cutAfter, Duration.ofHours(1));
@@ -338,6 +318,23 @@ class MigrationTest extends EngineTestSupport {
             cuts++;
         }
         assertTrue(cuts > 15, "the baseline has its creates and rows to cut between: " + cuts);
+    }
+
+    /**
+     * Migrates the test database over a connection that commits every statement on its own and
+     * fails from the {@code cutAfter}-th on; true if the migration finished before that.
+     */
+    private boolean migrateCutShort(TokenCipher cipher, int cutAfter, boolean fresh) throws SQLException {
+        Migrator migrator = new Migrator(new Schema("tokenstore_"), new StandardDialect(), at(T0), "cut short",
+                new Rows(cipher, false));
+        try (Connection c = dataSource().getConnection()) {
+            c.setAutoCommit(true);
+            migrator.migrate(CutShort.after(c, cutAfter), fresh ? -1 : migrator.peekVersion(c));
+            return true;
+        } catch (SQLException e) {
+            assertEquals(CutShort.MESSAGE, e.getMessage());
+            return false;
+        }
     }
 
     /** A connection whose statements fail with {@link #MESSAGE} from the n-th executed one on. */
