@@ -1,17 +1,20 @@
 package dev.tokenstore.buffer;
 
 import dev.tokenstore.TokenStoreException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Where the buffer is in its life: open, closing (draining, taking no writes) or closed; whether
- * the flusher died; and the {@code flush()} calls waiting for what was queued before them. Guarded
- * by the buffer's state lock (the {@code lock} given here, {@link WriteQueue}'s): the checks that
- * callers use from outside take it themselves, the rest say "call under the lock".
+ * the flusher died (then every held write fails); the {@code flush()} calls waiting for what was
+ * queued before them; and the queue's side of {@code flush()} and {@code close()}: what they hand
+ * back. Guarded by the buffer's state lock (the {@code lock} given here, {@link WriteQueue}'s): the
+ * methods called from outside take it themselves, the rest say "call under the lock".
  */
 final class BufferLifecycle {
     private enum Phase { OPEN, CLOSING, CLOSED }
@@ -21,12 +24,25 @@ final class BufferLifecycle {
     }
 
     private final ReentrantLock lock;
+    private final Condition workAvailable;
+    private final Condition notFull;
+    private final PendingWrites pending;
+    private final FailureLedger ledger;
+    private final Acknowledgements acks;
+    private final FlushOutcomes outcomes;
     private final List<FlushRequest> flushRequests = new ArrayList<>();
     private Phase phase = Phase.OPEN;
     private Throwable flusherDeath;
 
-    BufferLifecycle(ReentrantLock lock) {
+    BufferLifecycle(ReentrantLock lock, Condition workAvailable, Condition notFull, PendingWrites pending,
+            FailureLedger ledger, Acknowledgements acks, FlushOutcomes outcomes) {
         this.lock = lock;
+        this.workAvailable = workAvailable;
+        this.notFull = notFull;
+        this.pending = pending;
+        this.ledger = ledger;
+        this.acks = acks;
+        this.outcomes = outcomes;
     }
 
     /** Throws unless the buffer takes writes. */
@@ -71,11 +87,6 @@ final class BufferLifecycle {
         return phase == Phase.OPEN && flusherDeath == null;
     }
 
-    /** Call under the lock. */
-    boolean isClosed() {
-        return phase == Phase.CLOSED;
-    }
-
     /** Whether the flusher should stop, with {@code held} writes still held. Call under the lock. */
     boolean flusherStops(int held) {
         return phase == Phase.CLOSED || phase == Phase.CLOSING && held == 0;
@@ -91,17 +102,20 @@ final class BufferLifecycle {
         return flusherDeath;
     }
 
-    /** The flusher stopped: waiting flushes are released. Call under the lock. */
-    void died(Throwable death) {
-        flusherDeath = death;
-        releaseFlushRequests();
-    }
-
-    /** A {@code flush()} that waits until every write up to {@code upToSeq} is settled. Call under the lock. */
-    CompletableFuture<Void> requestFlush(long upToSeq) {
-        FlushRequest request = new FlushRequest(upToSeq, new CompletableFuture<>());
-        flushRequests.add(request);
-        return request.done();
+    /** The committing side failed in a way no batch handles: every held write is failed; close() hands them back. */
+    void die(Throwable death) {
+        outcomes.died(death);
+        lock.lock();
+        try {
+            flusherDeath = death;
+            for (PendingWrite write : pending.all()) {
+                write.fail(new BufferFlushException("the buffer's flusher thread stopped", death, List.of(write.session)));
+            }
+            releaseFlushRequests();
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Releases the flushes whose writes are all settled: none left below {@code firstHeldSeq}. Call under the lock. */
@@ -116,31 +130,115 @@ final class BufferLifecycle {
         }
     }
 
+    // ---------------------------------------------------------------- flush and close
+
     /**
-     * {@code close()} begins: no more writes. Call under the lock.
+     * Asks the flusher for everything queued up to now.
      *
-     * @return true if this call moved the buffer from open to closing (waiters must be woken)
+     * @return completed once each of those writes is settled, or null if nothing is held
      */
-    boolean beginClose() {
-        if (phase != Phase.OPEN) {
-            return false;
+    CompletableFuture<Void> requestFlush() {
+        lock.lock();
+        try {
+            requireNotClosed();
+            requireFlusherAlive();
+            if (pending.size() == 0) {
+                return null;
+            }
+            FlushRequest request = new FlushRequest(pending.lastSeq(), new CompletableFuture<>());
+            flushRequests.add(request);
+            workAvailable.signal();
+            return request.done();
+        } finally {
+            lock.unlock();
         }
-        phase = Phase.CLOSING;
-        return true;
     }
 
     /**
-     * {@code close()} ends: waiting flushes are released. Call under the lock.
-     *
-     * @return false if the buffer was closed already
+     * After a flush: checks the flusher is alive, and with {@code report} takes (and forgets) what
+     * earlier flushes could not write, as one exception (null if nothing).
      */
-    boolean markClosed() {
-        if (phase == Phase.CLOSED) {
-            return false;
+    BufferFlushException afterFlush(boolean report) {
+        lock.lock();
+        try {
+            requireFlusherAlive();
+            return report ? ledger.takeAll("flush could not write every session") : null;
+        } finally {
+            lock.unlock();
         }
-        phase = Phase.CLOSED;
-        releaseFlushRequests();
-        return true;
+    }
+
+    private void requireFlusherAlive() {
+        if (flusherDeath != null) {
+            throw new BufferFlushException("the buffer's flusher thread stopped", flusherDeath,
+                    FlushOutcomes.sessions(pending.all()));
+        }
+    }
+
+    /**
+     * {@code close()} begins: no more writes; the flusher drains what is queued and stops.
+     *
+     * @return false if the buffer is closed already
+     */
+    boolean beginClose() {
+        lock.lock();
+        try {
+            if (phase == Phase.CLOSED) {
+                return false;
+            }
+            if (phase == Phase.OPEN) {
+                phase = Phase.CLOSING;
+                workAvailable.signalAll();
+                notFull.signalAll();
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@code close()} ends, the flusher stopped or not ({@code drained}): every write still held is
+     * let go, with what earlier flushes could not write, and their callers told.
+     *
+     * @param timeout the limit {@code close} was given (for the message), or null
+     * @return what could not be written (no longer held), or null if everything was (or the buffer was
+     *         closed already)
+     */
+    BufferFlushException finishClose(boolean drained, Duration timeout) {
+        List<PendingWrite> abandoned;
+        BufferFlushException unwritten;
+        lock.lock();
+        try {
+            if (phase == Phase.CLOSED) {
+                return null;
+            }
+            phase = Phase.CLOSED;
+            releaseFlushRequests();
+            abandoned = pending.all();
+            String message = "close could not write every queued session";
+            if (!drained) {
+                int inFlight = abandoned.size() - pending.queuedCount();
+                TokenStoreException timedOut = new TokenStoreException("close(" + timeout + ") ran out with "
+                        + pending.queuedCount() + " session write(s) queued and " + inFlight
+                        + " in a commit that had not finished (it may still complete)");
+                ledger.add(FlushOutcomes.sessions(abandoned), timedOut);
+                message = "close(" + timeout + ") ran out before every queued session was written";
+            } else if (flusherDeath != null) {
+                ledger.add(FlushOutcomes.sessions(abandoned), flusherDeath);
+            }
+            pending.clear();
+            workAvailable.signalAll();
+            unwritten = ledger.takeAll(message);
+        } finally {
+            lock.unlock();
+        }
+        if (!abandoned.isEmpty()) {
+            outcomes.closedUnwritten(abandoned);
+            TokenStoreException closed = new TokenStoreException("the buffer was closed before the write was committed");
+            abandoned.forEach(w -> acks.notWritten(w, closed));
+        }
+        return unwritten;
     }
 
     private void releaseFlushRequests() {

@@ -20,6 +20,7 @@ final class PendingWrites {
     private final Map<String, PendingWrite> latest = new HashMap<>();
     private final Map<String, String> idByAccessHash = new HashMap<>();
     private final Map<String, String> idByRefreshHash = new HashMap<>();
+    private long lastSeq;
     private long settledBatches;
 
     /** Queued plus in-flight writes: what counts against {@code maxPending}. */
@@ -95,6 +96,16 @@ final class PendingWrites {
             any = true;
         }
         return oldest;
+    }
+
+    /** The sequence number of a new write: larger than every earlier one. */
+    long nextSeq() {
+        return ++lastSeq;
+    }
+
+    /** The sequence number of the latest write so far (0 before the first). */
+    long lastSeq() {
+        return lastSeq;
     }
 
     /** Counts finished batches; a read whose delegate load overlapped one is repeated. */
@@ -177,7 +188,7 @@ final class PendingWrites {
         return all;
     }
 
-    /** Forgets every write (the epoch stays). */
+    /** Forgets every write (the sequence and the epoch go on). */
     void clear() {
         queued.clear();
         inFlight.clear();

@@ -69,7 +69,7 @@ final class WriteBuffer {
      */
     void flush(boolean report) {
         requireNotFlusher("flush()");
-        CompletableFuture<Void> done = queue.requestFlush();
+        CompletableFuture<Void> done = queue.lifecycle().requestFlush();
         if (done != null) {
             try {
                 done.get();
@@ -80,7 +80,7 @@ final class WriteBuffer {
                 throw new TokenStoreException("flush failed", e.getCause());
             }
         }
-        BufferFlushException unwritten = queue.afterFlush(report);
+        BufferFlushException unwritten = queue.lifecycle().afterFlush(report);
         if (unwritten != null) {
             throw unwritten;
         }
@@ -104,11 +104,11 @@ final class WriteBuffer {
     BufferFlushException close(Duration timeout) {
         requireNotFlusher("close()");
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + Math.max(0, timeout.toNanos());
-        if (!queue.beginClose()) {
+        if (!queue.lifecycle().beginClose()) {
             return null;
         }
         boolean ended = flusher.awaitEnd(deadline);
-        return queue.finishClose(ended, timeout);
+        return queue.lifecycle().finishClose(ended, timeout);
     }
 
     /** {@code flush()} and {@code close()} wait for the flusher, so it must not call them (from onFlushError). */

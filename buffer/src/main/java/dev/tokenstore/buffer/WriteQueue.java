@@ -3,7 +3,6 @@ package dev.tokenstore.buffer;
 import dev.tokenstore.DatabaseUnavailableException;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenStoreException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,11 +14,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The pending queue of a {@link BufferedTokenStore}: queueing a write (coalescing with a queued write
  * of the same session, back-pressure when full), claiming a lone caller's batch of one, taking each
- * due batch and settling it, and the queue's part of {@code flush()} and {@code close()}. It owns the
- * buffer's state lock, held only for short in-memory work; {@link PendingWrites},
- * {@link BatchSchedule}, {@link FailureLedger}, {@link BufferLifecycle}, {@link HeldWrites} and the
- * counters of {@link FlushOutcomes} are guarded by it. The committing side sees it as a
- * {@link BatchQueue}.
+ * due batch and settling it. It owns the buffer's state lock, held only for short in-memory work;
+ * {@link PendingWrites}, {@link BatchSchedule}, {@link FailureLedger}, {@link BufferLifecycle} (open,
+ * closing, closed; {@code flush()} and {@code close()}), {@link HeldWrites} (what reads and
+ * write-throughs see) and the counters of {@link FlushOutcomes} are guarded by it. The committing side
+ * sees it as a {@link BatchQueue}.
  */
 final class WriteQueue implements BatchQueue {
     private static final Logger LOG = LoggerFactory.getLogger(BufferedTokenStore.class);
@@ -33,10 +32,9 @@ final class WriteQueue implements BatchQueue {
     private final FailureLedger ledger = new FailureLedger();
     private final Acknowledgements acks;
     private final Outage outage;
-    private final BufferLifecycle life = new BufferLifecycle(lock);
-    private final HeldWrites held = new HeldWrites(lock, notFull, pending, life);
     private final FlushOutcomes outcomes;
-    private long lastSeq;
+    private final BufferLifecycle life;
+    private final HeldWrites held;
     /**
      * Group commit: the sequence number of the write a lone caller is committing itself (see
      * {@link #claimLone}), or {@link Long#MAX_VALUE}. While there is one, the flusher takes no batch.
@@ -49,6 +47,8 @@ final class WriteQueue implements BatchQueue {
         this.schedule = new BatchSchedule(settings);
         this.acks = new Acknowledgements(settings.ackMode(), ledger);
         this.outcomes = new FlushOutcomes(LOG, settings.onFlushError(), lock);
+        this.life = new BufferLifecycle(lock, workAvailable, notFull, pending, ledger, acks, outcomes);
+        this.held = new HeldWrites(lock, notFull, pending, life);
     }
 
     BufferLifecycle lifecycle() {
@@ -104,7 +104,7 @@ final class WriteQueue implements BatchQueue {
             }
             long now = System.nanoTime();
             PendingWrite earlier = pending.queuedWrite(id);
-            PendingWrite write = new PendingWrite(session, accessHash, refreshHash, ++lastSeq,
+            PendingWrite write = new PendingWrite(session, accessHash, refreshHash, pending.nextSeq(),
                     earlier == null ? now : earlier.firstQueuedNanos, waiter);
             boolean wasEmpty = pending.queuedCount() == 0;
             PendingWrite replaced = pending.add(write);
@@ -141,7 +141,7 @@ final class WriteQueue implements BatchQueue {
             if (!life.isRunning() || pending.size() != 0 || loneSeq != Long.MAX_VALUE || !schedule.allowsDirect(now)) {
                 return null;
             }
-            PendingWrite write = new PendingWrite(session, accessHash, refreshHash, ++lastSeq, now, waiter);
+            PendingWrite write = new PendingWrite(session, accessHash, refreshHash, pending.nextSeq(), now, waiter);
             pending.add(write);
             pending.take(1);
             loneSeq = write.seq;
@@ -246,61 +246,7 @@ final class WriteQueue implements BatchQueue {
 
     @Override
     public void die(Throwable death) {
-        outcomes.died(death);
-        lock.lock();
-        try {
-            life.died(death);
-            for (PendingWrite write : pending.all()) {
-                write.fail(new BufferFlushException("the buffer's flusher thread stopped", death, List.of(write.session)));
-            }
-            notFull.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    // ---------------------------------------------------------------- flush, stats, close
-
-    /**
-     * Asks the flusher for everything queued up to now.
-     *
-     * @return completed once each of those writes is settled, or null if nothing is held
-     */
-    CompletableFuture<Void> requestFlush() {
-        lock.lock();
-        try {
-            life.requireNotClosed();
-            requireFlusherAlive();
-            if (pending.size() == 0) {
-                return null;
-            }
-            CompletableFuture<Void> done = life.requestFlush(lastSeq);
-            workAvailable.signal();
-            return done;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * After a flush: checks the flusher is alive, and with {@code report} takes (and forgets) what
-     * earlier flushes could not write, as one exception (null if nothing).
-     */
-    BufferFlushException afterFlush(boolean report) {
-        lock.lock();
-        try {
-            requireFlusherAlive();
-            return report ? ledger.takeAll("flush could not write every session") : null;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void requireFlusherAlive() {
-        if (life.death() != null) {
-            throw new BufferFlushException("the buffer's flusher thread stopped", life.death(),
-                    FlushOutcomes.sessions(pending.all()));
-        }
+        life.die(death);
     }
 
     BufferStats stats() {
@@ -310,68 +256,5 @@ final class WriteQueue implements BatchQueue {
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * {@code close()} begins: no more writes; the flusher drains what is queued and stops.
-     *
-     * @return false if the buffer is closed already
-     */
-    boolean beginClose() {
-        lock.lock();
-        try {
-            if (life.isClosed()) {
-                return false;
-            }
-            if (life.beginClose()) {
-                workAvailable.signalAll();
-                notFull.signalAll();
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * {@code close()} ends, the flusher stopped or not ({@code drained}): every write still held is
-     * let go, with what earlier flushes could not write, and their callers told.
-     *
-     * @param timeout the limit {@code close} was given (for the message), or null
-     * @return what could not be written (no longer held), or null if everything was (or the buffer was
-     *         closed already)
-     */
-    BufferFlushException finishClose(boolean drained, Duration timeout) {
-        List<PendingWrite> abandoned;
-        BufferFlushException unwritten;
-        lock.lock();
-        try {
-            if (!life.markClosed()) {
-                return null;
-            }
-            abandoned = pending.all();
-            String message = "close could not write every queued session";
-            if (!drained) {
-                int inFlight = abandoned.size() - pending.queuedCount();
-                TokenStoreException timedOut = new TokenStoreException("close(" + timeout + ") ran out with "
-                        + pending.queuedCount() + " session write(s) queued and " + inFlight
-                        + " in a commit that had not finished (it may still complete)");
-                ledger.add(FlushOutcomes.sessions(abandoned), timedOut);
-                message = "close(" + timeout + ") ran out before every queued session was written";
-            } else if (life.death() != null) {
-                ledger.add(FlushOutcomes.sessions(abandoned), life.death());
-            }
-            pending.clear();
-            workAvailable.signalAll();
-            unwritten = ledger.takeAll(message);
-        } finally {
-            lock.unlock();
-        }
-        if (!abandoned.isEmpty()) {
-            outcomes.closedUnwritten(abandoned);
-            TokenStoreException closed = new TokenStoreException("the buffer was closed before the write was committed");
-            abandoned.forEach(w -> acks.notWritten(w, closed));
-        }
-        return unwritten;
     }
 }
