@@ -2,7 +2,6 @@ package dev.tokenstore.cache;
 
 import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.Availability;
-import dev.tokenstore.ChangeEvent;
 import dev.tokenstore.ChangeFeed;
 import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.CleanupResult;
@@ -16,13 +15,11 @@ import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreFeatures;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -82,6 +79,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     private final Function<String, Optional<StoredSession>> delegateByRefreshToken;
     private final ClientCache clients;
     private final Counters counters = new Counters();
+    private final CoherentWrites writes;
     private final ExecutorService ownedExecutor;
     private final String description;
     private final FeedHealth health;
@@ -115,8 +113,9 @@ public final class CachingTokenStore extends ForwardingTokenStore {
         Duration clientTtl = builder.ttlCap.compareTo(builder.skew) > 0 ? builder.ttlCap.minus(builder.skew) : Duration.ZERO;
         this.clients = new ClientCache(builder.maxEntries, clientTtl, builder.negativeTtl, builder.refreshAfter,
                 executor, ticker, counters, delegate::loadClient, health);
+        this.writes = new CoherentWrites(sessions, clients, counters);
         this.follow = builder.changeFeed && delegate.features().changeFeed().isPresent();
-        this.features = CacheFeatures.of(this, delegate);
+        this.features = CacheFeatures.of(this, writes, delegate);
         this.description = "CachingTokenStore[delegate=" + delegate + ", maxEntries=" + builder.maxEntries
                 + ", ttlCap=" + builder.ttlCap + ", skew=" + builder.skew + ", negativeTtl=" + builder.negativeTtl
                 + ", refreshAfter=" + builder.refreshAfter + ", changeFeed=" + follow
@@ -127,7 +126,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     /** Subscribes to the delegate's feed (when following one), once the cache is fully built. */
     private CachingTokenStore started() {
         if (follow) {
-            health.watch(delegate.features().changeFeed().orElseThrow().subscribe(this::onChange));
+            health.watch(delegate.features().changeFeed().orElseThrow().subscribe(writes::onChange));
         }
         return this;
     }
@@ -138,26 +137,8 @@ public final class CachingTokenStore extends ForwardingTokenStore {
         return features;
     }
 
-    /** Applies a change committed through any instance over the delegate's data. */
-    private void onChange(ChangeEvent event) {
-        if (event.isReset()) {
-            dropEverything();
-            counters.invalidations.increment();
-            return;
-        }
-        invalidate(event);
-    }
-
-    private void invalidate(ChangeEvent event) {
-        sessions.invalidate(event);
-        event.clientIds().forEach(clients::invalidate);
-        counters.invalidations.add(event.sessionIdHashes().size() + event.tokenHashes().size()
-                + event.userIdHashes().size() + event.clientIds().size());
-    }
-
     private void dropEverything() {
-        sessions.reset();
-        clients.clear();
+        writes.dropEverything();
     }
 
     /**
@@ -236,7 +217,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     public void storeSession(StoredSession session) {
         ensureOpen();
         Args.requireNonNull(session, "session");
-        write(new Changes().sessionStored(session), () -> delegate.storeSession(session));
+        writes.write(new Changes().sessionStored(session), () -> delegate.storeSession(session));
     }
 
     @Override
@@ -268,7 +249,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     public Rotation rotateSession(String presentedRefreshToken, StoredSession next) {
         ensureOpen();
         String presentedHash = Rotation.checkArguments(presentedRefreshToken, next);
-        return write(new Changes().sessionStored(next).tokenHash(presentedHash),
+        return writes.write(new Changes().sessionStored(next).tokenHash(presentedHash),
                 () -> delegate.rotateSession(presentedRefreshToken, next));
     }
 
@@ -276,21 +257,21 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     public boolean deleteSessionByAccessToken(String accessToken) {
         ensureOpen();
         Args.requireText(accessToken, "accessToken");
-        return write(new Changes().accessTokenDeleted(accessToken), () -> delegate.deleteSessionByAccessToken(accessToken));
+        return writes.write(new Changes().accessTokenDeleted(accessToken), () -> delegate.deleteSessionByAccessToken(accessToken));
     }
 
     @Override
     public boolean deleteSessionById(String sessionId) {
         ensureOpen();
         Args.requireText(sessionId, "sessionId");
-        return write(new Changes().sessionDeleted(sessionId), () -> delegate.deleteSessionById(sessionId));
+        return writes.write(new Changes().sessionDeleted(sessionId), () -> delegate.deleteSessionById(sessionId));
     }
 
     @Override
     public int deleteSessionsByUser(String userId) {
         ensureOpen();
         Args.requireText(userId, "userId");
-        return write(new Changes().userDeleted(userId), () -> delegate.deleteSessionsByUser(userId));
+        return writes.write(new Changes().userDeleted(userId), () -> delegate.deleteSessionsByUser(userId));
     }
 
     // ---- clients ----
@@ -299,7 +280,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     public void storeClient(ClientRecord client) {
         ensureOpen();
         Args.requireNonNull(client, "client");
-        write(new Changes().clientChanged(client.clientId()), () -> delegate.storeClient(client));
+        writes.write(new Changes().clientChanged(client.clientId()), () -> delegate.storeClient(client));
     }
 
     @Override
@@ -320,7 +301,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     public boolean deleteClient(String clientId) {
         ensureOpen();
         Args.requireText(clientId, "clientId");
-        return write(new Changes().clientChanged(clientId), () -> delegate.deleteClient(clientId));
+        return writes.write(new Changes().clientChanged(clientId), () -> delegate.deleteClient(clientId));
     }
 
     /**
@@ -362,65 +343,9 @@ public final class CachingTokenStore extends ForwardingTokenStore {
         return description;
     }
 
-    // ---- capabilities, exposed through CacheFeatures when the delegate has them ----
-
-    void bulkStore(List<StoredSession> batch) {
-        ensureOpen();
-        Args.requireNonNull(batch, "sessions");
-        Changes changes = new Changes();
-        batch.forEach(changes::sessionStored);
-        write(changes, () -> delegate.features().bulk().orElseThrow().bulkStoreSessions(batch));
-    }
-
-    int bulkDelete(Collection<String> accessTokenHashes) {
-        ensureOpen();
-        java.util.Set<String> hashes = dev.tokenstore.TokenHash.requireSha256Hexes(accessTokenHashes, "accessTokenHashes");
-        Changes changes = new Changes();
-        hashes.forEach(changes::accessHashDeleted);
-        return write(changes, () -> delegate.features().bulk().orElseThrow().bulkDeleteSessionsByHash(hashes));
-    }
-
-    <T> T transact(Function<TokenStore, T> work) {
-        ensureOpen();
-        Args.requireNonNull(work, "work");
-        Changes changes = new Changes();
-        // Reads inside go straight to the transaction (they may see its uncommitted writes);
-        // everything it wrote is invalidated once it has committed or rolled back.
-        return write(changes, () -> delegate.features().transactions().orElseThrow()
-                .inTransaction(tx -> work.apply(new TransactionView(tx, changes))));
-    }
-
-    private void write(Changes changes, Runnable work) {
-        write(changes, () -> {
-            work.run();
-            return null;
-        });
-    }
-
-    /** Runs a delegate write, then invalidates what it touched — also when it failed. */
-    private <T> T write(Changes changes, java.util.function.Supplier<T> work) {
-        try {
-            return work.get();
-        } finally {
-            invalidate(changes.event());
-        }
-    }
-
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("token store is closed");
-        }
-    }
-
-    /** Names the background refresh thread and keeps it from holding the JVM open. */
-    private static final class RefreshThreads implements java.util.concurrent.ThreadFactory {
-        private static final AtomicInteger COUNT = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable task) {
-            Thread thread = new Thread(task, "tokenstore-cache-refresh-" + COUNT.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
         }
     }
 
