@@ -1,9 +1,7 @@
 package dev.tokenstore.cache;
 
 import dev.tokenstore.AuthCodeRecord;
-import dev.tokenstore.Availability;
 import dev.tokenstore.ChangeFeed;
-import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
 import dev.tokenstore.DatabaseHealth;
@@ -20,7 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.function.Function;
 
 /**
  * An in-process read cache (Caffeine) in front of any {@link TokenStore}.
@@ -73,19 +70,14 @@ public final class CachingTokenStore extends ForwardingTokenStore {
 
     private final TokenStore delegate;
     private final SessionCache sessions;
-    // The delegate's lookups, bound once so a cache hit allocates no loader.
-    private final Function<String, Optional<StoredSession>> delegateByAccessToken;
-    private final Function<String, Optional<StoredSession>> delegateById;
-    private final Function<String, Optional<StoredSession>> delegateByRefreshToken;
     private final ClientCache clients;
     private final Counters counters = new Counters();
     private final CoherentWrites writes;
     private final ExecutorService ownedExecutor;
     private final String description;
-    private final FeedHealth health;
+    private final FeedFollowing feed;
     private final Duration maxStaleness;
     private final TokenStoreFeatures features;
-    private final boolean follow;
     private final Duration outageServing;
     private volatile boolean closed;
 
@@ -94,15 +86,10 @@ public final class CachingTokenStore extends ForwardingTokenStore {
         ClockTicker ticker = new ClockTicker(builder.clock);
         this.maxStaleness = builder.maxStaleness;
         this.outageServing = builder.serveHitsWhileDatabaseUnavailable;
-        DatabaseHealth database = delegate.features().databaseHealth().orElse(null);
-        this.health = new FeedHealth(ClockTicker.nanos(builder.maxStaleness),
-                ClockTicker.nanos(builder.serveHitsWhileDatabaseUnavailable), this::dropEverything,
-                database != null ? () -> database.availability().state() != Availability.State.CLOSED : () -> false);
-        this.delegateByAccessToken = delegate::loadSessionByAccessToken;
-        this.delegateById = delegate::loadSessionById;
-        this.delegateByRefreshToken = delegate::loadSessionByRefreshToken;
+        this.feed = new FeedFollowing(delegate, builder.changeFeed, builder.maxStaleness,
+                builder.serveHitsWhileDatabaseUnavailable, this::dropEverything);
         this.sessions = new SessionCache(builder.maxEntries, builder.ttlCap, builder.skew, builder.negativeTtl,
-                ticker, counters, health);
+                ticker, counters, feed.health(), delegate);
         Executor executor = builder.refreshExecutor;
         if (builder.refreshAfter != null && executor == null) {
             this.ownedExecutor = Executors.newSingleThreadExecutor(new RefreshThreads());
@@ -112,22 +99,19 @@ public final class CachingTokenStore extends ForwardingTokenStore {
         }
         Duration clientTtl = builder.ttlCap.compareTo(builder.skew) > 0 ? builder.ttlCap.minus(builder.skew) : Duration.ZERO;
         this.clients = new ClientCache(builder.maxEntries, clientTtl, builder.negativeTtl, builder.refreshAfter,
-                executor, ticker, counters, delegate::loadClient, health);
+                executor, ticker, counters, delegate::loadClient, feed.health());
         this.writes = new CoherentWrites(sessions, clients, counters);
-        this.follow = builder.changeFeed && delegate.features().changeFeed().isPresent();
         this.features = CacheFeatures.of(this, writes, delegate);
         this.description = "CachingTokenStore[delegate=" + delegate + ", maxEntries=" + builder.maxEntries
                 + ", ttlCap=" + builder.ttlCap + ", skew=" + builder.skew + ", negativeTtl=" + builder.negativeTtl
-                + ", refreshAfter=" + builder.refreshAfter + ", changeFeed=" + follow
+                + ", refreshAfter=" + builder.refreshAfter + ", changeFeed=" + feed.follows()
                 + ", maxStaleness=" + builder.maxStaleness
                 + ", serveHitsWhileDatabaseUnavailable=" + builder.serveHitsWhileDatabaseUnavailable + "]";
     }
 
     /** Subscribes to the delegate's feed (when following one), once the cache is fully built. */
     private CachingTokenStore started() {
-        if (follow) {
-            health.watch(delegate.features().changeFeed().orElseThrow().subscribe(writes::onChange));
-        }
+        feed.start(writes::onChange);
         return this;
     }
 
@@ -147,7 +131,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
      * memory (for health checks and metrics).
      */
     public Optional<Duration> changeFeedLag() {
-        return health.lag();
+        return feed.lag();
     }
 
     /** The longest the change feed may go unconfirmed before this cache stops answering from memory. */
@@ -166,7 +150,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
 
     /** True while this cache follows its delegate's change feed (see {@link Builder#changeFeed}). */
     public boolean followsChangeFeed() {
-        return health.subscription() != null;
+        return feed.subscribed();
     }
 
     /** Starts a builder for a cache in front of {@code delegate}. */
@@ -224,21 +208,21 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
         ensureOpen();
         Args.requireNonNull(accessToken, "accessToken"); // blank is rejected on the miss path (see SessionCache)
-        return sessions.byAccessToken(accessToken, delegateByAccessToken);
+        return sessions.byAccessToken(accessToken);
     }
 
     @Override
     public Optional<StoredSession> loadSessionById(String sessionId) {
         ensureOpen();
         Args.requireNonNull(sessionId, "sessionId"); // blank is rejected on the miss path (see SessionCache)
-        return sessions.byId(sessionId, delegateById);
+        return sessions.byId(sessionId);
     }
 
     @Override
     public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
         ensureOpen();
         Args.requireNonNull(refreshToken, "refreshToken"); // blank is rejected on the miss path (see SessionCache)
-        return sessions.byRefreshToken(refreshToken, delegateByRefreshToken);
+        return sessions.byRefreshToken(refreshToken);
     }
 
     /**
@@ -326,10 +310,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
             return;
         }
         closed = true;
-        ChangeSubscription subscription = health.subscription();
-        if (subscription != null) {
-            subscription.close();
-        }
+        feed.stop();
         sessions.clear();
         clients.clear();
         if (ownedExecutor != null) {
