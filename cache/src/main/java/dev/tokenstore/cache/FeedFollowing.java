@@ -1,14 +1,13 @@
 package dev.tokenstore.cache;
 
 import dev.tokenstore.Availability;
-import dev.tokenstore.ChangeEvent;
+import dev.tokenstore.ChangeListener;
 import dev.tokenstore.ChangeFeed;
 import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.DatabaseHealth;
 import dev.tokenstore.TokenStore;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * The cache's side of its delegate's {@link ChangeFeed}: whether it follows one (the delegate has a
@@ -42,7 +41,7 @@ final class FeedFollowing {
     }
 
     /** Subscribes {@code onChange} to the feed, if following one; call once the cache is fully built. */
-    void start(Consumer<ChangeEvent> onChange) {
+    void start(ChangeListener onChange) {
         if (feed != null) {
             health.watch(feed.subscribe(onChange));
         }
