@@ -3,6 +3,7 @@ package dev.tokenstore.buffer;
 import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.KeyRotation;
 import dev.tokenstore.StoredSession;
+import dev.tokenstore.TokenHash;
 import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreFeatures;
 import dev.tokenstore.TransactionalTokenStore;
@@ -22,44 +23,61 @@ final class BufferFeatures {
     private BufferFeatures() {
     }
 
-    static TokenStoreFeatures of(BufferedTokenStore buffer, TokenStore delegate) {
+    static TokenStoreFeatures of(WriteBuffer buffer, Revocations revocations, TokenStore delegate) {
         TokenStoreFeatures inner = delegate.features();
         return TokenStoreFeatures.with(inner)
-                .bulk(inner.bulk().isPresent() ? new Bulk(buffer) : null)
-                .transactions(inner.transactions().isPresent() ? new Transactions(buffer) : null)
+                .bulk(inner.bulk().isPresent() ? new Bulk(buffer, revocations, delegate) : null)
+                .transactions(inner.transactions().isPresent() ? new Transactions(buffer, delegate) : null)
                 .keyRotation(inner.keyRotation().map(rotation -> new FlushingKeyRotation(buffer, rotation)).orElse(null))
                 .build();
     }
 
-    private record Bulk(BufferedTokenStore buffer) implements BulkSessionStore {
+    private record Bulk(WriteBuffer buffer, Revocations revocations, TokenStore delegate) implements BulkSessionStore {
+        /** Flushes what is queued, then writes the list with the delegate's bulk call (all-or-nothing). */
         @Override
         public void bulkStoreSessions(List<StoredSession> sessions) {
-            buffer.bulkStore(sessions);
+            if (sessions == null) {
+                throw new IllegalArgumentException("sessions is required (was null)");
+            }
+            buffer.requireOpen();
+            buffer.flush(false);
+            buffer.gate().writeThrough(held -> {
+                delegate.features().bulk().orElseThrow().bulkStoreSessions(sessions);
+                return null;
+            });
         }
 
+        /** Revokes at once: queued writes holding these hashes are dropped, the rest go to the delegate's bulk delete. */
         @Override
         public int bulkDeleteSessionsByHash(Collection<String> accessTokenHashes) {
-            return buffer.bulkDelete(accessTokenHashes);
+            return revocations.revokeByAccessHashes(TokenHash.requireSha256Hexes(accessTokenHashes, "accessTokenHashes"),
+                    delegate.features().bulk().orElseThrow());
         }
     }
 
-    private record Transactions(BufferedTokenStore buffer) implements TransactionalTokenStore {
+    /** Flushes what is queued, then runs {@code work} in one delegate transaction (it writes to the delegate directly). */
+    private record Transactions(WriteBuffer buffer, TokenStore delegate) implements TransactionalTokenStore {
         @Override
         public <T> T inTransaction(Function<TokenStore, T> work) {
-            return buffer.transaction(work);
+            if (work == null) {
+                throw new IllegalArgumentException("work is required (was null)");
+            }
+            buffer.requireOpen();
+            buffer.flush(false);
+            return delegate.features().transactions().orElseThrow().inTransaction(work);
         }
     }
 
-    private record FlushingKeyRotation(BufferedTokenStore buffer, KeyRotation rotation) implements KeyRotation {
+    private record FlushingKeyRotation(WriteBuffer buffer, KeyRotation rotation) implements KeyRotation {
         @Override
         public ReencryptionReport reencrypt(int chunkSize) {
-            buffer.flush();
+            buffer.flush(true);
             return rotation.reencrypt(chunkSize);
         }
 
         @Override
         public Map<String, Long> valuesByKeyId() {
-            buffer.flush();
+            buffer.flush(true);
             return rotation.valuesByKeyId();
         }
     }

@@ -16,12 +16,10 @@ import dev.tokenstore.TransactionalTokenStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * A {@link TokenStore} that turns many single session writes into few transactions on the store it
@@ -72,9 +70,11 @@ import java.util.function.Function;
  */
 public final class BufferedTokenStore extends ForwardingTokenStore {
 
-    final TokenStore delegate;
-    final WriteBuffer buffer;
+    private final TokenStore delegate;
+    private final WriteBuffer buffer;
+    private final CommitGate gate;
     private final Revocations revocations;
+    private final BufferedRotation rotation;
     private final BufferSettings settings;
     private final TokenStoreFeatures features;
 
@@ -82,8 +82,10 @@ public final class BufferedTokenStore extends ForwardingTokenStore {
         this.delegate = delegate;
         this.settings = settings;
         this.buffer = new WriteBuffer(delegate, settings);
-        this.revocations = new Revocations(buffer, delegate);
-        this.features = BufferFeatures.of(this, delegate);
+        this.gate = buffer.gate();
+        this.revocations = new Revocations(gate, delegate);
+        this.rotation = new BufferedRotation(gate, delegate);
+        this.features = BufferFeatures.of(buffer, revocations, delegate);
     }
 
     /** The delegate's capabilities; bulk writes, transactions and key rotation flush first. */
@@ -124,55 +126,32 @@ public final class BufferedTokenStore extends ForwardingTokenStore {
     public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
         String hash = TokenHash.sha256Hex(requireText(accessToken, "accessToken"));
         Instant now = settings.clock().instant();
-        return buffer.loadByAccessHash(hash, now, () -> delegate.loadSessionByAccessToken(accessToken));
+        return gate.loadByAccessHash(hash, now, () -> delegate.loadSessionByAccessToken(accessToken));
     }
 
     @Override
     public Optional<StoredSession> loadSessionById(String sessionId) {
         requireText(sessionId, "sessionId");
         Instant now = settings.clock().instant();
-        return buffer.loadById(sessionId, now, () -> delegate.loadSessionById(sessionId));
+        return gate.loadById(sessionId, now, () -> delegate.loadSessionById(sessionId));
     }
 
     @Override
     public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
         String hash = TokenHash.sha256Hex(requireText(refreshToken, "refreshToken"));
         Instant now = settings.clock().instant();
-        return buffer.loadByRefreshHash(hash, now, () -> delegate.loadSessionByRefreshToken(refreshToken));
+        return gate.loadByRefreshHash(hash, now, () -> delegate.loadSessionByRefreshToken(refreshToken));
     }
 
     /**
      * Rotates through the delegate's atomic rotation, after writing through (not dropping) any
      * queued write of the rotated session or of the session holding the presented token; no batch
-     * commits meanwhile.
+     * commits meanwhile ({@link BufferedRotation}).
      */
     @Override
     public Rotation rotateSession(String presentedRefreshToken, StoredSession next) {
         String presentedHash = Rotation.checkArguments(presentedRefreshToken, next);
-        return buffer.writeThrough(() -> {
-            writePendingNow(next.sessionId());
-            writePendingNow(buffer.pendingHolderOfRefreshHash(presentedHash));
-            return delegate.rotateSession(presentedRefreshToken, next);
-        });
-    }
-
-    /**
-     * Writes the queued write of a session to the delegate now, then drops it from the queue (its
-     * group-commit caller is released); call inside {@code buffer.writeThrough}. If the write fails
-     * it stays queued.
-     */
-    private void writePendingNow(String sessionId) {
-        if (sessionId == null) {
-            return;
-        }
-        PendingWrite queued = buffer.latestPending(sessionId);
-        if (queued != null) {
-            delegate.storeSession(queued.session);
-            // Only that write: one queued meanwhile (enqueue does not wait for a write-through) stays
-            // queued, is written after the rotation, and is refused and reported if the rotation
-            // retired what it carries.
-            buffer.writtenThrough(queued);
-        }
+        return rotation.rotate(presentedRefreshToken, presentedHash, next);
     }
 
     /**
@@ -353,37 +332,6 @@ public final class BufferedTokenStore extends ForwardingTokenStore {
     public String toString() {
         return "BufferedTokenStore[ackMode=" + settings.ackMode() + ", maxBatchSize=" + settings.maxBatchSize()
                 + ", maxDelay=" + settings.maxDelay() + ", flush=" + flushStrategy() + ", delegate=" + delegate + "]";
-    }
-
-    // ---------------------------------------------------------------- capabilities (used by BufferFeatures)
-
-    /** Flushes what is queued, then writes the list with the delegate's bulk call (all-or-nothing). */
-    void bulkStore(List<StoredSession> sessions) {
-        if (sessions == null) {
-            throw new IllegalArgumentException("sessions is required (was null)");
-        }
-        buffer.requireOpen();
-        buffer.flush(false);
-        buffer.writeThrough(() -> {
-            delegate.features().bulk().orElseThrow().bulkStoreSessions(sessions);
-            return null;
-        });
-    }
-
-    /** Revokes at once: queued writes holding these hashes are dropped, the rest go to the delegate's bulk delete. */
-    int bulkDelete(Collection<String> accessTokenHashes) {
-        return revocations.revokeByAccessHashes(TokenHash.requireSha256Hexes(accessTokenHashes, "accessTokenHashes"),
-                delegate.features().bulk().orElseThrow());
-    }
-
-    /** Flushes what is queued, then runs {@code work} in one delegate transaction (it writes to the delegate directly). */
-    <T> T transaction(Function<TokenStore, T> work) {
-        if (work == null) {
-            throw new IllegalArgumentException("work is required (was null)");
-        }
-        buffer.requireOpen();
-        buffer.flush(false);
-        return delegate.features().transactions().orElseThrow().inTransaction(work);
     }
 
     private static String requireText(String value, String field) {

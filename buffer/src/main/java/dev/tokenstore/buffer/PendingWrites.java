@@ -11,7 +11,8 @@ import java.util.function.Predicate;
 /**
  * The writes not yet committed: the queue (one entry per session, in the order of each session's
  * latest write), the batch being committed, and the latest version of every such session indexed by
- * id and token hashes so reads can see it. Not thread-safe: {@link WriteBuffer} guards it.
+ * id and token hashes so reads can see it, and the count of settled batches (the epoch a read checks,
+ * see {@link HeldWrites#readOnce}). Not thread-safe: {@link WriteQueue}'s lock guards it.
  */
 final class PendingWrites {
     private LinkedHashMap<String, PendingWrite> queued = new LinkedHashMap<>();
@@ -19,6 +20,8 @@ final class PendingWrites {
     private final Map<String, PendingWrite> latest = new HashMap<>();
     private final Map<String, String> idByAccessHash = new HashMap<>();
     private final Map<String, String> idByRefreshHash = new HashMap<>();
+    private long lastSeq;
+    private long settledBatches;
 
     /** Queued plus in-flight writes: what counts against {@code maxPending}. */
     int size() {
@@ -95,6 +98,26 @@ final class PendingWrites {
         return oldest;
     }
 
+    /** The sequence number of a new write: larger than every earlier one. */
+    long nextSeq() {
+        return ++lastSeq;
+    }
+
+    /** The sequence number of the latest write so far (0 before the first). */
+    long lastSeq() {
+        return lastSeq;
+    }
+
+    /** Counts finished batches; a read whose delegate load overlapped one is repeated. */
+    long epoch() {
+        return settledBatches;
+    }
+
+    /** A batch has been settled (its writes finished): the epoch moves on. */
+    void batchSettled() {
+        settledBatches++;
+    }
+
     /** Ends the in-flight life of {@code write}; it stops being visible unless a newer write replaced it. */
     void finish(PendingWrite write) {
         inFlight.remove(write.id(), write);
@@ -142,14 +165,19 @@ final class PendingWrites {
         write.cancel();
     }
 
-    /** Ids of the sessions whose latest uncommitted write matches. */
-    List<String> latestIdsMatching(Predicate<PendingWrite> filter) {
+    /**
+     * Drops the uncommitted writes of every session whose latest write matches (as {@link #cancel}).
+     *
+     * @return the ids of those sessions
+     */
+    List<String> cancelMatching(Predicate<PendingWrite> filter) {
         List<String> ids = new ArrayList<>();
         for (PendingWrite write : latest.values()) {
             if (filter.test(write)) {
                 ids.add(write.id());
             }
         }
+        ids.forEach(this::cancel);
         return ids;
     }
 
@@ -160,6 +188,7 @@ final class PendingWrites {
         return all;
     }
 
+    /** Forgets every write (the sequence and the epoch go on). */
     void clear() {
         queued.clear();
         inFlight.clear();

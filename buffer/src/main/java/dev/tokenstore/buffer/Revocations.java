@@ -12,22 +12,22 @@ import java.util.Set;
 /**
  * Revocations of a {@link BufferedTokenStore}: they drop the queued writes of the sessions they hit
  * and go to the delegate at once, inside the buffer's exclusive section
- * ({@link WriteBuffer#writeThrough}), so a batch committing at the same time can never bring a
+ * ({@link CommitGate#writeThrough}), so a batch committing at the same time can never bring a
  * revoked session back. Each session is counted once, queued or persisted.
  */
 final class Revocations {
-    private final WriteBuffer buffer;
+    private final CommitGate gate;
     private final TokenStore delegate;
 
-    Revocations(WriteBuffer buffer, TokenStore delegate) {
-        this.buffer = buffer;
+    Revocations(CommitGate gate, TokenStore delegate) {
+        this.gate = gate;
         this.delegate = delegate;
     }
 
     /** Deletes the session now, queued write included. */
     boolean revokeById(String sessionId) {
-        return buffer.writeThrough(() -> {
-            boolean wasPending = buffer.cancelPending(sessionId);
+        return gate.writeThrough(held -> {
+            boolean wasPending = held.cancel(sessionId);
             boolean persisted = delegate.deleteSessionById(sessionId);
             return wasPending || persisted;
         });
@@ -42,17 +42,17 @@ final class Revocations {
      * @return true if a session held the token, in the queue or in the delegate
      */
     boolean revokeByAccessToken(String accessToken, String hash) {
-        return buffer.writeThrough(() -> {
+        return gate.writeThrough(held -> {
             boolean revoked = false;
-            String pendingId = buffer.pendingHolderOfAccessHash(hash);
+            String pendingId = held.holderOfAccessHash(hash);
             if (pendingId != null) {
-                buffer.cancelPending(pendingId);
+                held.cancel(pendingId);
                 delegate.deleteSessionById(pendingId);
                 revoked = true;
             }
-            if (buffer.hasPending()) {
+            if (held.any()) {
                 Optional<StoredSession> holder = delegate.loadSessionByAccessToken(accessToken);
-                holder.ifPresent(h -> buffer.cancelPending(h.sessionId()));
+                holder.ifPresent(h -> held.cancel(h.sessionId()));
             }
             return delegate.deleteSessionByAccessToken(accessToken) | revoked;
         });
@@ -60,8 +60,8 @@ final class Revocations {
 
     /** Revokes every session of the user now; each counted once, queued or persisted. */
     int revokeUser(String userId) {
-        return buffer.writeThrough(() -> {
-            List<String> ids = buffer.cancelMatching(w -> w.session.userId().equals(userId));
+        return gate.writeThrough(held -> {
+            List<String> ids = held.cancelMatching(w -> w.session.userId().equals(userId));
             for (String id : ids) {
                 delegate.deleteSessionById(id);
             }
@@ -71,9 +71,9 @@ final class Revocations {
 
     /** Revokes the sessions holding these access-token hashes now: queued ones here, the rest in one bulk delete. */
     int revokeByAccessHashes(Set<String> hashes, BulkSessionStore bulk) {
-        return buffer.writeThrough(() -> {
+        return gate.writeThrough(held -> {
             Set<String> pendingHashes = new HashSet<>();
-            List<String> ids = buffer.cancelMatching(w -> hashes.contains(w.accessHash) && pendingHashes.add(w.accessHash));
+            List<String> ids = held.cancelMatching(w -> hashes.contains(w.accessHash) && pendingHashes.add(w.accessHash));
             for (String id : ids) {
                 delegate.deleteSessionById(id);
             }

@@ -1,10 +1,7 @@
 package dev.tokenstore.cache;
 
 import dev.tokenstore.AuthCodeRecord;
-import dev.tokenstore.Availability;
-import dev.tokenstore.ChangeEvent;
 import dev.tokenstore.ChangeFeed;
-import dev.tokenstore.ChangeSubscription;
 import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
 import dev.tokenstore.DatabaseHealth;
@@ -16,14 +13,11 @@ import dev.tokenstore.TokenStore;
 import dev.tokenstore.TokenStoreFeatures;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 /**
  * An in-process read cache (Caffeine) in front of any {@link TokenStore}.
@@ -76,18 +70,14 @@ public final class CachingTokenStore extends ForwardingTokenStore {
 
     private final TokenStore delegate;
     private final SessionCache sessions;
-    // The delegate's lookups, bound once so a cache hit allocates no loader.
-    private final Function<String, Optional<StoredSession>> delegateByAccessToken;
-    private final Function<String, Optional<StoredSession>> delegateById;
-    private final Function<String, Optional<StoredSession>> delegateByRefreshToken;
     private final ClientCache clients;
     private final Counters counters = new Counters();
+    private final CoherentWrites writes;
     private final ExecutorService ownedExecutor;
     private final String description;
-    private final FeedHealth health;
+    private final FeedFollowing feed;
     private final Duration maxStaleness;
     private final TokenStoreFeatures features;
-    private final boolean follow;
     private final Duration outageServing;
     private volatile boolean closed;
 
@@ -96,15 +86,10 @@ public final class CachingTokenStore extends ForwardingTokenStore {
         ClockTicker ticker = new ClockTicker(builder.clock);
         this.maxStaleness = builder.maxStaleness;
         this.outageServing = builder.serveHitsWhileDatabaseUnavailable;
-        DatabaseHealth database = delegate.features().databaseHealth().orElse(null);
-        this.health = new FeedHealth(ClockTicker.nanos(builder.maxStaleness),
-                ClockTicker.nanos(builder.serveHitsWhileDatabaseUnavailable), this::dropEverything,
-                database != null ? () -> database.availability().state() != Availability.State.CLOSED : () -> false);
-        this.delegateByAccessToken = delegate::loadSessionByAccessToken;
-        this.delegateById = delegate::loadSessionById;
-        this.delegateByRefreshToken = delegate::loadSessionByRefreshToken;
+        this.feed = new FeedFollowing(delegate, builder.changeFeed, builder.maxStaleness,
+                builder.serveHitsWhileDatabaseUnavailable, this::dropEverything);
         this.sessions = new SessionCache(builder.maxEntries, builder.ttlCap, builder.skew, builder.negativeTtl,
-                ticker, counters, health);
+                ticker, counters, feed.health(), delegate);
         Executor executor = builder.refreshExecutor;
         if (builder.refreshAfter != null && executor == null) {
             this.ownedExecutor = Executors.newSingleThreadExecutor(new RefreshThreads());
@@ -114,21 +99,19 @@ public final class CachingTokenStore extends ForwardingTokenStore {
         }
         Duration clientTtl = builder.ttlCap.compareTo(builder.skew) > 0 ? builder.ttlCap.minus(builder.skew) : Duration.ZERO;
         this.clients = new ClientCache(builder.maxEntries, clientTtl, builder.negativeTtl, builder.refreshAfter,
-                executor, ticker, counters, delegate::loadClient, health);
-        this.follow = builder.changeFeed && delegate.features().changeFeed().isPresent();
-        this.features = CacheFeatures.of(this, delegate);
+                executor, ticker, counters, delegate::loadClient, feed.health());
+        this.writes = new CoherentWrites(sessions, clients, counters);
+        this.features = CacheFeatures.of(this, writes, delegate);
         this.description = "CachingTokenStore[delegate=" + delegate + ", maxEntries=" + builder.maxEntries
                 + ", ttlCap=" + builder.ttlCap + ", skew=" + builder.skew + ", negativeTtl=" + builder.negativeTtl
-                + ", refreshAfter=" + builder.refreshAfter + ", changeFeed=" + follow
+                + ", refreshAfter=" + builder.refreshAfter + ", changeFeed=" + feed.follows()
                 + ", maxStaleness=" + builder.maxStaleness
                 + ", serveHitsWhileDatabaseUnavailable=" + builder.serveHitsWhileDatabaseUnavailable + "]";
     }
 
     /** Subscribes to the delegate's feed (when following one), once the cache is fully built. */
     private CachingTokenStore started() {
-        if (follow) {
-            health.watch(delegate.features().changeFeed().orElseThrow().subscribe(this::onChange));
-        }
+        feed.start(writes::onChange);
         return this;
     }
 
@@ -138,26 +121,8 @@ public final class CachingTokenStore extends ForwardingTokenStore {
         return features;
     }
 
-    /** Applies a change committed through any instance over the delegate's data. */
-    private void onChange(ChangeEvent event) {
-        if (event.isReset()) {
-            dropEverything();
-            counters.invalidations.increment();
-            return;
-        }
-        invalidate(event);
-    }
-
-    private void invalidate(ChangeEvent event) {
-        sessions.invalidate(event);
-        event.clientIds().forEach(clients::invalidate);
-        counters.invalidations.add(event.sessionIdHashes().size() + event.tokenHashes().size()
-                + event.userIdHashes().size() + event.clientIds().size());
-    }
-
     private void dropEverything() {
-        sessions.reset();
-        clients.clear();
+        writes.dropEverything();
     }
 
     /**
@@ -166,7 +131,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
      * memory (for health checks and metrics).
      */
     public Optional<Duration> changeFeedLag() {
-        return health.lag();
+        return feed.lag();
     }
 
     /** The longest the change feed may go unconfirmed before this cache stops answering from memory. */
@@ -185,7 +150,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
 
     /** True while this cache follows its delegate's change feed (see {@link Builder#changeFeed}). */
     public boolean followsChangeFeed() {
-        return health.subscription() != null;
+        return feed.subscribed();
     }
 
     /** Starts a builder for a cache in front of {@code delegate}. */
@@ -236,28 +201,28 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     public void storeSession(StoredSession session) {
         ensureOpen();
         Args.requireNonNull(session, "session");
-        write(new Changes().sessionStored(session), () -> delegate.storeSession(session));
+        writes.write(new Changes().sessionStored(session), () -> delegate.storeSession(session));
     }
 
     @Override
     public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
         ensureOpen();
         Args.requireNonNull(accessToken, "accessToken"); // blank is rejected on the miss path (see SessionCache)
-        return sessions.byAccessToken(accessToken, delegateByAccessToken);
+        return sessions.byAccessToken(accessToken);
     }
 
     @Override
     public Optional<StoredSession> loadSessionById(String sessionId) {
         ensureOpen();
         Args.requireNonNull(sessionId, "sessionId"); // blank is rejected on the miss path (see SessionCache)
-        return sessions.byId(sessionId, delegateById);
+        return sessions.byId(sessionId);
     }
 
     @Override
     public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
         ensureOpen();
         Args.requireNonNull(refreshToken, "refreshToken"); // blank is rejected on the miss path (see SessionCache)
-        return sessions.byRefreshToken(refreshToken, delegateByRefreshToken);
+        return sessions.byRefreshToken(refreshToken);
     }
 
     /**
@@ -268,7 +233,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     public Rotation rotateSession(String presentedRefreshToken, StoredSession next) {
         ensureOpen();
         String presentedHash = Rotation.checkArguments(presentedRefreshToken, next);
-        return write(new Changes().sessionStored(next).tokenHash(presentedHash),
+        return writes.write(new Changes().sessionStored(next).tokenHash(presentedHash),
                 () -> delegate.rotateSession(presentedRefreshToken, next));
     }
 
@@ -276,21 +241,21 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     public boolean deleteSessionByAccessToken(String accessToken) {
         ensureOpen();
         Args.requireText(accessToken, "accessToken");
-        return write(new Changes().accessTokenDeleted(accessToken), () -> delegate.deleteSessionByAccessToken(accessToken));
+        return writes.write(new Changes().accessTokenDeleted(accessToken), () -> delegate.deleteSessionByAccessToken(accessToken));
     }
 
     @Override
     public boolean deleteSessionById(String sessionId) {
         ensureOpen();
         Args.requireText(sessionId, "sessionId");
-        return write(new Changes().sessionDeleted(sessionId), () -> delegate.deleteSessionById(sessionId));
+        return writes.write(new Changes().sessionDeleted(sessionId), () -> delegate.deleteSessionById(sessionId));
     }
 
     @Override
     public int deleteSessionsByUser(String userId) {
         ensureOpen();
         Args.requireText(userId, "userId");
-        return write(new Changes().userDeleted(userId), () -> delegate.deleteSessionsByUser(userId));
+        return writes.write(new Changes().userDeleted(userId), () -> delegate.deleteSessionsByUser(userId));
     }
 
     // ---- clients ----
@@ -299,7 +264,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     public void storeClient(ClientRecord client) {
         ensureOpen();
         Args.requireNonNull(client, "client");
-        write(new Changes().clientChanged(client.clientId()), () -> delegate.storeClient(client));
+        writes.write(new Changes().clientChanged(client.clientId()), () -> delegate.storeClient(client));
     }
 
     @Override
@@ -320,7 +285,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     public boolean deleteClient(String clientId) {
         ensureOpen();
         Args.requireText(clientId, "clientId");
-        return write(new Changes().clientChanged(clientId), () -> delegate.deleteClient(clientId));
+        return writes.write(new Changes().clientChanged(clientId), () -> delegate.deleteClient(clientId));
     }
 
     /**
@@ -345,10 +310,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
             return;
         }
         closed = true;
-        ChangeSubscription subscription = health.subscription();
-        if (subscription != null) {
-            subscription.close();
-        }
+        feed.stop();
         sessions.clear();
         clients.clear();
         if (ownedExecutor != null) {
@@ -362,65 +324,9 @@ public final class CachingTokenStore extends ForwardingTokenStore {
         return description;
     }
 
-    // ---- capabilities, exposed through CacheFeatures when the delegate has them ----
-
-    void bulkStore(List<StoredSession> batch) {
-        ensureOpen();
-        Args.requireNonNull(batch, "sessions");
-        Changes changes = new Changes();
-        batch.forEach(changes::sessionStored);
-        write(changes, () -> delegate.features().bulk().orElseThrow().bulkStoreSessions(batch));
-    }
-
-    int bulkDelete(Collection<String> accessTokenHashes) {
-        ensureOpen();
-        java.util.Set<String> hashes = dev.tokenstore.TokenHash.requireSha256Hexes(accessTokenHashes, "accessTokenHashes");
-        Changes changes = new Changes();
-        hashes.forEach(changes::accessHashDeleted);
-        return write(changes, () -> delegate.features().bulk().orElseThrow().bulkDeleteSessionsByHash(hashes));
-    }
-
-    <T> T transact(Function<TokenStore, T> work) {
-        ensureOpen();
-        Args.requireNonNull(work, "work");
-        Changes changes = new Changes();
-        // Reads inside go straight to the transaction (they may see its uncommitted writes);
-        // everything it wrote is invalidated once it has committed or rolled back.
-        return write(changes, () -> delegate.features().transactions().orElseThrow()
-                .inTransaction(tx -> work.apply(new TransactionView(tx, changes))));
-    }
-
-    private void write(Changes changes, Runnable work) {
-        write(changes, () -> {
-            work.run();
-            return null;
-        });
-    }
-
-    /** Runs a delegate write, then invalidates what it touched — also when it failed. */
-    private <T> T write(Changes changes, java.util.function.Supplier<T> work) {
-        try {
-            return work.get();
-        } finally {
-            invalidate(changes.event());
-        }
-    }
-
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("token store is closed");
-        }
-    }
-
-    /** Names the background refresh thread and keeps it from holding the JVM open. */
-    private static final class RefreshThreads implements java.util.concurrent.ThreadFactory {
-        private static final AtomicInteger COUNT = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable task) {
-            Thread thread = new Thread(task, "tokenstore-cache-refresh-" + COUNT.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
         }
     }
 

@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.tokenstore.ChangeEvent;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenHash;
+import dev.tokenstore.TokenStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -55,10 +56,17 @@ final class SessionCache {
     private final long skewNanos;
     private final long negativeNanos;
     private final FeedHealth health;
+    // The delegate's lookups, bound once so a cache hit allocates no loader.
+    private final Function<String, Optional<StoredSession>> byAccessTokenLoader;
+    private final Function<String, Optional<StoredSession>> byIdLoader;
+    private final Function<String, Optional<StoredSession>> byRefreshTokenLoader;
 
     SessionCache(long maxEntries, Duration ttlCap, Duration skew, Duration negativeTtl, ClockTicker ticker,
-                 Counters counters, FeedHealth health) {
+                 Counters counters, FeedHealth health, TokenStore delegate) {
         this.health = health;
+        this.byAccessTokenLoader = delegate::loadSessionByAccessToken;
+        this.byIdLoader = delegate::loadSessionById;
+        this.byRefreshTokenLoader = delegate::loadSessionByRefreshToken;
         this.versions = new SessionVersions(maxEntries);
         this.counters = counters;
         this.ticker = ticker;
@@ -83,21 +91,21 @@ final class SessionCache {
     }
 
     /**
-     * The session with this access token, from memory if usable, else from {@code loader}.
+     * The session with this access token, from memory if usable, else from the delegate.
      * The lookup must not be null; a blank one gets an {@link IllegalArgumentException}.
      */
-    Optional<StoredSession> byAccessToken(String accessToken, Function<String, Optional<StoredSession>> loader) {
-        return get(accessToken, accessToken, "accessToken", loader);
+    Optional<StoredSession> byAccessToken(String accessToken) {
+        return get(accessToken, accessToken, "accessToken", byAccessTokenLoader);
     }
 
-    /** The session with this refresh token, from memory if usable, else from {@code loader}. */
-    Optional<StoredSession> byRefreshToken(String refreshToken, Function<String, Optional<StoredSession>> loader) {
-        return get(new RefreshKey(refreshToken), refreshToken, "refreshToken", loader);
+    /** The session with this refresh token, from memory if usable, else from the delegate. */
+    Optional<StoredSession> byRefreshToken(String refreshToken) {
+        return get(new RefreshKey(refreshToken), refreshToken, "refreshToken", byRefreshTokenLoader);
     }
 
-    /** The session with this id, from memory if usable, else from {@code loader}. */
-    Optional<StoredSession> byId(String sessionId, Function<String, Optional<StoredSession>> loader) {
-        return get(new IdKey(sessionId), sessionId, "sessionId", loader);
+    /** The session with this id, from memory if usable, else from the delegate. */
+    Optional<StoredSession> byId(String sessionId) {
+        return get(new IdKey(sessionId), sessionId, "sessionId", byIdLoader);
     }
 
     /**
