@@ -1,5 +1,6 @@
 package dev.tokenstore.buffer;
 
+import dev.tokenstore.Arguments;
 import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.KeyRotation;
 import dev.tokenstore.StoredSession;
@@ -36,9 +37,7 @@ final class BufferFeatures {
         /** Flushes what is queued, then writes the list with the delegate's bulk call (all-or-nothing). */
         @Override
         public void bulkStoreSessions(List<StoredSession> sessions) {
-            if (sessions == null) {
-                throw new IllegalArgumentException("sessions is required (was null)");
-            }
+            Arguments.requireNonNull(sessions, "sessions");
             buffer.requireOpen();
             buffer.flush(false);
             buffer.gate().writeThrough(held -> {
@@ -59,9 +58,7 @@ final class BufferFeatures {
     private record Transactions(WriteBuffer buffer, TokenStore delegate) implements TransactionalTokenStore {
         @Override
         public <T> T inTransaction(Function<TokenStore, T> work) {
-            if (work == null) {
-                throw new IllegalArgumentException("work is required (was null)");
-            }
+            Arguments.requireNonNull(work, "work");
             buffer.requireOpen();
             buffer.flush(false);
             return delegate.features().transactions().orElseThrow().inTransaction(work);

@@ -1,5 +1,6 @@
 package dev.tokenstore.buffer;
 
+import dev.tokenstore.Arguments;
 import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.ChangeFeed;
@@ -96,9 +97,7 @@ public final class BufferedTokenStore extends ForwardingTokenStore {
 
     /** A builder for a buffer over {@code delegate}, with the defaults documented on each option. */
     public static Builder builder(TokenStore delegate) {
-        if (delegate == null) {
-            throw new IllegalArgumentException("delegate is required (was null)");
-        }
+        Arguments.requireNonNull(delegate, "delegate");
         return new Builder(delegate);
     }
 
@@ -113,9 +112,7 @@ public final class BufferedTokenStore extends ForwardingTokenStore {
      */
     @Override
     public void storeSession(StoredSession session) {
-        if (session == null) {
-            throw new IllegalArgumentException("session is required (was null)");
-        }
+        Arguments.requireNonNull(session, "session");
         CompletableFuture<Void> committed = buffer.enqueue(session);
         if (committed != null) {
             Acknowledgements.await(committed);
@@ -124,21 +121,21 @@ public final class BufferedTokenStore extends ForwardingTokenStore {
 
     @Override
     public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
-        String hash = TokenHash.sha256Hex(requireText(accessToken, "accessToken"));
+        String hash = TokenHash.sha256Hex(Arguments.requireText(accessToken, "accessToken"));
         Instant now = settings.clock().instant();
         return gate.loadByAccessHash(hash, now, () -> delegate.loadSessionByAccessToken(accessToken));
     }
 
     @Override
     public Optional<StoredSession> loadSessionById(String sessionId) {
-        requireText(sessionId, "sessionId");
+        Arguments.requireText(sessionId, "sessionId");
         Instant now = settings.clock().instant();
         return gate.loadById(sessionId, now, () -> delegate.loadSessionById(sessionId));
     }
 
     @Override
     public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
-        String hash = TokenHash.sha256Hex(requireText(refreshToken, "refreshToken"));
+        String hash = TokenHash.sha256Hex(Arguments.requireText(refreshToken, "refreshToken"));
         Instant now = settings.clock().instant();
         return gate.loadByRefreshHash(hash, now, () -> delegate.loadSessionByRefreshToken(refreshToken));
     }
@@ -161,14 +158,14 @@ public final class BufferedTokenStore extends ForwardingTokenStore {
      */
     @Override
     public boolean deleteSessionByAccessToken(String accessToken) {
-        String hash = TokenHash.sha256Hex(requireText(accessToken, "accessToken"));
+        String hash = TokenHash.sha256Hex(Arguments.requireText(accessToken, "accessToken"));
         return revocations.revokeByAccessToken(accessToken, hash);
     }
 
     /** Deletes the session at once (its queued write is dropped). */
     @Override
     public boolean deleteSessionById(String sessionId) {
-        requireText(sessionId, "sessionId");
+        Arguments.requireText(sessionId, "sessionId");
         return revocations.revokeById(sessionId);
     }
 
@@ -178,7 +175,7 @@ public final class BufferedTokenStore extends ForwardingTokenStore {
      */
     @Override
     public int deleteSessionsByUser(String userId) {
-        requireText(userId, "userId");
+        Arguments.requireText(userId, "userId");
         return revocations.revokeUser(userId);
     }
 
@@ -267,9 +264,7 @@ public final class BufferedTokenStore extends ForwardingTokenStore {
 
     /** Registers a listener told about every batch committed from now on (e.g. for metrics). */
     public void addBatchListener(BatchListener listener) {
-        if (listener == null) {
-            throw new IllegalArgumentException("listener is required (was null)");
-        }
+        Arguments.requireNonNull(listener, "listener");
         buffer.addBatchListener(listener);
     }
 
@@ -306,13 +301,7 @@ public final class BufferedTokenStore extends ForwardingTokenStore {
      *         BufferFlushException#unwrittenSessionIds()} lists them
      */
     public void close(Duration timeout) {
-        if (timeout == null) {
-            throw new IllegalArgumentException("timeout is required (was null)");
-        }
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative (was " + timeout + ")");
-        }
-        close(timeout, "close(timeout)");
+        close(Arguments.requireNotNegative(timeout, "timeout"), "close(timeout)");
     }
 
     private void close(Duration timeout, String call) {
@@ -332,16 +321,6 @@ public final class BufferedTokenStore extends ForwardingTokenStore {
     public String toString() {
         return "BufferedTokenStore[ackMode=" + settings.ackMode() + ", maxBatchSize=" + settings.maxBatchSize()
                 + ", maxDelay=" + settings.maxDelay() + ", flush=" + flushStrategy() + ", delegate=" + delegate + "]";
-    }
-
-    private static String requireText(String value, String field) {
-        if (value == null) {
-            throw new IllegalArgumentException(field + " is required (was null)");
-        }
-        if (value.isBlank()) {
-            throw new IllegalArgumentException(field + " must not be blank");
-        }
-        return value;
     }
 
     /**
@@ -375,7 +354,7 @@ public final class BufferedTokenStore extends ForwardingTokenStore {
 
         /** Longest a write waits in write-behind before its batch is flushed (default 50 ms); positive. */
         public Builder maxDelay(Duration maxDelay) {
-            this.maxDelay = positive(maxDelay, "maxDelay");
+            this.maxDelay = Arguments.requirePositive(maxDelay, "maxDelay");
             return this;
         }
 
@@ -390,16 +369,14 @@ public final class BufferedTokenStore extends ForwardingTokenStore {
 
         /** When {@code storeSession} returns (default {@link AckMode#WRITE_BEHIND}). */
         public Builder ackMode(AckMode ackMode) {
-            if (ackMode == null) {
-                throw new IllegalArgumentException("ackMode is required (was null)");
-            }
+            Arguments.requireNonNull(ackMode, "ackMode");
             this.ackMode = ackMode;
             return this;
         }
 
         /** How long a writer waits for room in a full buffer before failing (default 10 s); zero fails at once. */
         public Builder enqueueTimeout(Duration enqueueTimeout) {
-            this.enqueueTimeout = notNegative(enqueueTimeout, "enqueueTimeout");
+            this.enqueueTimeout = Arguments.requireNotNegative(enqueueTimeout, "enqueueTimeout");
             return this;
         }
 
@@ -417,7 +394,7 @@ public final class BufferedTokenStore extends ForwardingTokenStore {
 
         /** Wait before the first retry, doubled for each further one up to 32× (default 50 ms); zero or more. */
         public Builder retryBackoff(Duration retryBackoff) {
-            this.retryBackoff = notNegative(retryBackoff, "retryBackoff");
+            this.retryBackoff = Arguments.requireNotNegative(retryBackoff, "retryBackoff");
             return this;
         }
 
@@ -429,18 +406,14 @@ public final class BufferedTokenStore extends ForwardingTokenStore {
          * ignored.
          */
         public Builder onFlushError(Consumer<FlushFailure> onFlushError) {
-            if (onFlushError == null) {
-                throw new IllegalArgumentException("onFlushError is required (was null)");
-            }
+            Arguments.requireNonNull(onFlushError, "onFlushError");
             this.onFlushError = onFlushError;
             return this;
         }
 
         /** The clock that judges expiry of queued sessions; use the delegate's (default system UTC). */
         public Builder clock(Clock clock) {
-            if (clock == null) {
-                throw new IllegalArgumentException("clock is required (was null)");
-            }
+            Arguments.requireNonNull(clock, "clock");
             this.clock = clock;
             return this;
         }
@@ -461,26 +434,6 @@ public final class BufferedTokenStore extends ForwardingTokenStore {
             BufferedTokenStore store = new BufferedTokenStore(delegate, settings);
             store.buffer.start();
             return store;
-        }
-
-        private static Duration positive(Duration value, String option) {
-            if (value == null) {
-                throw new IllegalArgumentException(option + " is required (was null)");
-            }
-            if (value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(option + " must be positive (was " + value + ")");
-            }
-            return value;
-        }
-
-        private static Duration notNegative(Duration value, String option) {
-            if (value == null) {
-                throw new IllegalArgumentException(option + " is required (was null)");
-            }
-            if (value.isNegative()) {
-                throw new IllegalArgumentException(option + " must not be negative (was " + value + ")");
-            }
-            return value;
         }
     }
 }

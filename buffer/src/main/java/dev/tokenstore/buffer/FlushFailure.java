@@ -1,5 +1,6 @@
 package dev.tokenstore.buffer;
 
+import dev.tokenstore.Arguments;
 import dev.tokenstore.StoredSession;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +22,7 @@ import java.util.List;
 public record FlushFailure(Throwable cause, List<StoredSession> sessions, int attempts, boolean refused) {
 
     public FlushFailure {
-        if (cause == null) {
-            throw new IllegalArgumentException("cause is required (was null)");
-        }
+        Arguments.requireNonNull(cause, "cause");
         sessions = List.copyOf(sessions);
     }
 

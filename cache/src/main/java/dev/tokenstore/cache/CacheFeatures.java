@@ -1,5 +1,6 @@
 package dev.tokenstore.cache;
 
+import dev.tokenstore.Arguments;
 import dev.tokenstore.BulkSessionStore;
 import dev.tokenstore.StoredSession;
 import dev.tokenstore.TokenHash;
@@ -33,7 +34,7 @@ final class CacheFeatures {
         @Override
         public void bulkStoreSessions(List<StoredSession> sessions) {
             cache.ensureOpen();
-            Args.requireNonNull(sessions, "sessions");
+            Arguments.requireNonNull(sessions, "sessions");
             Changes changes = new Changes();
             sessions.forEach(changes::sessionStored);
             writes.write(changes, () -> delegate.features().bulk().orElseThrow().bulkStoreSessions(sessions));
@@ -54,7 +55,7 @@ final class CacheFeatures {
         @Override
         public <T> T inTransaction(Function<TokenStore, T> work) {
             cache.ensureOpen();
-            Args.requireNonNull(work, "work");
+            Arguments.requireNonNull(work, "work");
             Changes changes = new Changes();
             // Reads inside go straight to the transaction (they may see its uncommitted writes);
             // everything it wrote is invalidated once it has committed or rolled back.

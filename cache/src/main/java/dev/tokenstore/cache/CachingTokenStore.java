@@ -1,5 +1,6 @@
 package dev.tokenstore.cache;
 
+import dev.tokenstore.Arguments;
 import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.ChangeFeed;
 import dev.tokenstore.CleanupResult;
@@ -155,7 +156,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
 
     /** Starts a builder for a cache in front of {@code delegate}. */
     public static Builder builder(TokenStore delegate) {
-        return new Builder(Args.requireNonNull(delegate, "delegate"));
+        return new Builder(Arguments.requireNonNull(delegate, "delegate"));
     }
 
     /** The store this cache reads through and writes to. */
@@ -200,28 +201,28 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     @Override
     public void storeSession(StoredSession session) {
         ensureOpen();
-        Args.requireNonNull(session, "session");
+        Arguments.requireNonNull(session, "session");
         writes.write(new Changes().sessionStored(session), () -> delegate.storeSession(session));
     }
 
     @Override
     public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
         ensureOpen();
-        Args.requireNonNull(accessToken, "accessToken"); // blank is rejected on the miss path (see SessionCache)
+        Arguments.requireNonNull(accessToken, "accessToken"); // blank is rejected on the miss path (see SessionCache)
         return sessions.byAccessToken(accessToken);
     }
 
     @Override
     public Optional<StoredSession> loadSessionById(String sessionId) {
         ensureOpen();
-        Args.requireNonNull(sessionId, "sessionId"); // blank is rejected on the miss path (see SessionCache)
+        Arguments.requireNonNull(sessionId, "sessionId"); // blank is rejected on the miss path (see SessionCache)
         return sessions.byId(sessionId);
     }
 
     @Override
     public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
         ensureOpen();
-        Args.requireNonNull(refreshToken, "refreshToken"); // blank is rejected on the miss path (see SessionCache)
+        Arguments.requireNonNull(refreshToken, "refreshToken"); // blank is rejected on the miss path (see SessionCache)
         return sessions.byRefreshToken(refreshToken);
     }
 
@@ -240,21 +241,21 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     @Override
     public boolean deleteSessionByAccessToken(String accessToken) {
         ensureOpen();
-        Args.requireText(accessToken, "accessToken");
+        Arguments.requireText(accessToken, "accessToken");
         return writes.write(new Changes().accessTokenDeleted(accessToken), () -> delegate.deleteSessionByAccessToken(accessToken));
     }
 
     @Override
     public boolean deleteSessionById(String sessionId) {
         ensureOpen();
-        Args.requireText(sessionId, "sessionId");
+        Arguments.requireText(sessionId, "sessionId");
         return writes.write(new Changes().sessionDeleted(sessionId), () -> delegate.deleteSessionById(sessionId));
     }
 
     @Override
     public int deleteSessionsByUser(String userId) {
         ensureOpen();
-        Args.requireText(userId, "userId");
+        Arguments.requireText(userId, "userId");
         return writes.write(new Changes().userDeleted(userId), () -> delegate.deleteSessionsByUser(userId));
     }
 
@@ -263,14 +264,14 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     @Override
     public void storeClient(ClientRecord client) {
         ensureOpen();
-        Args.requireNonNull(client, "client");
+        Arguments.requireNonNull(client, "client");
         writes.write(new Changes().clientChanged(client.clientId()), () -> delegate.storeClient(client));
     }
 
     @Override
     public Optional<ClientRecord> loadClient(String clientId) {
         ensureOpen();
-        Args.requireText(clientId, "clientId");
+        Arguments.requireText(clientId, "clientId");
         return clients.get(clientId);
     }
 
@@ -284,7 +285,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
     @Override
     public boolean deleteClient(String clientId) {
         ensureOpen();
-        Args.requireText(clientId, "clientId");
+        Arguments.requireText(clientId, "clientId");
         return writes.write(new Changes().clientChanged(clientId), () -> delegate.deleteClient(clientId));
     }
 
@@ -365,19 +366,19 @@ public final class CachingTokenStore extends ForwardingTokenStore {
          * bound on how long a write by another process can go unseen. Zero disables caching.
          */
         public Builder ttlCap(Duration ttlCap) {
-            this.ttlCap = Args.requireNotNegative(ttlCap, "ttlCap");
+            this.ttlCap = Arguments.requireNotNegative(ttlCap, "ttlCap");
             return this;
         }
 
         /** How long before its record's expiry (or the cap) an entry is dropped (default 1 second). */
         public Builder skew(Duration skew) {
-            this.skew = Args.requireNotNegative(skew, "skew");
+            this.skew = Arguments.requireNotNegative(skew, "skew");
             return this;
         }
 
         /** How long a "not found" is remembered (default 2 seconds, never more than ttlCap; zero: never). */
         public Builder negativeTtl(Duration negativeTtl) {
-            this.negativeTtl = Args.requireNotNegative(negativeTtl, "negativeTtl");
+            this.negativeTtl = Arguments.requireNotNegative(negativeTtl, "negativeTtl");
             return this;
         }
 
@@ -386,19 +387,19 @@ public final class CachingTokenStore extends ForwardingTokenStore {
          * value meanwhile (stale-while-revalidate). Off by default; must be positive.
          */
         public Builder refreshAfter(Duration refreshAfter) {
-            this.refreshAfter = Args.requirePositive(refreshAfter, "refreshAfter");
+            this.refreshAfter = Arguments.requirePositive(refreshAfter, "refreshAfter");
             return this;
         }
 
         /** Where background refreshes run (default: one daemon thread owned by the cache). */
         public Builder refreshExecutor(Executor refreshExecutor) {
-            this.refreshExecutor = Args.requireNonNull(refreshExecutor, "refreshExecutor");
+            this.refreshExecutor = Arguments.requireNonNull(refreshExecutor, "refreshExecutor");
             return this;
         }
 
         /** The clock expiry is judged by; use the delegate's clock (default: system UTC). */
         public Builder clock(Clock clock) {
-            this.clock = Args.requireNonNull(clock, "clock");
+            this.clock = Arguments.requireNonNull(clock, "clock");
             return this;
         }
 
@@ -418,7 +419,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
          * bound on how long another instance's write can go unseen.
          */
         public Builder maxStaleness(Duration maxStaleness) {
-            this.maxStaleness = Args.requirePositive(maxStaleness, "maxStaleness");
+            this.maxStaleness = Arguments.requirePositive(maxStaleness, "maxStaleness");
             return this;
         }
 
@@ -435,7 +436,7 @@ public final class CachingTokenStore extends ForwardingTokenStore {
          * another instance may be served here for up to {@code upTo}.
          */
         public Builder serveHitsWhileDatabaseUnavailable(Duration upTo) {
-            this.serveHitsWhileDatabaseUnavailable = Args.requireNotNegative(upTo, "serveHitsWhileDatabaseUnavailable");
+            this.serveHitsWhileDatabaseUnavailable = Arguments.requireNotNegative(upTo, "serveHitsWhileDatabaseUnavailable");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.tokenstore.cache;
 
+import dev.tokenstore.Arguments;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -127,7 +128,7 @@ final class SessionCache {
             (entry.session != null ? counters.hits : counters.negativeHits).increment();
             return entry.answer;
         }
-        Args.requireText(lookup, field);
+        Arguments.requireText(lookup, field);
         counters.misses.increment();
         // While the change feed is behind, memory may be stale: read through and keep nothing.
         return fresh ? loadThrough(key, lookup, loader) : load(lookup, loader);

@@ -1,5 +1,6 @@
 package dev.tokenstore.cache;
 
+import dev.tokenstore.Arguments;
 import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.CleanupResult;
 import dev.tokenstore.ClientRecord;
@@ -74,7 +75,7 @@ final class TransactionView implements TokenStore {
 
     @Override
     public boolean deleteSessionByAccessToken(String accessToken) {
-        Args.requireText(accessToken, "accessToken");
+        Arguments.requireText(accessToken, "accessToken");
         changes.accessTokenDeleted(accessToken);
         return tx.deleteSessionByAccessToken(accessToken);
     }
