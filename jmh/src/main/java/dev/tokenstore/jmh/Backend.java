@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * {@link #create()} makes a new, empty database for one trial: a new file for SQLite, H2 and HSQLDB, a
  * new schema on the (durable) PostgreSQL server, nothing for memory.
  */
-enum Backend {
+public enum Backend {
     MEMORY("memory"),
     SQLITE("sqlite"),
     H2("h2"),
@@ -28,7 +28,7 @@ enum Backend {
     HSQLDB("hsqldb");
 
     /** The backends a comparison runs when none are named (HSQLDB only on request: {@code --backends}). */
-    static final java.util.List<Backend> DEFAULTS = java.util.List.of(MEMORY, SQLITE, H2, POSTGRES);
+    public static final java.util.List<Backend> DEFAULTS = java.util.List.of(MEMORY, SQLITE, H2, POSTGRES);
 
     private final String paramName;
 
@@ -36,16 +36,16 @@ enum Backend {
         this.paramName = paramName;
     }
 
-    String paramName() {
+    public String paramName() {
         return paramName;
     }
 
     /** True for the backends that sit on a SQL database (and so have a JDBC floor). */
-    boolean sql() {
+    public boolean sql() {
         return this != MEMORY;
     }
 
-    static Backend of(String name) {
+    public static Backend of(String name) {
         for (Backend b : values()) {
             if (b.paramName.equals(name.trim().toLowerCase(Locale.ROOT))) {
                 return b;
@@ -56,7 +56,7 @@ enum Backend {
     }
 
     /** A new, empty database for this backend. */
-    Database create() {
+    public Database create() {
         String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         switch (this) {
             case MEMORY:
@@ -92,7 +92,7 @@ enum Backend {
     }
 
     /** A plain JDBC connection to the given database, with the same durability settings as the store. */
-    Connection connect(Database db) throws SQLException {
+    public Connection connect(Database db) throws SQLException {
         switch (this) {
             case SQLITE: {
                 Connection c = DriverManager.getConnection(db.url());

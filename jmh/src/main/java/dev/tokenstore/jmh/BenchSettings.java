@@ -1,50 +1,50 @@
 package dev.tokenstore.jmh;
 
 /**
- * Settings the benchmark forks read from system properties (which {@link Compare} passes on to
+ * Settings the benchmark forks read from system properties (which {@link dev.tokenstore.jmh.report.Compare} passes on to
  * every fork) or the environment. Nothing here is a secret except the optional PostgreSQL
  * password, which is never printed.
  */
-final class BenchSettings {
+public final class BenchSettings {
     /** JDBC URL of an existing PostgreSQL server to benchmark instead of the embedded one. */
-    static final String POSTGRES_URL_PROPERTY = "tokenstore.bench.postgresUrl";
-    static final String POSTGRES_URL_ENV = "TOKENSTORE_POSTGRES_URL";
-    static final String POSTGRES_USER_PROPERTY = "tokenstore.bench.postgresUser";
-    static final String POSTGRES_USER_ENV = "TOKENSTORE_POSTGRES_USER";
-    static final String POSTGRES_PASSWORD_ENV = "TOKENSTORE_POSTGRES_PASSWORD";
+    public static final String POSTGRES_URL_PROPERTY = "tokenstore.bench.postgresUrl";
+    public static final String POSTGRES_URL_ENV = "TOKENSTORE_POSTGRES_URL";
+    public static final String POSTGRES_USER_PROPERTY = "tokenstore.bench.postgresUser";
+    public static final String POSTGRES_USER_ENV = "TOKENSTORE_POSTGRES_USER";
+    public static final String POSTGRES_PASSWORD_ENV = "TOKENSTORE_POSTGRES_PASSWORD";
     /** SQLite {@code synchronous} pragma for the store and the SQLite floor (backend default when unset). */
-    static final String SQLITE_SYNCHRONOUS_PROPERTY = "tokenstore.bench.sqliteSynchronous";
+    public static final String SQLITE_SYNCHRONOUS_PROPERTY = "tokenstore.bench.sqliteSynchronous";
     /** Directory for the benchmark database files (the system temp directory when unset). */
-    static final String DIR_PROPERTY = "tokenstore.bench.dir";
+    public static final String DIR_PROPERTY = "tokenstore.bench.dir";
     /**
      * Prefix of system properties passed to the store as options properties, for experiments:
      * {@code -jvmArgsAppend -Dtokenstore.bench.option.sqlite.cacheSizeKb=1048576} sets
      * {@code sqlite.cacheSizeKb}.
      */
-    static final String OPTION_PREFIX = "tokenstore.bench.option.";
+    public static final String OPTION_PREFIX = "tokenstore.bench.option.";
 
     private BenchSettings() {
     }
 
-    static String postgresUrl() {
+    public static String postgresUrl() {
         return firstSet(System.getProperty(POSTGRES_URL_PROPERTY), System.getenv(POSTGRES_URL_ENV));
     }
 
-    static String postgresUser() {
+    public static String postgresUser() {
         return firstSet(System.getProperty(POSTGRES_USER_PROPERTY), System.getenv(POSTGRES_USER_ENV));
     }
 
-    static String postgresPassword() {
+    public static String postgresPassword() {
         return firstSet(System.getenv(POSTGRES_PASSWORD_ENV));
     }
 
     /** {@code FULL}, {@code NORMAL}, ... or null for the backend's default. */
-    static String sqliteSynchronous() {
+    public static String sqliteSynchronous() {
         return firstSet(System.getProperty(SQLITE_SYNCHRONOUS_PROPERTY));
     }
 
     /** The store properties set with {@link #OPTION_PREFIX}, by property name. */
-    static java.util.Map<String, String> storeOptions() {
+    public static java.util.Map<String, String> storeOptions() {
         java.util.Map<String, String> out = new java.util.TreeMap<>();
         for (String name : System.getProperties().stringPropertyNames()) {
             if (name.startsWith(OPTION_PREFIX)) {
@@ -54,7 +54,7 @@ final class BenchSettings {
         return out;
     }
 
-    static String dir() {
+    public static String dir() {
         return firstSet(System.getProperty(DIR_PROPERTY), System.getProperty("java.io.tmpdir"));
     }
 

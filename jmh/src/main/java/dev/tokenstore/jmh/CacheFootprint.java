@@ -15,14 +15,14 @@ import org.openjdk.jol.info.GraphLayout;
  * divided by N gives the cache's overhead per session, fixed structures included; the growth
  * between N/2 and N cached sessions, divided by N/2, gives the marginal cost of one more entry.
  */
-final class CacheFootprint {
+public final class CacheFootprint {
 
     /**
      * @param total    bytes of cache-only objects per cached session, fixed structures included
      * @param marginal bytes added per cached session from half full to full
      * @param sessions how many sessions were cached
      */
-    record Result(double total, double marginal, int sessions) {
+    public record Result(double total, double marginal, int sessions) {
     }
 
     static {
@@ -36,7 +36,7 @@ final class CacheFootprint {
     }
 
     /** {@link #measure}, or empty (with the reason on stderr) if JOL cannot walk the heap. */
-    static Optional<Result> measureQuietly(int sessions) {
+    public static Optional<Result> measureQuietly(int sessions) {
         try {
             return Optional.of(measure(sessions));
         } catch (RuntimeException | LinkageError e) {
@@ -51,7 +51,7 @@ final class CacheFootprint {
      * use (a lazily started thread, a table's first growth) is not counted per entry; the total is
      * everything the cache holds beyond the store, divided by the sessions cached.
      */
-    static Result measure(int sessions) {
+    public static Result measure(int sessions) {
         int half = sessions / 2;
         InMemoryTokenStore delegate = new InMemoryTokenStore();
         List<StoredSession> records = new SessionFactory(StoreState.SEED).sessions(Instant.now(), 2 * half);

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
  * The operation groups the comparison command can run ({@code --ops}), what each measures, and
  * which wrappings the short curated run uses for it (the full run uses every wrapping).
  */
-final class Ops {
+public final class Ops {
 
     /**
      * One group of benchmark methods run with the same parameters.
@@ -20,19 +20,19 @@ final class Ops {
      * @param curated       part of the default curated run
      * @param description   one line for {@code --help} and the report
      */
-    record Group(String name, List<String> benchmarks, List<Wrapping> wrappings, boolean sqlOnly, boolean curated,
+    public record Group(String name, List<String> benchmarks, List<Wrapping> wrappings, boolean sqlOnly, boolean curated,
             String description) {
 
-        boolean hasWrapping() {
+        public boolean hasWrapping() {
             return !wrappings.isEmpty();
         }
 
-        boolean hasBackend() {
+        public boolean hasBackend() {
             return !benchmarks.stream().allMatch(b -> b.startsWith(MapFloorBenchmark.class.getName()));
         }
     }
 
-    static final List<Group> GROUPS = List.of(
+    public static final List<Group> GROUPS = List.of(
             new Group("load", methods(SessionReadBenchmark.class, "loadByAccessToken", "loadByAccessToken2t"),
                     List.of(Wrapping.RAW, Wrapping.CACHED), false, true,
                     "loadSessionByAccessToken hit, 1 and 2 threads (cache vs raw)"),
@@ -66,7 +66,7 @@ final class Ops {
      * {@code --verdicts}: only what the DESIGN.md targets are judged on (each target's benchmarks and
      * floors, no 2-thread or write-behind-store figures), run with 2 forks.
      */
-    static final List<Group> VERDICTS = List.of(
+    public static final List<Group> VERDICTS = List.of(
             new Group("load", methods(SessionReadBenchmark.class, "loadByAccessToken"),
                     List.of(Wrapping.RAW, Wrapping.CACHED), false, true, "cached hit vs raw read and vs bare Caffeine"),
             new Group("store", methods(SessionWriteBenchmark.class, "store"),
@@ -83,7 +83,7 @@ final class Ops {
                     "bare Caffeine get; hand-written JDBC select, insert, 16-row and 1000-row executeBatch"));
 
     /** {@code --scale}: how the cost of a call grows with the stored sessions (database backends). */
-    static final List<Group> SCALE = List.of(
+    public static final List<Group> SCALE = List.of(
             new Group("load", methods(SessionReadBenchmark.class, "loadByAccessToken"),
                     List.of(Wrapping.RAW, Wrapping.CACHED), true, true, "loadSessionByAccessToken hit"),
             new Group("store", methods(SessionWriteBenchmark.class, "store"),
@@ -112,12 +112,12 @@ final class Ops {
         return List.copyOf(all);
     }
 
-    static Group group(String name) {
+    public static Group group(String name) {
         return group(name, GROUPS);
     }
 
     /** The group of this name among {@code known} (a run mode's groups). */
-    static Group group(String name, List<Group> known) {
+    public static Group group(String name, List<Group> known) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         return known.stream().filter(g -> g.name().equals(n)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("--ops: unknown operation group '" + name + "'; known: "
@@ -125,7 +125,7 @@ final class Ops {
     }
 
     /** Report order of a benchmark method name. */
-    static int order(String operation) {
+    public static int order(String operation) {
         int i = 0;
         for (Group g : GROUPS) {
             for (String b : g.benchmarks()) {

@@ -12,12 +12,12 @@ import java.util.Properties;
 
 /**
  * The PostgreSQL server the benchmarks write to: the one named by {@value BenchSettings#POSTGRES_URL_PROPERTY}
- * (set by {@link Compare} for its forks) or {@code TOKENSTORE_POSTGRES_URL}, else an embedded
+ * (set by {@link dev.tokenstore.jmh.report.Compare} for its forks) or {@code TOKENSTORE_POSTGRES_URL}, else an embedded
  * PostgreSQL started once per JVM with {@code fsync=on} and {@code synchronous_commit=on}.
  * Every connection handed out has been checked with {@code SHOW}: a server that does not sync
  * its commits fails the benchmark setup, so every write number is a durable one.
  */
-final class PostgresServer {
+public final class PostgresServer {
     private static PostgresServer instance;
 
     private final String url;
@@ -33,12 +33,12 @@ final class PostgresServer {
     }
 
     /** A server at {@code url} (not checked yet: call {@link #verifyDurable()}). */
-    static PostgresServer at(String url, String user, String password) {
+    public static PostgresServer at(String url, String user, String password) {
         return new PostgresServer(url, user, password, null);
     }
 
     /** The server for this JVM, started on first use. */
-    static synchronized PostgresServer get() {
+    public static synchronized PostgresServer get() {
         if (instance == null) {
             instance = locate();
             instance.verifyDurable();
@@ -47,7 +47,7 @@ final class PostgresServer {
     }
 
     /** Starts an embedded server with durable commits; the caller closes it. */
-    static EmbeddedPostgres startEmbedded() {
+    public static EmbeddedPostgres startEmbedded() {
         try {
             return EmbeddedPostgres.builder()
                     .setServerConfig("fsync", "on")
@@ -61,7 +61,7 @@ final class PostgresServer {
     }
 
     /** JDBC URL of the embedded server's {@code postgres} database, user {@code postgres}. */
-    static String embeddedUrl(EmbeddedPostgres pg) {
+    public static String embeddedUrl(EmbeddedPostgres pg) {
         return "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
     }
 
@@ -81,24 +81,24 @@ final class PostgresServer {
         return new PostgresServer(embeddedUrl(pg), "postgres", null, pg);
     }
 
-    String url() {
+    public String url() {
         return url;
     }
 
-    String user() {
+    public String user() {
         return user;
     }
 
-    String password() {
+    public String password() {
         return password;
     }
 
-    boolean embedded() {
+    public boolean embedded() {
         return embedded != null;
     }
 
     /** A new connection (autocommit on) whose server syncs commits. */
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         Properties props = new Properties();
         if (user != null) {
             props.setProperty("user", user);
@@ -110,7 +110,7 @@ final class PostgresServer {
     }
 
     /** The server's version, e.g. {@code 17.5}. */
-    String version() {
+    public String version() {
         try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version")) {
             rs.next();
             return rs.getString(1);
@@ -120,7 +120,7 @@ final class PostgresServer {
     }
 
     /** Fails unless {@code SHOW fsync} and {@code SHOW synchronous_commit} both say {@code on}. */
-    void verifyDurable() {
+    public void verifyDurable() {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             requireOn(s, "fsync");
             requireOn(s, "synchronous_commit");

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
  * the raw backend, the read cache, the write buffer (write-behind or group commit) or both
  * (cache over buffer, the stack an application would use).
  */
-enum Wrapping {
+public enum Wrapping {
     RAW("raw"),
     CACHED("cached"),
     BUFFERED("buffered"),
@@ -23,11 +23,11 @@ enum Wrapping {
         this.paramName = paramName;
     }
 
-    String paramName() {
+    public String paramName() {
         return paramName;
     }
 
-    static Wrapping of(String name) {
+    public static Wrapping of(String name) {
         for (Wrapping w : values()) {
             if (w.paramName.equals(name.trim().toLowerCase(Locale.ROOT))) {
                 return w;
@@ -38,12 +38,12 @@ enum Wrapping {
     }
 
     /** True when reads go through a cache (so the fixture warms it before measuring hits). */
-    boolean caches() {
+    public boolean caches() {
         return this == CACHED || this == CACHED_BUFFERED;
     }
 
     /** Wraps {@code raw}; closing the result closes {@code raw}. */
-    TokenStore wrap(TokenStore raw) {
+    public TokenStore wrap(TokenStore raw) {
         return Wrappers.wrap(this, raw);
     }
 }

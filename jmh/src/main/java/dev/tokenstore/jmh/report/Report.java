@@ -1,5 +1,8 @@
-package dev.tokenstore.jmh;
+package dev.tokenstore.jmh.report;
 
+import dev.tokenstore.jmh.Backend;
+import dev.tokenstore.jmh.BenchSettings;
+import dev.tokenstore.jmh.CacheFootprint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

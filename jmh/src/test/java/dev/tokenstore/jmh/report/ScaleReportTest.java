@@ -1,4 +1,4 @@
-package dev.tokenstore.jmh;
+package dev.tokenstore.jmh.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,8 @@
-package dev.tokenstore.jmh;
+package dev.tokenstore.jmh.report;
 
+import dev.tokenstore.jmh.Backend;
+import dev.tokenstore.jmh.Ops;
+import dev.tokenstore.jmh.Wrapping;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;

@@ -1,5 +1,6 @@
-package dev.tokenstore.jmh;
+package dev.tokenstore.jmh.report;
 
+import dev.tokenstore.jmh.Backend;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

@@ -1,5 +1,10 @@
-package dev.tokenstore.jmh;
+package dev.tokenstore.jmh.report;
 
+import dev.tokenstore.jmh.Backend;
+import dev.tokenstore.jmh.CacheFootprint;
+import dev.tokenstore.jmh.FeedBenchmark;
+import dev.tokenstore.jmh.FeedVisibilityBenchmark;
+import dev.tokenstore.jmh.Wrapping;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.tokenstore.jmh;
+package dev.tokenstore.jmh.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

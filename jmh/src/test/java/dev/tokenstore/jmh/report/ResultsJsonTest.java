@@ -1,5 +1,7 @@
-package dev.tokenstore.jmh;
+package dev.tokenstore.jmh.report;
 
+import dev.tokenstore.jmh.CleanupBenchmark;
+import dev.tokenstore.jmh.MapFloorBenchmark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;

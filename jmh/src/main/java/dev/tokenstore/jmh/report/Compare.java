@@ -1,5 +1,14 @@
-package dev.tokenstore.jmh;
+package dev.tokenstore.jmh.report;
 
+import dev.tokenstore.jmh.Backend;
+import dev.tokenstore.jmh.BenchSettings;
+import dev.tokenstore.jmh.CacheFootprint;
+import dev.tokenstore.jmh.CleanupBenchmark;
+import dev.tokenstore.jmh.JdbcFloorBenchmark;
+import dev.tokenstore.jmh.MapFloorBenchmark;
+import dev.tokenstore.jmh.Ops;
+import dev.tokenstore.jmh.PostgresServer;
+import dev.tokenstore.jmh.Wrapping;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;

@@ -1,4 +1,4 @@
-package dev.tokenstore.jmh;
+package dev.tokenstore.jmh.report;
 
 import java.util.Locale;
 

@@ -1,5 +1,6 @@
-package dev.tokenstore.jmh;
+package dev.tokenstore.jmh.report;
 
+import dev.tokenstore.jmh.CacheFootprint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,8 @@
-package dev.tokenstore.jmh;
+package dev.tokenstore.jmh.report;
 
+import dev.tokenstore.jmh.Backend;
+import dev.tokenstore.jmh.Ops;
+import dev.tokenstore.jmh.Wrapping;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;

@@ -1,5 +1,6 @@
-package dev.tokenstore.jmh;
+package dev.tokenstore.jmh.report;
 
+import dev.tokenstore.jmh.Ops;
 import java.util.List;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
