@@ -236,4 +236,19 @@ final class Lua {
             for j = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[j], ARGV[j + 1]) end
             return 1
             """);
+
+    /**
+     * Standalone only (it reads a key it was not given, which a cluster would refuse): follows a
+     * token's pointer and returns the session id hash and the record it names, in one round trip.
+     * The store then checks the record as it checks one read in two steps.
+     */
+    static final Script FOLLOW_POINTER = Script.of("""
+            local sid = redis.call('GET', KEYS[1])
+            if not sid or #sid ~= 64 then return {} end
+            local bucket = tonumber(string.sub(sid, 1, 2), 16) % 64
+            local key = ARGV[1] .. ':{' .. ARGV[1] .. ':' .. string.format('%02d', bucket) .. '}:s:' .. sid
+            local record = redis.call('HGETALL', key)
+            table.insert(record, 1, sid)
+            return record
+            """);
 }

@@ -51,13 +51,17 @@ final class RedisLink implements AutoCloseable {
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
         if (url.cluster()) {
             RedisClusterClient c = RedisClusterClient.create(url.uris());
+            // Cluster: node connections are made lazily and while one connects its commands would be
+            // rejected, so commands wait for a (re)connect up to the timeout instead; an outage still
+            // shows at the caller within the timeout, and then the breaker fails fast.
             c.setOptions(ClusterClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(5)).build())
                     .build());
             try {
                 StatefulRedisClusterConnection<String, String> conn = c.connect();
+                conn.getPartitions().forEach(node -> conn.getConnection(node.getNodeId()));
                 return new RedisLink(c, conn, conn.sync(), conn.async(), true);
             } catch (RuntimeException e) {
                 c.shutdown(Duration.ZERO, Duration.ofSeconds(1));

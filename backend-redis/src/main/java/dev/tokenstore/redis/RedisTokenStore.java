@@ -308,11 +308,27 @@ public final class RedisTokenStore implements TokenStore, BulkSessionStore, Tran
         String hash = TokenHash.sha256Hex(token);
         return call(refresh ? "load session by refresh token" : "load session by access token", () -> {
             Keys k = env.keys();
-            String sid = env.link().sync().get(refresh ? k.refreshPointer(hash) : k.accessPointer(hash));
-            if (sid == null || !TokenHash.isSha256Hex(sid)) {
-                return Optional.<StoredSession>empty();
+            String pointer = refresh ? k.refreshPointer(hash) : k.accessPointer(hash);
+            String sid;
+            Map<String, String> record;
+            if (env.link().cluster()) {
+                sid = env.link().sync().get(pointer);
+                if (sid == null || !TokenHash.isSha256Hex(sid)) {
+                    return Optional.<StoredSession>empty();
+                }
+                record = env.link().sync().hgetall(k.session(sid));
+            } else {
+                List<Object> r = env.link().eval(Lua.FOLLOW_POINTER, ScriptOutputType.MULTI, new String[] {pointer},
+                        k.prefix());
+                if (r.isEmpty() || !TokenHash.isSha256Hex(String.valueOf(r.get(0)))) {
+                    return Optional.<StoredSession>empty();
+                }
+                sid = String.valueOf(r.get(0));
+                record = new java.util.HashMap<>();
+                for (int i = 1; i + 1 < r.size(); i += 2) {
+                    record.put(String.valueOf(r.get(i)), String.valueOf(r.get(i + 1)));
+                }
             }
-            Map<String, String> record = env.link().sync().hgetall(k.session(sid));
             long now = env.now();
             if (record.isEmpty() || !hash.equals(record.get(refresh ? "rh" : "ah"))
                     || !live(record.get(refresh ? "re" : "ae"), now)) {

@@ -59,7 +59,12 @@ final class SessionWrites {
         check(prepared, now, "", true);
         Map<String, Prepared> last = new LinkedHashMap<>();
         prepared.forEach(p -> last.put(p.sid, p));
-        writeIndexes(last.values(), now);
+        // standalone: one connection runs commands in the order sent, so the pointers and index
+        // entries are written before the session scripts without waiting for their replies
+        List<CompletionStage<Object>> indexes = sendIndexes(last.values(), now);
+        if (env.link().cluster()) {
+            env.awaitAll(indexes);
+        }
         Map<Integer, List<Prepared>> byBucket = new LinkedHashMap<>();
         last.values().forEach(p -> byBucket.computeIfAbsent(p.bucket(), b -> new ArrayList<>()).add(p));
         List<CompletionStage<List<Object>>> scripts = new ArrayList<>();
@@ -71,6 +76,7 @@ final class SessionWrites {
                 scripts.add(storeScript(e.getKey(), group, now));
             }
         }
+        env.awaitAll(indexes);
         List<List<Object>> results = env.awaitAll(scripts);
         for (int g = 0; g < results.size(); g++) {
             List<Object> r = results.get(g);
@@ -122,6 +128,10 @@ final class SessionWrites {
 
     /** Step 2 for a session about to be written: its tokens' pointers and its user-index entry. */
     void writeIndexes(Iterable<Prepared> sessions, long now) {
+        env.awaitAll(sendIndexes(sessions, now));
+    }
+
+    private List<CompletionStage<Object>> sendIndexes(Iterable<Prepared> sessions, long now) {
         Keys k = env.keys();
         List<CompletionStage<?>> writes = new ArrayList<>();
         for (Prepared p : sessions) {
@@ -134,7 +144,7 @@ final class SessionWrites {
             }
             writes.add(userIndex(p.userKey, p.sid, fullExpiry(s), now));
         }
-        env.awaitAll(writes.stream().map(w -> (CompletionStage<Object>) w.thenApply(x -> (Object) x)).toList());
+        return writes.stream().map(w -> (CompletionStage<Object>) w.thenApply(x -> (Object) x)).toList();
     }
 
     CompletionStage<Object> userIndex(String userKey, String sid, long fullExpiry, long now) {
@@ -174,9 +184,18 @@ final class SessionWrites {
         Map<String, String> pointerOf = new HashMap<>();
         pointers.forEach((key, f) -> pointerOf.put(key, env.await(f)));
         // whom each pointer's session says it holds the token for (another session's pointer only)
+        Map<String, java.util.Set<String>> carriers = new HashMap<>();
+        for (Prepared p : batch) {
+            carriers.computeIfAbsent("a:" + p.ah, x -> new java.util.HashSet<>()).add(p.sid);
+            if (p.rh != null) {
+                carriers.computeIfAbsent("f:" + p.rh, x -> new java.util.HashSet<>()).add(p.sid);
+            }
+        }
         Map<String, CompletionStage<String>> status = new LinkedHashMap<>();
         pointerOf.forEach((key, target) -> {
-            if (target != null) {
+            // a pointer to the only session of the batch that carries the token needs no look: that
+            // session's own script checks its retired tokens, and holding its own token is no conflict
+            if (target != null && !carriers.get(key).equals(java.util.Set.of(target))) {
                 String hash = key.substring(2);
                 boolean refresh = key.startsWith("f:");
                 status.put(key, env.link().<String>evalAsync(Lua.HOLDS, ScriptOutputType.STATUS,
