@@ -46,11 +46,28 @@ final class RedisLink implements AutoCloseable {
         this.cluster = cluster;
     }
 
+    /**
+     * The event loops and timers every store of this JVM shares (Lettuce's advice: one set per
+     * process); daemon threads, never shut down.
+     */
+    private static volatile io.lettuce.core.resource.ClientResources resources;
+
+    private static io.lettuce.core.resource.ClientResources resources() {
+        if (resources == null) {
+            synchronized (RedisLink.class) {
+                if (resources == null) {
+                    resources = io.lettuce.core.resource.DefaultClientResources.create();
+                }
+            }
+        }
+        return resources;
+    }
+
     static RedisLink open(RedisUrl url, Duration timeout) {
         SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
         if (url.cluster()) {
-            RedisClusterClient c = RedisClusterClient.create(url.uris());
+            RedisClusterClient c = RedisClusterClient.create(resources(), url.uris());
             // Cluster: node connections are made lazily and while one connects its commands would be
             // rejected, so commands wait for a (re)connect up to the timeout instead; an outage still
             // shows at the caller within the timeout, and then the breaker fails fast.
@@ -68,7 +85,7 @@ final class RedisLink implements AutoCloseable {
                 throw e;
             }
         }
-        RedisClient c = RedisClient.create(url.uris().get(0));
+        RedisClient c = RedisClient.create(resources(), url.uris().get(0));
         c.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
         try {

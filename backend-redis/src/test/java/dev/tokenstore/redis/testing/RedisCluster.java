@@ -21,7 +21,7 @@ public final class RedisCluster {
         List<RedisTestServer> nodes = new ArrayList<>();
         for (int i = 0; i < masters; i++) {
             nodes.add(RedisTestServer.startNew(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                    "--cluster-node-timeout", "2000", "--appendonly", "yes", "--appendfsync", "always")));
+                    "--cluster-node-timeout", "2000", "--appendonly", "yes", "--appendfsync", "no")));
         }
         for (int i = 1; i < masters; i++) {
             nodes.get(i).command("CLUSTER", "MEET", "127.0.0.1", Integer.toString(nodes.get(0).port()));

@@ -24,7 +24,7 @@ class RedisTckTest extends BackendRuns {
 
     static synchronized TestStorage restartable() {
         if (restartable == null) {
-            restartable = RedisTestServer.startNew(List.of("--appendonly", "yes", "--appendfsync", "always"));
+            restartable = RedisTestServer.startNew(List.of("--appendonly", "yes", "--appendfsync", "no"));
         }
         restartable.start();
         return new RedisTestStorage(restartable.url(), List.of(restartable), true,

@@ -14,7 +14,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,14 +52,14 @@ final class RedisTestStorage implements TestStorage {
     /** Runs {@code work} with a plain connection to each node. */
     private void onEachNode(java.util.function.Consumer<RedisCommands<String, String>> work) {
         for (RedisTestServer node : nodes) {
-            RedisClient client = RedisClient.create("redis://127.0.0.1:" + node.port());
-            try (StatefulRedisConnection<String, String> c = client.connect()) {
-                work.accept(c.sync());
-            } finally {
-                client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-            }
+            onNode(node, work);
         }
     }
+
+    /** One plain connection per node port for the whole JVM (they reconnect after a restart). */
+    private static final Map<Integer, StatefulRedisConnection<String, String>> CONNECTIONS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final RedisClient CLIENT = RedisClient.create();
 
     private List<String> keys(RedisCommands<String, String> r) {
         List<String> keys = new ArrayList<>();
@@ -159,12 +158,9 @@ final class RedisTestStorage implements TestStorage {
     }
 
     private void onNode(RedisTestServer node, java.util.function.Consumer<RedisCommands<String, String>> work) {
-        RedisClient client = RedisClient.create("redis://127.0.0.1:" + node.port());
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            work.accept(c.sync());
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-        }
+        StatefulRedisConnection<String, String> c = CONNECTIONS.computeIfAbsent(node.port(),
+                port -> CLIENT.connect(io.lettuce.core.RedisURI.create("redis://127.0.0.1:" + port)));
+        work.accept(c.sync());
     }
 
     private void put(Cell cell, String value) {
