@@ -360,7 +360,6 @@ public final class RedisTokenStore implements TokenStore, BulkSessionStore, Tran
     @Override
     public Rotation rotateSession(String presentedRefreshToken, StoredSession next) {
         String presented = Rotation.checkArguments(presentedRefreshToken, next);
-        ensureOpen();
         Rotation result = call("rotate session", () -> new Rotations(env, writes).rotate(presentedRefreshToken, presented, next));
         waitReplicas();
         return result;

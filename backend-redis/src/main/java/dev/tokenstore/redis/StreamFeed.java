@@ -43,6 +43,9 @@ final class StreamFeed implements ChangeSubscription {
     private final RedisTokenStore.FeedSettings settings;
     private final Consumer<StreamFeed> onClose;
     private final Semaphore wakeups = new Semaphore(0);
+    /** Buckets named by wake-ups since the last read of them (a hint only). */
+    private final java.util.concurrent.atomic.AtomicLongArray wokenBits = new java.util.concurrent.atomic.AtomicLongArray(1);
+    private final Woken woken = new Woken();
     private final String[] lastIds = new String[Keys.BUCKETS];
     private final long[] lastSeq = new long[Keys.BUCKETS];
     private final Thread thread;
@@ -68,6 +71,14 @@ final class StreamFeed implements ChangeSubscription {
                 pubSub = env.link().pubSub(new RedisPubSubAdapter<>() {
                     @Override
                     public void message(String channel, String message) {
+                        try {
+                            int bucket = Integer.parseInt(message);
+                            if (bucket >= 0 && bucket < Keys.BUCKETS) {
+                                woken.set(bucket);
+                            }
+                        } catch (NumberFormatException e) {
+                            // not ours: only a reason to look
+                        }
                         wakeups.release();
                     }
                 }, env.keys().channel());
@@ -103,11 +114,38 @@ final class StreamFeed implements ChangeSubscription {
         }
     }
 
+    /** The set of buckets woken up, as bits of one long (64 buckets). */
+    private final class Woken {
+        void set(int bucket) {
+            long bit = 1L << bucket;
+            wokenBits.getAndUpdate(0, v -> v | bit);
+        }
+
+        long take() {
+            return wokenBits.getAndSet(0, 0L);
+        }
+    }
+
     private void run() {
         boolean failed = lastIds[0] == null;
         long lastSeqCheck = System.nanoTime();
+        long lastFullSweep = System.nanoTime();
         while (!closed) {
             long sweepStart = System.nanoTime();
+            long bits = woken.take();
+            // a wake-up between full sweeps reads only the buckets it named; every poll interval
+            // (and after a failure) every bucket is read, and only that confirms the subscriber caught up
+            if (!failed && bits != 0 && sweepStart - lastFullSweep < TimeUnit.MILLISECONDS.toNanos(settings.pollMillis())) {
+                try {
+                    sweepBuckets(bits);
+                } catch (RuntimeException e) {
+                    failed = !closed;
+                    unreachable = RedisFailures.isConnectionFailure(e);
+                }
+                awaitWakeup(lastFullSweep);
+                continue;
+            }
+            lastFullSweep = sweepStart;
             try {
                 if (failed) {
                     positionAtEnd();
@@ -134,11 +172,35 @@ final class StreamFeed implements ChangeSubscription {
                 }
                 failed = true;
             }
-            try {
-                wakeups.tryAcquire(settings.pollMillis(), TimeUnit.MILLISECONDS);
-                wakeups.drainPermits();
-            } catch (InterruptedException e) {
-                return;
+            awaitWakeup(lastFullSweep);
+        }
+    }
+
+    /** Waits for a wake-up or until the next full sweep is due. */
+    private void awaitWakeup(long lastFullSweep) {
+        long due = lastFullSweep + TimeUnit.MILLISECONDS.toNanos(settings.pollMillis()) - System.nanoTime();
+        try {
+            if (due > 0) {
+                wakeups.tryAcquire(due, TimeUnit.NANOSECONDS);
+            }
+            wakeups.drainPermits();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    /** Reads the buckets whose bits are set past their last entries (one XREAD per bucket). */
+    private void sweepBuckets(long bits) {
+        List<CompletionStage<List<StreamMessage<String, String>>>> reads = new ArrayList<>();
+        for (int b = 0; b < Keys.BUCKETS; b++) {
+            if ((bits & (1L << b)) != 0) {
+                reads.add(env.link().async().xread(XReadArgs.Builder.count(BATCH), offsets(b, b + 1)));
+            }
+        }
+        for (List<StreamMessage<String, String>> messages : env.awaitAll(reads)) {
+            for (StreamMessage<String, String> m : messages) {
+                accept(bucketOfStream(m.getStream()), m);
             }
         }
     }
