@@ -22,10 +22,13 @@ final class Breaker {
     private String lastFailure;
     private Instant lastFailureAt;
     private boolean probing;
+    private final Runnable beforeProbe;
 
-    Breaker(Clock clock, Duration coolDown) {
+    /** {@code beforeProbe} runs before a probe call (e.g. waits for the client to have reconnected). */
+    Breaker(Clock clock, Duration coolDown, Runnable beforeProbe) {
         this.clock = clock;
         this.coolDown = coolDown;
+        this.beforeProbe = beforeProbe;
     }
 
     synchronized Availability availability() {
@@ -38,6 +41,9 @@ final class Breaker {
     <T> T call(String operation, Supplier<T> work) {
         boolean probe = admit(operation);
         try {
+            if (probe) {
+                beforeProbe.run();
+            }
             T result = work.get();
             succeeded();
             return result;

@@ -54,7 +54,12 @@ final class RedisLink implements AutoCloseable {
         if (resources == null) {
             synchronized (RedisLink.class) {
                 if (resources == null) {
-                    resources = io.lettuce.core.resource.DefaultClientResources.create();
+                    // reconnect soon after a server comes back: 10 ms doubling up to 500 ms (Lettuce's
+                    // default grows to 30 s, which keeps a store down long after its server is up)
+                    resources = io.lettuce.core.resource.DefaultClientResources.builder()
+                            .reconnectDelay(io.lettuce.core.resource.Delay.exponential(Duration.ofMillis(10),
+                                    Duration.ofMillis(500), 2, java.util.concurrent.TimeUnit.MILLISECONDS))
+                            .build();
                 }
             }
         }
@@ -97,6 +102,23 @@ final class RedisLink implements AutoCloseable {
 
     boolean cluster() {
         return cluster;
+    }
+
+    /**
+     * Waits up to {@code timeout} for the connection to be up again (the breaker's probe does, so
+     * that a probe after the server came back is not refused merely because Lettuce has not
+     * reconnected yet).
+     */
+    void awaitConnected(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!connection.isOpen() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     RedisClusterCommands<String, String> sync() {

@@ -109,12 +109,14 @@ public final class RedisTokenStore implements TokenStore, BulkSessionStore, Tran
         } catch (RuntimeException e) {
             throw new TokenStoreException("cannot connect to Redis at " + url, e);
         }
+        RedisLink connected = link;
         Env env = new Env(link, new Keys(prefix), new Codec(cipher), options.clock(),
                 options.intProperty("redis.ttlMarginMillis", 86_400_000), timeout, options.refreshReuseGrace().toMillis());
         FeedSettings feed = new FeedSettings(options.intProperty("redis.feedPollMillis", 50),
                 !"false".equals(options.property("redis.feedWakeups").orElse("true")));
         RedisTokenStore store = new RedisTokenStore(env, url,
-                new Breaker(options.clock(), Duration.ofMillis(options.intProperty("redis.breakerCoolDownMillis", 1000))),
+                new Breaker(options.clock(), Duration.ofMillis(options.intProperty("redis.breakerCoolDownMillis", 1000)),
+                        () -> connected.awaitConnected(Duration.ofMillis(timeout))),
                 feed, options.intProperty("redis.waitReplicas", 0));
         try {
             store.checkKeys(cipher);
