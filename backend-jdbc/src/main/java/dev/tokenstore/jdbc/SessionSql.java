@@ -55,7 +55,7 @@ final class SessionSql extends SqlPart {
      * second sees the first.
      */
     void refuseUndoing(Tx tx, String sessionId, String sessionKey, String refreshHash, String refreshField,
-                               long now) throws SQLException {
+                       long now) throws SQLException {
         try (Tx.Prepared p = tx.prepare(sql.writeBlockers)) {
             PreparedStatement ps = p.ps();
             ps.setString(1, sessionKey);
@@ -165,7 +165,7 @@ final class SessionSql extends SqlPart {
      * write access to the database but no key could have pointed it at another session's row.
      */
     StoredSession holding(StoredSession found, Function<StoredSession, String> held, String presented,
-                                  String operation) {
+                          String operation) {
         if (found == null || TokenHash.sameToken(held.apply(found), presented)) {
             return found;
         }

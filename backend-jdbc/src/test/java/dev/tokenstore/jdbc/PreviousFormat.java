@@ -126,6 +126,25 @@ public final class PreviousFormat {
         });
     }
 
+    /**
+     * Replaces everything in the store's database with the given records in the format of the
+     * release {@code stepsBack} back (1: schema version 3, 2: schema version 2); false, with
+     * nothing changed, for a format this engine never had.
+     */
+    public static boolean writeEarlierFormat(TokenStore store, int stepsBack, TokenStoreOptions options,
+                                             List<StoredSession> sessions, List<ClientRecord> clients,
+                                             List<StateRecord> states, List<AuthCodeRecord> codes) {
+        if (stepsBack == 1) {
+            writeVersion3(store, sessions, clients, states, codes);
+            return true;
+        }
+        if (stepsBack == 2) {
+            writeVersion2(store, options, sessions, clients, states, codes);
+            return true;
+        }
+        return false;
+    }
+
     private static JdbcTokenStore jdbc(TokenStore store) {
         if (!(store instanceof JdbcTokenStore jdbc)) {
             throw new IllegalArgumentException("store must be a JdbcTokenStore, was " + store.getClass().getName());

@@ -1,5 +1,6 @@
 package dev.tokenstore.redis;
 
+import dev.tokenstore.Arguments;
 import dev.tokenstore.Availability;
 import dev.tokenstore.AuthCodeRecord;
 import dev.tokenstore.BulkSessionStore;
@@ -164,25 +165,25 @@ public final class RedisTokenStore implements TokenStore, BulkSessionStore, Tran
 
     @Override
     public void storeState(StateRecord state) {
-        requireArg(state, "state record");
+        Arguments.requireNonNull(state, "state record");
         storeOneTime("state", state.state(), Json.state(state), state.expiresAt());
     }
 
     @Override
     public Optional<StateRecord> consumeState(String state) {
-        requireText(state, "state");
+        Arguments.requireText(state, "state");
         return consumeOneTime("state", state).map(Json::readState);
     }
 
     @Override
     public void storeAuthCode(AuthCodeRecord code) {
-        requireArg(code, "auth code record");
+        Arguments.requireNonNull(code, "auth code record");
         storeOneTime("code", code.code(), Json.code(code), code.expiresAt());
     }
 
     @Override
     public Optional<AuthCodeRecord> consumeAuthCode(String code) {
-        requireText(code, "code");
+        Arguments.requireText(code, "code");
         return consumeOneTime("code", code).map(Json::readCode);
     }
 
@@ -273,7 +274,7 @@ public final class RedisTokenStore implements TokenStore, BulkSessionStore, Tran
 
     @Override
     public void storeSession(StoredSession session) {
-        requireArg(session, "session");
+        Arguments.requireNonNull(session, "session");
         call("store session", () -> {
             writes.store(List.of(session));
             return null;
@@ -283,9 +284,9 @@ public final class RedisTokenStore implements TokenStore, BulkSessionStore, Tran
 
     @Override
     public void bulkStoreSessions(List<StoredSession> sessions) {
-        requireArg(sessions, "sessions");
+        Arguments.requireNonNull(sessions, "sessions");
         for (int i = 0; i < sessions.size(); i++) {
-            requireArg(sessions.get(i), "sessions[" + i + "]");
+            Arguments.requireNonNull(sessions.get(i), "sessions[" + i + "]");
         }
         call("bulk store sessions", () -> {
             writes.store(List.copyOf(sessions));
@@ -296,13 +297,13 @@ public final class RedisTokenStore implements TokenStore, BulkSessionStore, Tran
 
     @Override
     public Optional<StoredSession> loadSessionByAccessToken(String accessToken) {
-        requireText(accessToken, "accessToken");
+        Arguments.requireText(accessToken, "accessToken");
         return byToken(accessToken, false);
     }
 
     @Override
     public Optional<StoredSession> loadSessionByRefreshToken(String refreshToken) {
-        requireText(refreshToken, "refreshToken");
+        Arguments.requireText(refreshToken, "refreshToken");
         return byToken(refreshToken, true);
     }
 
@@ -344,7 +345,7 @@ public final class RedisTokenStore implements TokenStore, BulkSessionStore, Tran
 
     @Override
     public Optional<StoredSession> loadSessionById(String sessionId) {
-        requireText(sessionId, "sessionId");
+        Arguments.requireText(sessionId, "sessionId");
         String sid = TokenHash.sha256Hex(sessionId);
         return call("load session by id", () -> {
             Map<String, String> record = env.link().sync().hgetall(env.keys().session(sid));
@@ -369,7 +370,7 @@ public final class RedisTokenStore implements TokenStore, BulkSessionStore, Tran
 
     @Override
     public boolean deleteSessionByAccessToken(String accessToken) {
-        requireText(accessToken, "accessToken");
+        Arguments.requireText(accessToken, "accessToken");
         String hash = TokenHash.sha256Hex(accessToken);
         return call("delete session by access token", () -> {
             String sid = env.link().sync().get(env.keys().accessPointer(hash));
@@ -379,7 +380,7 @@ public final class RedisTokenStore implements TokenStore, BulkSessionStore, Tran
 
     @Override
     public boolean deleteSessionById(String sessionId) {
-        requireText(sessionId, "sessionId");
+        Arguments.requireText(sessionId, "sessionId");
         String sid = TokenHash.sha256Hex(sessionId);
         return call("delete session by id", () -> revoke(Map.of(sid, new String[] {"", ""})) > 0);
     }
@@ -405,7 +406,7 @@ public final class RedisTokenStore implements TokenStore, BulkSessionStore, Tran
 
     @Override
     public int deleteSessionsByUser(String userId) {
-        requireText(userId, "userId");
+        Arguments.requireText(userId, "userId");
         int deleted = call("delete sessions by user", () -> {
             Map<String, String[]> targets = new LinkedHashMap<>();
             for (String userKey : env.codec().cipher().keyedHashes(userId)) {
@@ -471,7 +472,7 @@ public final class RedisTokenStore implements TokenStore, BulkSessionStore, Tran
 
     @Override
     public void storeClient(ClientRecord client) {
-        requireArg(client, "client");
+        Arguments.requireNonNull(client, "client");
         call("store client", () -> {
             Keys k = env.keys();
             int bucket = Keys.clientsBucket();
@@ -484,7 +485,7 @@ public final class RedisTokenStore implements TokenStore, BulkSessionStore, Tran
 
     @Override
     public Optional<ClientRecord> loadClient(String clientId) {
-        requireText(clientId, "clientId");
+        Arguments.requireText(clientId, "clientId");
         return call("load client", () -> Optional.ofNullable(env.link().sync().hget(env.keys().clients(), clientId))
                 .map(v -> readClient(clientId, v)));
     }
@@ -509,7 +510,7 @@ public final class RedisTokenStore implements TokenStore, BulkSessionStore, Tran
 
     @Override
     public boolean deleteClient(String clientId) {
-        requireText(clientId, "clientId");
+        Arguments.requireText(clientId, "clientId");
         boolean deleted = call("delete client", () -> {
             Keys k = env.keys();
             int bucket = Keys.clientsBucket();
@@ -579,7 +580,7 @@ public final class RedisTokenStore implements TokenStore, BulkSessionStore, Tran
 
     @Override
     public <T> T inTransaction(Function<TokenStore, T> work) {
-        requireArg(work, "work");
+        Arguments.requireNonNull(work, "work");
         ensureOpen();
         if (inTransaction.get()) {
             throw new IllegalStateException("inTransaction calls may not nest");
@@ -594,7 +595,7 @@ public final class RedisTokenStore implements TokenStore, BulkSessionStore, Tran
 
     @Override
     public ChangeSubscription subscribe(ChangeListener listener) {
-        requireArg(listener, "listener");
+        Arguments.requireNonNull(listener, "listener");
         ensureOpen();
         StreamFeed feed = new StreamFeed(env, listener, feedSettings, feeds::remove);
         feeds.add(feed);
@@ -644,21 +645,6 @@ public final class RedisTokenStore implements TokenStore, BulkSessionStore, Tran
     void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("token store is closed");
-        }
-    }
-
-    private static void requireArg(Object value, String field) {
-        if (value == null) {
-            throw new IllegalArgumentException(field + " is required (was null)");
-        }
-    }
-
-    private static void requireText(String value, String field) {
-        if (value == null) {
-            throw new IllegalArgumentException(field + " is required (was null)");
-        }
-        if (value.isBlank()) {
-            throw new IllegalArgumentException(field + " must not be blank");
         }
     }
 

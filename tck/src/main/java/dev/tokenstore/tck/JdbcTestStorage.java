@@ -202,13 +202,8 @@ public final class JdbcTestStorage implements TestStorage {
             return false;
         }
         try (TokenStore store = open(options)) {
-            if (stepsBack == 1) {
-                PreviousFormat.writeVersion3(store, sessions, clients, states, codes);
-            } else {
-                PreviousFormat.writeVersion2(store, options, sessions, clients, states, codes);
-            }
+            return PreviousFormat.writeEarlierFormat(store, stepsBack, options, sessions, clients, states, codes);
         }
-        return true;
     }
 
     private Optional<Integer> tamper(SqlChange change) {

@@ -86,13 +86,8 @@ final class AppPoolStorage implements TestStorage {
             return false;
         }
         try (TokenStore store = open(options)) {
-            if (stepsBack == 1) {
-                dev.tokenstore.jdbc.PreviousFormat.writeVersion3(store, sessions, clients, states, codes);
-            } else {
-                dev.tokenstore.jdbc.PreviousFormat.writeVersion2(store, options, sessions, clients, states, codes);
-            }
+            return dev.tokenstore.jdbc.PreviousFormat.writeEarlierFormat(store, stepsBack, options, sessions, clients, states, codes);
         }
-        return true;
     }
 
     @Override
